@@ -1,0 +1,99 @@
+"""One typed settings object for the whole assistant.
+
+Values come, highest priority first, from keyword arguments, `ASSISTANT_*` environment
+variables, a TOML file (`ASSISTANT_CONFIG`, default `assistant.toml` in the working
+directory, if present) and the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Every tunable of indexing, retrieval, answering and serving."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # Where things live
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents")
+    index_dir: Path = Field(Path("index"), description="Embedded Chroma store location")
+    collection: str = Field("passages", min_length=3, description="Chroma collection name")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
+    chroma_port: int = Field(8000, description="Chroma server port")
+
+    # Loading and chunking
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped")
+    chunk_tokens: int = Field(180, ge=32, le=2000, description="Target chunk size in tokens")
+    chunk_overlap_tokens: int = Field(30, ge=0, description="Overlap between split chunks")
+    min_chunk_tokens: int = Field(40, ge=0, description="Shorter paragraphs join the next one")
+
+    # Embedding
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="sentence-transformers model name or path; the default is bundled",
+    )
+    embedding_batch_size: int = Field(64, ge=1)
+
+    # Retrieval
+    top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer")
+    candidate_k: int = Field(30, ge=1, description="Candidates fetched per retriever")
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of dense in weighted fusion")
+
+    # Answering
+    answer_mode: Literal["extractive", "llm"] = "extractive"
+    max_answer_sentences: int = Field(3, ge=1, le=10)
+    max_question_chars: int = Field(2000, ge=10)
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"))
+    llm_gguf_path: Path | None = Field(None, description="Local GGUF file (llama-cpp-python)")
+    llm_max_tokens: int = Field(400, ge=16)
+    llm_context_tokens: int = Field(3000, ge=256, description="Token budget for passages")
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    api_token: SecretStr | None = Field(None, description="Bearer token; unset = open API")
+    max_upload_mb: float = Field(10.0, gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings read once from the environment."""
+    return Settings()

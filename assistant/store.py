@@ -1,0 +1,224 @@
+"""The Chroma store: a collection of chunk vectors and one of indexed documents.
+
+Embedded (`PersistentClient` under `index_dir`) by default, or a Chroma server when
+`chroma_host` is set; everything above this module is the same in both modes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
+
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.settings import Settings
+
+DOCUMENTS_SUFFIX = "_documents"
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked; the message says why and what to do."""
+
+
+class ModelMismatchError(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    source: str
+    content_hash: str
+    pipeline: str
+    metadata: dict[str, Any]
+
+    @property
+    def ready(self) -> bool:
+        return self.metadata.get("status") == "ready"
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Store:
+    """Reads and writes chunks and document records; refuses to mix embedding models."""
+
+    def __init__(
+        self, settings: Settings, embeddings: SentenceTransformerEmbeddings, rebuild: bool = False
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.client = make_client(settings)
+        self.write_lock = threading.Lock()
+        self._batch = self.client.get_max_batch_size()
+        names = (settings.collection, settings.collection + DOCUMENTS_SUFFIX)
+        if rebuild:
+            existing = {collection.name for collection in self.client.list_collections()}
+            for name in set(names) & existing:
+                self.client.delete_collection(name)
+        self.chunks = self._collection(names[0])
+        self.documents = self._collection(names[1])
+
+    @property
+    def location(self) -> str:
+        if self.settings.chroma_host:
+            return f"chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
+        return str(self.settings.index_dir)
+
+    def _collection(self, name: str) -> Collection:
+        """Open a collection, creating it (model name and dimension recorded) if missing."""
+        model = self.embeddings.model_name
+        try:
+            collection = self.client.get_collection(name)
+        except NotFoundError:
+            return self.client.create_collection(
+                name,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={
+                    "embedding_model": model,
+                    "embedding_dimension": self.embeddings.dimension,
+                },
+                embedding_function=None,
+            )
+        found = collection.metadata or {}
+        if found.get("embedding_model") != model:
+            raise ModelMismatchError(
+                f"The index at {self.location} was built with embedding model "
+                f"'{found.get('embedding_model')}' (dimension {found.get('embedding_dimension')}),"
+                f" but the settings ask for '{model}'. Run `assistant index --rebuild` to "
+                "re-embed everything with the new model, or set ASSISTANT_EMBEDDING_MODEL back."
+            )
+        return collection
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every write, so caches built from the store know when to rebuild."""
+        self.chunks = self.client.get_collection(self.settings.collection)
+        return int((self.chunks.metadata or {}).get("generation", 0))
+
+    def document_records(self) -> dict[str, DocumentRecord]:
+        found = self.documents.get(include=["metadatas"])
+        return {
+            source: DocumentRecord(
+                source,
+                str(meta.get("content_hash", "")),
+                str(meta.get("pipeline", "")),
+                dict(meta),
+            )
+            for source, meta in zip(found["ids"], found["metadatas"] or [], strict=True)
+        }
+
+    def document_text(self, source: str) -> str | None:
+        found = self.documents.get(ids=[source], include=["documents"])
+        return found["documents"][0] if found["ids"] and found["documents"] else None
+
+    def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """Every chunk's id, text and metadata, read in pages."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        total = self.chunks.count()
+        for offset in range(0, total, self._batch):
+            page = self.chunks.get(
+                include=["documents", "metadatas"], limit=self._batch, offset=offset
+            )
+            ids += page["ids"]
+            texts += page["documents"] or []
+            metas += [dict(m) for m in page["metadatas"] or []]
+        return ids, texts, metas
+
+    def existing_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for batch in _batches(list(ids), self._batch):
+            page = self.chunks.get(ids=list(batch), include=["embeddings"])
+            embeddings = page["embeddings"] if page["embeddings"] is not None else []
+            found.update(
+                {cid: list(map(float, vector)) for cid, vector in zip(page["ids"], embeddings)}
+            )
+        return found
+
+    def chunk_ids_of(self, source: str) -> list[str]:
+        return self.chunks.get(where={"source": source}, include=[])["ids"]
+
+    def query(
+        self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[str, str, dict[str, Any], float]]:
+        """Nearest chunks as (id, text, metadata, cosine similarity)."""
+        where = {"source": {"$in": list(sources)}} if sources else None
+        result = self.chunks.query(
+            query_embeddings=[list(vector)],
+            n_results=max(1, min(k, self.chunks.count() or 1)),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (cid, text, dict(meta), 1.0 - float(distance))
+            for cid, text, meta, distance in zip(
+                result["ids"][0],
+                (result["documents"] or [[]])[0],
+                (result["metadatas"] or [[]])[0],
+                (result["distances"] or [[]])[0],
+                strict=True,
+            )
+        ]
+
+    # --- writing -------------------------------------------------------------------------
+
+    def upsert_chunks(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+        embeddings: Sequence[Sequence[float]],
+    ) -> None:
+        for start in range(0, len(ids), self._batch):
+            end = start + self._batch
+            self.chunks.upsert(
+                ids=list(ids[start:end]),
+                documents=list(texts[start:end]),
+                metadatas=list(metadatas[start:end]),
+                embeddings=[list(v) for v in embeddings[start:end]],
+            )
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        for batch in _batches(list(ids), self._batch):
+            self.chunks.delete(ids=list(batch))
+
+    def upsert_document(
+        self, source: str, text: str, metadata: dict[str, Any], title_vector: Sequence[float]
+    ) -> None:
+        self.documents.upsert(
+            ids=[source], documents=[text], metadatas=[metadata], embeddings=[list(title_vector)]
+        )
+
+    def delete_document(self, source: str) -> int:
+        """Remove a document and all its chunks; returns how many chunks went."""
+        ids = self.chunk_ids_of(source)
+        self.delete_chunks(ids)
+        self.documents.delete(ids=[source])
+        return len(ids)
+
+    def bump_generation(self) -> None:
+        metadata = dict(self.chunks.metadata or {})
+        metadata["generation"] = int(metadata.get("generation", 0)) + 1
+        self.chunks.modify(metadata=metadata)

@@ -1,0 +1,48 @@
+"""Shared fixtures: a private copy of the corpus and an index built from it on the real stack."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.indexer import Indexer, open_store
+from assistant.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+def make_settings(tmp: Path, corpus: Path | None = None, **overrides: object) -> Settings:
+    return Settings(corpus_dir=corpus or tmp / "corpus", index_dir=tmp / "index", **overrides)
+
+
+def copy_corpus(target: Path) -> Path:
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def build_index(settings: Settings):
+    store, embeddings = open_store(settings)
+    report = Indexer(settings, store, embeddings, progress=False).run()
+    return store, embeddings, report
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    return copy_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped corpus indexed once per test session (read-only for tests)."""
+    tmp = tmp_path_factory.mktemp("shipped")
+    settings = make_settings(tmp, corpus=CORPUS)
+    build_index(settings)
+    return settings

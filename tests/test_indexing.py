@@ -1,0 +1,185 @@
+"""Indexing through the real stack: the bundled model and a persistent Chroma store on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build_index, make_settings
+
+from assistant.indexer import Indexer, open_store
+from assistant.loaders import load_corpus
+from assistant.sentences import sentence_spans
+from assistant.store import ModelMismatchError
+
+
+def store_chunks(store) -> dict[str, dict]:
+    ids, texts, metas = store.all_chunks()
+    return {cid: {**meta, "text": text} for cid, text, meta in zip(ids, texts, metas)}
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with a text layer, assembled by hand with correct xref offsets."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+@pytest.mark.slow
+def test_every_chunk_equals_its_source_slice(shipped_index) -> None:
+    store, _ = open_store(shipped_index)
+    documents = {d.source: d.text for d in load_corpus(shipped_index.corpus_dir, 10**8)}
+    chunks = store_chunks(store)
+    assert len(chunks) > 50
+    assert {c["source"] for c in chunks.values()} == set(documents)
+    for chunk in chunks.values():
+        assert documents[chunk["source"]][chunk["start"] : chunk["end"]] == chunk["text"]
+    for source, text in documents.items():
+        assert store.document_text(source) == text
+
+
+@pytest.mark.slow
+def test_incremental_runs(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = make_settings(tmp_path)
+    store, embeddings, first = build_index(settings)
+    assert len(first.added) == 5 and first.chunks_embedded == first.chunks_total
+    before = store_chunks(store)
+
+    rerun = Indexer(settings, store, embeddings, progress=False).run()
+    assert (rerun.chunks_embedded, rerun.added, rerun.updated, rerun.removed) == (0, [], [], [])
+    assert len(rerun.unchanged) == 5
+
+    edited = corpus_copy / "003_13730679fda5be95.txt"
+    edited.write_text(edited.read_text() + "\n\nA new closing paragraph about Ningbo's port.\n")
+    after_edit = Indexer(settings, store, embeddings, progress=False).run()
+    assert after_edit.updated == ["003_13730679fda5be95.txt"]
+    assert 1 <= after_edit.chunks_embedded <= 2, "only the new text is embedded"
+    chunks = store_chunks(store)
+    untouched = {cid for cid, c in before.items() if c["source"] != "003_13730679fda5be95.txt"}
+    assert untouched <= set(chunks), "ids of chunks in untouched files do not change"
+    assert any("Ningbo's port" in c["text"] for c in chunks.values())
+
+    (corpus_copy / "004_b50e778ab4cb29c7.txt").unlink()
+    after_delete = Indexer(settings, store, embeddings, progress=False).run()
+    assert after_delete.removed == ["004_b50e778ab4cb29c7.txt"]
+    remaining = store_chunks(store)
+    assert not any(c["source"] == "004_b50e778ab4cb29c7.txt" for c in remaining.values())
+    assert "004_b50e778ab4cb29c7.txt" not in store.document_records()
+
+
+@pytest.mark.slow
+def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy: Path) -> None:
+    (corpus_copy / "empty.txt").write_text("")
+    (corpus_copy / "blank.md").write_text("   \n\n  ")
+    (corpus_copy / "binary.txt").write_bytes(b"abc\x00\x01\x02" * 100)
+    (corpus_copy / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me".encode("latin-1"))
+    (corpus_copy / "huge.txt").write_text("x" * 300_000)
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus_copy / "page.html").write_text(
+        "<html><head><title>Harbour note</title><script>var x = 'hidden';</script></head>"
+        "<body><p>Qingdao expanded its container harbour in 2025.</p></body></html>"
+    )
+    (corpus_copy / "scan.pdf").write_bytes(minimal_pdf("Tianjin opened a hydrogen hub."))
+    settings = make_settings(tmp_path, max_file_mb=0.2)
+    store, _, report = build_index(settings)
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["blank.md"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "too large" in reasons["huge.txt"]
+    assert "broken PDF" in reasons["broken.pdf"]
+    assert "unsupported" in reasons["notes.docx"]
+    assert len(reasons) == 7
+    assert set(report.added) == {
+        *(p.name for p in corpus_copy.glob("0*.txt")),
+        "page.html",
+        "scan.pdf",
+    }
+    records = store.document_records()
+    assert records["page.html"].metadata["title"] == "Harbour note"
+    assert "hidden" not in store.document_text("page.html")
+    assert "Tianjin opened a hydrogen hub." in store.document_text("scan.pdf")
+
+
+@pytest.mark.slow
+def test_a_broken_edit_keeps_the_indexed_version(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = make_settings(tmp_path)
+    store, embeddings, _ = build_index(settings)
+    before = store_chunks(store)
+    (corpus_copy / "003_13730679fda5be95.txt").write_bytes(b"\xff\xfe broken")
+    report = Indexer(settings, store, embeddings, progress=False).run()
+    assert [s.source for s in report.skipped] == ["003_13730679fda5be95.txt"]
+    assert report.removed == []
+    assert store_chunks(store) == before
+
+
+class FailingEmbeddings:
+    """Delegates to the real model, then fails, as a crash in the middle of a run would."""
+
+    def __init__(self, real, fail_after_calls: int) -> None:
+        self.real, self.calls, self.fail_after = real, 0, fail_after_calls
+        self.model_name = real.model_name
+
+    def embed_documents(self, texts):
+        self.calls += 1
+        if self.calls > self.fail_after:
+            raise KeyboardInterrupt
+        return self.real.embed_documents(texts)
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_leaves_a_usable_index(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = make_settings(tmp_path)
+    store, embeddings, _ = build_index(settings)
+    changed = [p for p in sorted(corpus_copy.glob("0*.txt")) if "Two Sessions" in p.read_text()]
+    for path in changed:
+        path.write_text(path.read_text().replace("Two Sessions", "Two-Sessions meetings"))
+    with pytest.raises(KeyboardInterrupt):
+        Indexer(settings, store, FailingEmbeddings(embeddings, 2), progress=False).run()
+    hits = store.query(embeddings.embed_query("provincial work reports GDP targets"), k=3)
+    assert hits, "the store still answers queries after an interrupted run"
+    finished = Indexer(settings, store, embeddings, progress=False).run()
+    assert len(changed) >= 3
+    assert len(finished.updated) == len(changed) - 2, "only unfinished documents are redone"
+    texts = [c["text"] for c in store_chunks(store).values()]
+    assert not any("Two Sessions" in t for t in texts)
+    assert all(r.ready for r in store.document_records().values())
+
+
+@pytest.mark.slow
+def test_copied_sentence_finds_its_document_first(shipped_index) -> None:
+    store, embeddings = open_store(shipped_index)
+    for source in sorted(store.document_records()):
+        text = store.document_text(source)
+        span = max(sentence_spans(text), key=lambda s: s.end - s.start)
+        best = store.query(embeddings.embed_query(text[span.start : span.end]), k=1)[0]
+        assert best[2]["source"] == source
+        assert best[2]["start"] <= span.start < best[2]["end"], "the chunk holding the sentence"
+
+
+@pytest.mark.slow
+def test_refuses_to_mix_embedding_models(shipped_index) -> None:
+    other = shipped_index.model_copy(update={"embedding_model": "paraphrase-MiniLM-L3-v2"})
+    with pytest.raises(ModelMismatchError, match="--rebuild"):
+        open_store(other)

@@ -1,0 +1,85 @@
+"""Paragraph, sentence and chunk boundaries on small hand-made texts."""
+
+from __future__ import annotations
+
+import itertools
+
+from assistant.chunking import ChunkSizes, chunk_text
+from assistant.sentences import paragraph_spans, sentence_spans
+from assistant.tokens import count_tokens
+
+
+def texts(text: str, spans) -> list[str]:
+    return [text[s.start : s.end] for s in spans]
+
+
+def test_header_lines_stay_separate_sentences() -> None:
+    text = (
+        "Report title\n研究報告\n瀏覽數:47\n發布日期:2025/03/20\n\nGrowth was 5.3 percent. It rose."
+    )
+    assert texts(text, sentence_spans(text)) == [
+        "Report title",
+        "研究報告",
+        "瀏覽數:47",
+        "發布日期:2025/03/20",
+        "Growth was 5.3 percent.",
+        "It rose.",
+    ]
+
+
+def test_wrapped_prose_is_one_paragraph() -> None:
+    text = "The target was set\nat around 5 percent, analysts said.\nNew paragraph here."
+    assert texts(text, paragraph_spans(text)) == [
+        "The target was set\nat around 5 percent, analysts said.",
+        "New paragraph here.",
+    ]
+
+
+def test_decimals_and_abbreviations_do_not_split() -> None:
+    text = "The U.S. grew 2.5% in 2024. China grew 5.0 percent."
+    assert texts(text, sentence_spans(text)) == [
+        "The U.S. grew 2.5% in 2024.",
+        "China grew 5.0 percent.",
+    ]
+
+
+def test_cjk_sentences_split_on_cjk_punctuation() -> None:
+    text = "中国经济增长。第二句话！第三句？"
+    assert texts(text, sentence_spans(text)) == ["中国经济增长。", "第二句话！", "第三句？"]
+
+
+def test_chunks_respect_token_limit_and_overlap() -> None:
+    sentences = [f"Sentence number {i} talks about province {i} and its target." for i in range(60)]
+    text = " ".join(sentences)
+    chunks = chunk_text("doc.txt", text, ChunkSizes(target=60, overlap=15, minimum=10))
+    assert len(chunks) > 3
+    assert all(chunk.tokens <= 60 for chunk in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    for before, after in itertools.pairwise(chunks):
+        assert after.start < before.end, "consecutive windows share an overlap"
+
+
+def test_overlong_sentence_is_cut_by_tokens() -> None:
+    text = "word " * 500
+    chunks = chunk_text("doc.txt", text, ChunkSizes(target=100, overlap=0, minimum=10))
+    assert len(chunks) >= 5
+    assert all(chunk.tokens <= 101 for chunk in chunks)
+    assert "".join(c.text for c in chunks).replace(" ", "") == text.replace(" ", "")
+
+
+def test_short_heading_joins_next_paragraph() -> None:
+    text = "Heading\n\n" + "A full paragraph with enough words to stand alone. " * 5
+    chunks = chunk_text("doc.txt", text, ChunkSizes(target=200, overlap=10, minimum=20))
+    assert len(chunks) == 1
+    assert chunks[0].text.startswith("Heading")
+
+
+def test_chunk_ids_survive_an_edit_elsewhere() -> None:
+    paragraphs = [f"Paragraph {i} " + "has many words about policy. " * 8 for i in range(6)]
+    sizes = ChunkSizes(target=120, overlap=10, minimum=20)
+    before = chunk_text("doc.txt", "\n\n".join(paragraphs), sizes)
+    paragraphs[0] = "An edited first paragraph that is different. " * 3
+    after = chunk_text("doc.txt", "\n\n".join(paragraphs), sizes)
+    assert before[0].id != after[0].id
+    assert [c.id for c in before[1:]] == [c.id for c in after[1:]]
+    assert count_tokens(before[1].text) == before[1].tokens
