@@ -42,6 +42,93 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_history(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        return []
+    import json
+
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SystemExit(_fail(f"--history {path}: {error}")) from error
+    if not isinstance(history, list) or not all(
+        isinstance(m, dict) and {"role", "content"} <= set(m) for m in history
+    ):
+        raise SystemExit(_fail(f"--history {path}: expected a JSON list of {{role, content}}"))
+    return history
+
+
+def _print_result(result, as_json: bool) -> None:
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    print(result.answer)
+    for citation in result.citations:
+        mark = "" if citation.supported else "  (NOT SUPPORTED by this passage)"
+        print(
+            f"  [{citation.n}] {citation.title} ({citation.source}, "
+            f"chars {citation.quote_start}-{citation.quote_end}){mark}"
+        )
+        print(f'      "{citation.quote}"')
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant, QuestionError
+
+    history = _load_history(args.history)
+    try:
+        assistant = Assistant(_settings(args))
+        result = assistant.ask(args.question, history=history, k=args.k, mode=args.mode)
+    except QuestionError as error:
+        return _fail(str(error))
+    _print_result(result, args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant, QuestionError
+
+    assistant = Assistant(_settings(args))
+    history: list[dict[str, str]] = []
+    print("Ask about the documents. Empty line or Ctrl-D to quit; /clear forgets the history.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        if question == "/clear":
+            history.clear()
+            continue
+        try:
+            result = assistant.ask(question, history=history, mode=args.mode)
+        except QuestionError as error:
+            print(f"error: {error}")
+            continue
+        _print_result(result, as_json=False)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": result.answer},
+        ]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.server import serve
+
+    settings = _settings(args)
+    if args.port:
+        settings = settings.model_copy(update={"port": args.port})
+    serve(settings)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation.runner import main as run_eval
+
+    return run_eval(args, _settings(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -49,12 +136,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    index = commands.add_parser("index", help="build or update the index from the corpus")
-    index.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
-    index.add_argument("--index", type=Path, help="index folder (default: index/)")
+    def command(name: str, help_text: str, handler) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
+        sub.add_argument("--index", type=Path, help="index folder (default: index/)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    index = command("index", "build or update the index from the corpus", cmd_index)
     index.add_argument("--rebuild", action="store_true", help="drop the index and re-embed all")
     index.add_argument("--quiet", action="store_true", help="no progress bars")
-    index.set_defaults(handler=cmd_index)
+
+    modes = ("extractive", "llm")
+    ask = command("ask", "answer one question with citations", cmd_ask)
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    ask.add_argument("--history", type=Path, help="JSON list of {role, content} messages")
+    ask.add_argument("-k", type=int, help="number of passages to use")
+    ask.add_argument("--mode", choices=modes, help="answerer (default from settings)")
+
+    chat = command("chat", "interactive questions with follow-ups", cmd_chat)
+    chat.add_argument("--mode", choices=modes, help="answerer (default from settings)")
+
+    serve = command("serve", "start the web UI and the HTTP API on 127.0.0.1", cmd_serve)
+    serve.add_argument("--port", type=int, help="port (default from settings: 7860)")
+
+    evaluate = command("eval", "run the golden evals and gate on thresholds", cmd_eval)
+    evaluate.add_argument("--golden", type=Path, default=Path("evals/golden.jsonl"))
+    evaluate.add_argument("--thresholds", type=Path, default=Path("evals/thresholds.toml"))
+    evaluate.add_argument(
+        "--mode",
+        action="append",
+        choices=("hybrid", "dense", "lexical", "baseline", "llm"),
+        help="what to evaluate (repeatable; default: hybrid, dense, lexical, baseline)",
+    )
+    evaluate.add_argument("--report", type=Path, default=Path("evals/reports"))
     return parser
 
 

@@ -1,0 +1,197 @@
+"""The default answerer: picks the passage sentences that answer the question and cites each.
+
+No LLM: every sentence of the answer is a verbatim sentence of a retrieved passage, so
+the answer is deterministic and each claim is exactly what its citation says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from assistant.entities import name_words, names, numbers, occurs, without_attribution
+from assistant.lexical import LexicalIndex, tokenize
+from assistant.models import AskResult, Citation, Claim
+from assistant.sentences import sentence_spans
+from assistant.textnorm import normalise
+
+# Words that say what kind of answer is wanted but are not about the subject.
+_GENERIC = set(
+    tokenize(
+        "main key mention mentioned document documents text article report say "
+        "according describe explain give name list way kind type"
+    )
+)
+_NUMERIC_QUESTION = re.compile(
+    r"\b(how (much|many|fast|large|big|high|low)|what (percentage|share|proportion|rate|number|"
+    r"figure|amount|level)|target|percent|growth rate|budget|ratio|when|what year|date)\b",
+    re.IGNORECASE,
+)
+# Text in documents is data: sentences that address an AI are never repeated as answers.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget) (all |any |the )?(previous|prior|above|earlier) "
+    r"(instructions|prompts?|rules)|\b(you are|act as) (an? )?(ai|assistant|language model)\b"
+    r"|\bsystem prompt\b",
+    re.IGNORECASE,
+)
+# The figure a question asks about: the words before "rate", "target", "ratio" or "index".
+_METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IGNORECASE)
+MIN_COVERAGE = 0.1
+
+
+@dataclass
+class Candidate:
+    passage: Document
+    rank: int
+    start: int
+    end: int
+    text: str
+    score: float
+    terms: frozenset[str]
+
+
+def is_instruction(text: str) -> bool:
+    return _INSTRUCTION.search(text) is not None
+
+
+class ExtractiveAnswerer:
+    """Scores sentences against the question (term coverage weighted by IDF, passage rank,
+    entity and number matches) and composes the best few into a cited answer."""
+
+    def __init__(self, lexical: LexicalIndex, max_sentences: int = 3) -> None:
+        self.lexical = lexical
+        self.max_sentences = max_sentences
+
+    def _weights(self, question: str) -> dict[str, float]:
+        terms = [t for t in tokenize(question) if t not in _GENERIC]
+        return {term: self.lexical.idf(term) for term in terms}
+
+    def candidates(self, question: str, passages: list[Document]) -> list[Candidate]:
+        weights = self._weights(question)
+        total = sum(weights.values()) or 1.0
+        wants_number = bool(_NUMERIC_QUESTION.search(question))
+        question_names = names(question)
+        found: dict[tuple[str, int], Candidate] = {}
+        for rank, passage in enumerate(passages):
+            text = passage.page_content
+            base = int(passage.metadata["start"])
+            passage_terms = set(tokenize(text)) & weights.keys()
+            passage_cover = sum(weights[t] for t in passage_terms) / total
+            for span in sentence_spans(text):
+                sentence = text[span.start : span.end]
+                if len(sentence.split()) < 4 or is_instruction(sentence):
+                    continue
+                terms = frozenset(set(tokenize(sentence)) & weights.keys())
+                coverage = sum(weights[t] for t in terms) / total
+                normalised = normalise(sentence)
+                name_hits = sum(occurs(name, normalised) for name in question_names)
+                score = (
+                    0.6 * coverage
+                    + 0.2 * passage_cover
+                    + 0.1 / (1 + rank)
+                    + (0.15 * name_hits / len(question_names) if question_names else 0.0)
+                    + (0.08 if wants_number and re.search(r"\d", sentence) else 0.0)
+                )
+                key = (passage.metadata["source"], base + span.start)
+                if key not in found or found[key].score < score:
+                    found[key] = Candidate(
+                        passage, rank, base + span.start, base + span.end, sentence, score, terms
+                    )
+        return sorted(found.values(), key=lambda c: c.score, reverse=True)
+
+    def select(self, question: str, passages: list[Document]) -> list[Candidate]:
+        ranked = self.candidates(question, passages)
+        if not ranked:
+            return []
+        chosen = [ranked[0]]
+        covered = set(ranked[0].terms)
+        for candidate in ranked[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            if candidate.score >= 0.8 * ranked[0].score and not candidate.terms <= covered:
+                chosen.append(candidate)
+                covered |= candidate.terms
+        return chosen
+
+    def coverage(self, question: str, candidate: Candidate) -> float:
+        weights = self._weights(question)
+        return sum(weights[t] for t in candidate.terms) / (sum(weights.values()) or 1.0)
+
+    def unsupported_terms(
+        self, question: str, passages: list[Document], chosen: list[Candidate]
+    ) -> list[str]:
+        """Names, figures and metrics the question asks about that the support never mentions.
+
+        Names must occur in the documents the answer quotes; numbers in the quoted passages
+        or their document's title and date (which say which year a report is about); the
+        words naming the asked-for metric ("unemployment" in "unemployment rate") in some
+        retrieved passage.
+        """
+        asked = without_attribution(question)
+        sources = {c.passage.metadata["source"] for c in chosen}
+        documents = " ".join(self.lexical.source_text(source) for source in sources)
+        missing = [word for word in name_words(asked) if not occurs(word, documents)]
+        support = [
+            " ".join(
+                (
+                    c.passage.page_content,
+                    str(c.passage.metadata.get("title", "")),
+                    str(c.passage.metadata.get("published", "")),
+                )
+            )
+            for c in chosen
+        ]
+        missing += [n for n in numbers(asked) if not occurs(n, normalise(" ".join(support)))]
+        retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
+        for match in _METRIC.finditer(question):
+            missing += [w for w in tokenize(match.group(1)) if w not in retrieved]
+        return missing
+
+    def answer(self, question: str, passages: list[Document]) -> AskResult:
+        chosen = self.select(question, passages)
+        missing = self.unsupported_terms(question, passages, chosen) if chosen else []
+        if missing or not chosen or self.coverage(question, chosen[0]) < MIN_COVERAGE:
+            return abstention(question, passages, missing)
+        citations = [
+            citation(n, c.passage, c.start, c.end, c.text) for n, c in enumerate(chosen, 1)
+        ]
+        claims = [Claim(text=c.text, citations=[n]) for n, c in enumerate(chosen, 1)]
+        answer = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, 1))
+        return AskResult(answer=answer, citations=citations, claims=claims)
+
+
+def citation(n: int, passage: Document, start: int, end: int, quote: str) -> Citation:
+    meta = passage.metadata
+    return Citation(
+        n=n,
+        source=meta["source"],
+        title=meta.get("title", meta["source"]),
+        publisher=meta.get("publisher", ""),
+        published=meta.get("published", ""),
+        chunk_id=meta["chunk_id"],
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=passage.page_content,
+        quote=quote,
+        quote_start=start,
+        quote_end=end,
+        score=float(meta.get("score") or 0.0),
+    )
+
+
+def abstention(question: str, passages: list[Document], missing: list[str]) -> AskResult:
+    """Say the documents do not cover it, and what the closest documents are about."""
+    reason = (
+        f"The documents do not mention {', '.join(missing)}."
+        if missing
+        else "The documents do not answer this question."
+    )
+    titles: list[str] = []
+    for passage in passages:
+        title = passage.metadata.get("title", passage.metadata.get("source", ""))
+        if title and title not in titles:
+            titles.append(title)
+    closest = f" The closest material is in: {'; '.join(titles[:3])}." if titles else ""
+    return AskResult(answer=reason + closest, abstained=True)

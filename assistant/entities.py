@@ -1,0 +1,107 @@
+"""Salient terms of a question or claim: proper-noun phrases and numbers.
+
+Abstention, follow-up rewriting and LLM answer verification all ask the same thing: which
+names and figures does this text commit to, and do they occur in a given passage?
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.lexical import STOPWORDS
+from assistant.textnorm import normalise, normalise_number
+
+_NAME_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
+_PHRASE = re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*")
+_NUMBER_WORD = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*")
+_QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")
+# Capitalised words that start questions or sentences without naming anything.
+_OPENERS = STOPWORDS | {
+    "whose",
+    "whom",
+    "and",
+    "how",
+    "what",
+    "which",
+    "who",
+    "when",
+    "where",
+    "why",
+    "does",
+    "did",
+    "do",
+    "is",
+    "are",
+    "was",
+    "were",
+    "according",
+    "in",
+    "on",
+    "for",
+    "by",
+    "name",
+    "list",
+    "give",
+    "describe",
+    "explain",
+    "compare",
+    "tell",
+    "please",
+    "besides",
+    "apart",
+    "beyond",
+    "so",
+}
+_ATTRIBUTION = re.compile(r"\baccording to [^,?]*[,?]?|\bin the (view|words) of [^,?]*[,?]?", re.I)
+
+
+def _clean(word: str) -> str:
+    return re.sub(r"['’]s$", "", word).strip("'’-")
+
+
+def names(text: str) -> list[str]:
+    """Proper-noun phrases, possessives removed; a sentence-initial opener is not a name."""
+    found: list[str] = []
+    for match in _PHRASE.finditer(text):
+        words = [_clean(word) for word in match.group().split()]
+        at_start = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in ".?!:"
+        if at_start and words and words[0].lower() in _OPENERS:
+            words = words[1:]
+        while words and words[0].lower() in ("of", "and"):
+            words = words[1:]
+        phrase = " ".join(words)
+        if phrase and phrase.lower() not in _OPENERS:
+            found.append(phrase)
+    return found
+
+
+def numbers(text: str) -> list[str]:
+    """Normalised numbers ('2,000' -> '2000')."""
+    return [  # ordinals and decades (14th, 2010s) are not figures
+        normalise_number(match.group())
+        for match in _NUMBER_WORD.finditer(text)
+        if not match.group()[-1].isalpha()
+    ]
+
+
+def quotations(text: str) -> list[str]:
+    return [match.group(1).strip() for match in _QUOTED.finditer(text)]
+
+
+def occurs(term: str, normalised_text: str) -> bool:
+    """Whole-word occurrence of a name, number or phrase in text already `normalise`d."""
+    needle = normalise(term).strip()
+    pattern = rf"(?<![\w.]){re.escape(needle)}(?:s|es)?(?![\w]|\.\d)"  # plurals too: NEV(s)
+    return bool(needle) and re.search(pattern, normalised_text) is not None
+
+
+def without_attribution(question: str) -> str:
+    """Drop 'according to X' clauses: X is who says it, not what is asked about."""
+    return _ATTRIBUTION.sub(" ", question)
+
+
+def name_words(text: str) -> list[str]:
+    """The words of the names in `text` (each is checked on its own: 'European Central Bank'
+    is unsupported by a text that only says 'Central')."""
+    words = {word for phrase in names(text) for word in phrase.split() if len(word) > 1}
+    return sorted(word for word in words if word.lower() not in STOPWORDS)

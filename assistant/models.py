@@ -1,0 +1,56 @@
+"""The typed result of a question: what the CLI prints, the API returns and the UI renders."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant", "system"]
+    content: str
+
+
+class Citation(BaseModel):
+    """One numbered source: `[n]` in the answer refers to the citation with this `n`."""
+
+    n: int = Field(description="The marker number used in the answer text")
+    source: str = Field(description="File name relative to the corpus folder")
+    title: str
+    publisher: str = ""
+    published: str = ""
+    chunk_id: str
+    start: int = Field(description="Character offset of the passage in the source text")
+    end: int
+    text: str = Field(description="The cited passage")
+    quote: str = Field(description="The sentence in the passage that supports the claim")
+    quote_start: int = Field(description="Character offset of the quote in the source text")
+    quote_end: int
+    score: float = Field(0.0, description="Retrieval score of the passage")
+    supported: bool = Field(True, description="False when verification failed for this claim")
+
+
+class Claim(BaseModel):
+    """A sentence of the answer with the citations it carries and its verification verdict."""
+
+    text: str
+    citations: list[int] = Field(default_factory=list)
+    supported: bool = True
+    problems: list[str] = Field(default_factory=list)
+
+
+class AskResult(BaseModel):
+    answer: str = Field(description="Short answer with inline [n] markers")
+    abstained: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    question: str = ""
+    standalone_question: str = Field("", description="The question after follow-up rewriting")
+    mode: Literal["extractive", "llm"] = "extractive"
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    tokens: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def unsupported_claims(self) -> list[Claim]:
+        return [claim for claim in self.claims if not claim.supported]

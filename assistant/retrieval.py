@@ -1,0 +1,102 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates, fused into one ranking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.lexical import LexicalIndex
+from assistant.settings import Settings
+from assistant.store import Store
+
+
+def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: robust to the two signals' incomparable score scales."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+def weighted(scores: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
+    """Min-max normalised scores, summed with weights."""
+    fused: dict[str, float] = {}
+    for by_id, weight in zip(scores, weights):
+        if not by_id:
+            continue
+        low, high = min(by_id.values()), max(by_id.values())
+        span = (high - low) or 1.0
+        for chunk_id, score in by_id.items():
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * (score - low) / span
+    return fused
+
+
+class HybridRetriever(BaseRetriever):
+    """Returns chunk `Document`s with metadata: chunk_id, source, title, offsets and scores."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Store
+    embeddings: SentenceTransformerEmbeddings
+    lexical: LexicalIndex
+    settings: Settings
+    k: int | None = None
+    sources: list[str] | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+    ) -> list[Document]:
+        k = kwargs.get("k") or self.k or self.settings.top_k
+        sources = kwargs.get("sources", self.sources)
+        mode = kwargs.get("mode") or self.settings.retrieval_mode
+        wide = max(self.settings.candidate_k, k)
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        dense: dict[str, float] = {}
+        lexical: dict[str, float] = {}
+        if mode in ("hybrid", "dense"):
+            vector = self.embeddings.embed_query(query)
+            for chunk_id, text, meta, similarity in self.store.query(vector, wide, sources):
+                found[chunk_id] = (text, meta)
+                dense[chunk_id] = similarity
+        if mode in ("hybrid", "lexical"):
+            for hit in self.lexical.search(query, wide, sources):
+                chunk_id = self.lexical.ids[hit.index]
+                found.setdefault(
+                    chunk_id, (self.lexical.texts[hit.index], self.lexical.metadatas[hit.index])
+                )
+                lexical[chunk_id] = hit.score
+        if mode == "dense":
+            fused = dense
+        elif mode == "lexical":
+            fused = lexical
+        elif self.settings.fusion == "rrf":
+            fused = rrf(
+                [
+                    sorted(dense, key=dense.__getitem__, reverse=True),
+                    sorted(lexical, key=lexical.__getitem__, reverse=True),
+                ],
+                self.settings.rrf_k,
+            )
+        else:
+            weight = self.settings.dense_weight
+            fused = weighted([dense, lexical], [weight, 1 - weight])
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        return [
+            Document(
+                page_content=found[chunk_id][0],
+                metadata={
+                    **found[chunk_id][1],
+                    "chunk_id": chunk_id,
+                    "score": fused[chunk_id],
+                    "dense_score": dense.get(chunk_id),
+                    "lexical_score": lexical.get(chunk_id),
+                },
+            )
+            for chunk_id in ranked
+        ]
