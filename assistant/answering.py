@@ -146,7 +146,8 @@ class ExtractiveAnswerer:
         missing += [n for n in numbers(asked) if not occurs(n, normalise(" ".join(support)))]
         retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
         for match in _METRIC.finditer(question):
-            missing += [w for w in tokenize(match.group(1)) if w not in retrieved]
+            words = match.group(1).split()
+            missing += [w for w in words if any(t not in retrieved for t in tokenize(w))]
         return missing
 
     def answer(self, question: str, passages: list[Document]) -> AskResult:
