@@ -44,6 +44,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         return SentenceTransformer(resolve_model_location(self.model_name), device="cpu")
 
     @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory yet (health checks must not trigger the load)."""
+        return "_model" in self.__dict__
+
+    @property
     def dimension(self) -> int:
         return int(self._model.get_embedding_dimension())
 

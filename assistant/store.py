@@ -46,9 +46,17 @@ class DocumentRecord:
 def make_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except ValueError as error:  # chromadb's way of saying the server did not answer
+            raise StoreError(
+                f"Cannot reach the Chroma server at {settings.chroma_host}:"
+                f"{settings.chroma_port} ({error}). Start it with `chroma run --path DIR "
+                f"--port {settings.chroma_port}`, or unset ASSISTANT_CHROMA_HOST to use the "
+                "embedded store."
+            ) from error
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 

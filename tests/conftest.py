@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ def make_settings(tmp: Path, corpus: Path | None = None, **overrides: object) ->
 def copy_corpus(target: Path) -> Path:
     shutil.copytree(CORPUS, target)
     return target
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for servers started by tests)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def build_index(settings: Settings):

@@ -1,0 +1,61 @@
+"""One process for people and programs: the HTTP API plus the Gradio UI mounted at "/".
+
+Both share one `Assistant`, so the embedding model is loaded once and the store is opened once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Callable
+
+import gradio
+import uvicorn
+from fastapi import FastAPI
+
+from assistant.api import build_api, configured_token
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.ui import build_ui
+
+
+def _ui_login(settings: Settings) -> Callable[[str, str], bool] | None:
+    """With a token set, the UI asks for it as the password (a browser cannot send a header)."""
+    token = configured_token(settings)
+    if token is None:
+        return None
+
+    def check(_username: str, password: str) -> bool:
+        return secrets.compare_digest(password.encode(), token.encode())
+
+    return check
+
+
+def create_app(config: Settings | Assistant | None = None) -> FastAPI:
+    """The API routes and the UI around one shared Assistant (built from settings if needed)."""
+    assistant = config if isinstance(config, Assistant) else Assistant(config)
+    settings = assistant.settings
+
+    @contextlib.asynccontextmanager
+    async def warm_up(_app: FastAPI) -> AsyncIterator[None]:
+        """Load the embedding model before the first request rather than during it."""
+        assistant.embeddings.embed_query("warm up")
+        yield
+
+    app = build_api(assistant, lifespan=warm_up)
+    return gradio.mount_gradio_app(
+        app,
+        build_ui(assistant),
+        path="/",
+        auth=_ui_login(settings),
+        auth_message="Enter the API token as the password (any user name).",
+        max_file_size=settings.max_upload_bytes,
+        server_name=settings.host,
+        server_port=settings.port,
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Run the app with uvicorn on settings.host:settings.port until interrupted."""
+    print(f"Serving the UI on http://{settings.host}:{settings.port}/ and the API under /api, /v1")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
