@@ -1,0 +1,423 @@
+"""Pure functions that turn answers, documents and index reports into HTML for the web UI.
+
+Everything that comes from a document, an upload or a user passes through `esc` before it
+reaches the page, so a document containing `<script>` or `<img onerror=...>` is shown as
+text. Kept free of Gradio so the escaping and the citation markup are unit-testable.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from assistant.indexer import IndexReport
+from assistant.lexical import STOPWORDS
+from assistant.models import AskResult, Citation
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value, quotes included (safe in text and in attribute values)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def cite_attrs(citation: Citation, turn: int) -> str:
+    """Data attributes the page script reads to open the cited span in the document viewer."""
+    return (
+        f'data-source="{esc(citation.source)}" data-start="{citation.start}" '
+        f'data-end="{citation.end}" data-qs="{citation.quote_start}" '
+        f'data-qe="{citation.quote_end}" data-card="card-{turn}-{citation.n}"'
+    )
+
+
+def _linkify(raw: str, turn: int, citations: Mapping[int, Citation]) -> str:
+    """Escape answer text and turn each known [n] into a link to its source card."""
+    out: list[str] = []
+    pos = 0
+    for match in _MARKER.finditer(raw):
+        out.append(esc(raw[pos : match.start()]))
+        citation = citations.get(int(match.group(1)))
+        if citation is None:
+            out.append(esc(match.group(0)))
+        else:
+            title = f"{citation.title} — open the passage"
+            out.append(
+                f'<a class="cite-ref{"" if citation.supported else " unsupported"}" '
+                f'href="#card-{turn}-{citation.n}" title="{esc(title)}" '
+                f"{cite_attrs(citation, turn)}>[{citation.n}]</a>"
+            )
+        pos = match.end()
+    out.append(esc(raw[pos:]))
+    return "".join(out)
+
+
+def _unsupported_spans(result: AskResult) -> list[tuple[int, int, list[str]]]:
+    """Where in the answer text each claim that failed verification sits."""
+    spans: list[tuple[int, int, list[str]]] = []
+    pos = 0
+    for claim in result.claims:
+        found = result.answer.find(claim.text, pos) if claim.text else -1
+        if found < 0:
+            continue
+        pos = found + len(claim.text)
+        if not claim.supported:
+            spans.append((found, pos, claim.problems))
+    return spans
+
+
+def render_answer_text(result: AskResult, turn: int) -> str:
+    """The answer with linked [n] markers; sentences that failed verification are marked."""
+    citations = {c.n: c for c in result.citations}
+    answer = result.answer
+    out: list[str] = []
+    pos = 0
+    for start, end, problems in _unsupported_spans(result):
+        out.append(_linkify(answer[pos:start], turn, citations))
+        reason = "; ".join(problems) or "not found in the cited passage"
+        out.append(
+            f'<span class="claim-unsupported" title="{esc("Not verified: " + reason)}">'
+            f"{_linkify(answer[start:end], turn, citations)}"
+            '<span class="flag" aria-label="unverified">unverified</span></span>'
+        )
+        pos = end
+    out.append(_linkify(answer[pos:], turn, citations))
+    return "".join(out)
+
+
+def highlight_passage(citation: Citation) -> str:
+    """The cited passage, escaped, with the supporting sentence inside <mark>."""
+    text = citation.text
+    rel_start = citation.quote_start - citation.start
+    rel_end = citation.quote_end - citation.start
+    if not (0 <= rel_start < rel_end <= len(text)):
+        rel_start = text.find(citation.quote) if citation.quote else -1
+        rel_end = rel_start + len(citation.quote)
+    if rel_start < 0:
+        return esc(text)
+    return (
+        f"{esc(text[:rel_start])}<mark>{esc(text[rel_start:rel_end])}</mark>{esc(text[rel_end:])}"
+    )
+
+
+def _meta_line(*parts: object) -> str:
+    return " · ".join(esc(part) for part in parts if part)
+
+
+def render_card(citation: Citation, turn: int) -> str:
+    """A source card: number, title, publisher and date, passage with the quote highlighted."""
+    badge = (
+        "" if citation.supported else '<span class="badge bad">Not supported by this passage</span>'
+    )
+    return (
+        f'<div class="cite-card{"" if citation.supported else " unsupported"}" '
+        f'id="card-{turn}-{citation.n}">'
+        f'<div class="card-head"><span class="card-n">{citation.n}</span>'
+        f'<div class="card-titles"><div class="card-title">{esc(citation.title)}</div>'
+        f'<div class="card-meta">{_meta_line(citation.publisher, citation.published)}</div>'
+        f"</div></div>"
+        f'<div class="card-passage">{highlight_passage(citation)}</div>'
+        f'<div class="card-foot"><span class="card-file">{esc(citation.source)}</span>{badge}'
+        f'<button type="button" class="open-doc" {cite_attrs(citation, turn)}>'
+        f"Show in document &rarr;</button></div></div>"
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
+
+
+def render_details(result: AskResult) -> str:
+    """Collapsible timings and token counts for one answer."""
+    timings = result.timings_ms
+    total = timings.get("total", sum(timings.values()))
+    tokens = result.tokens
+    summary = [f"{_number(total)} ms", f"{result.mode} mode"]
+    if tokens:
+        summary.append(f"{sum(tokens.values()):,} tokens")
+    rows = [
+        f"<tr><td>{esc(stage)}</td><td>{_number(ms)} ms</td></tr>" for stage, ms in timings.items()
+    ]
+    rows += [
+        f"<tr><td>{esc(name)} tokens</td><td>{count:,}</td></tr>" for name, count in tokens.items()
+    ]
+    return (
+        f'<details class="answer-details"><summary>Details · {" · ".join(summary)}</summary>'
+        f'<table class="kv">{"".join(rows)}</table></details>'
+    )
+
+
+def render_result(result: AskResult, turn: int) -> str:
+    """An answer bubble (or an abstention notice) followed by its source cards and details.
+
+    A follow-up that was rewritten before searching says what was searched for.
+    """
+    rewritten = ""
+    if result.standalone_question and result.standalone_question != result.question:
+        rewritten = (
+            f'<div class="rewritten">Searched for <q>{esc(result.standalone_question)}</q></div>'
+        )
+    if result.abstained:
+        body = (
+            '<div class="bubble abstained"><div class="abstain-head">'
+            "Not answered by the documents</div>"
+            f'<div class="answer-text">{render_answer_text(result, turn)}</div></div>'
+        )
+    else:
+        unsupported = [claim for claim in result.claims if not claim.supported]
+        note = ""
+        if unsupported:
+            count = len(unsupported)
+            what = "1 sentence is" if count == 1 else f"{count} sentences are"
+            note = (
+                f'<div class="verify-note">{what} not supported by the cited passages and '
+                "marked <em>unverified</em>: do not rely on it without checking.</div>"
+            )
+        body = (
+            f'<div class="bubble answer"><div class="answer-text">'
+            f"{render_answer_text(result, turn)}</div>{note}</div>"
+        )
+    cards = "".join(render_card(citation, turn) for citation in result.citations)
+    if cards:
+        label = "Source" if len(result.citations) == 1 else "Sources"
+        cards = f'<div class="cards"><div class="cards-label">{label}</div>{cards}</div>'
+    return f"{rewritten}{body}{cards}{render_details(result)}"
+
+
+def render_turn(
+    turn: int,
+    question: str,
+    result: AskResult | None = None,
+    partial: str | None = None,
+    error: str | None = None,
+) -> str:
+    """One question and whatever answers it so far: streamed text, a result or an error."""
+    parts = [f'<div class="turn" id="turn-{turn}"><div class="bubble user">{esc(question)}</div>']
+    if error is not None:
+        parts.append(f'<div class="bubble error">{esc(error)}</div>')
+    elif result is not None:
+        parts.append(render_result(result, turn))
+    else:
+        text = esc(partial) if partial else '<span class="thinking">Searching the documents…</span>'
+        parts.append(f'<div class="bubble answer streaming"><div class="answer-text">{text}</div>')
+        parts.append('<span class="cursor"></span></div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_welcome(documents: Sequence[Mapping[str, Any]], examples: Sequence[str]) -> str:
+    """What an empty conversation shows: what can be asked, with clickable examples."""
+    chips = "".join(
+        f'<button type="button" class="example" data-example="{esc(q)}">{esc(q)}</button>'
+        for q in examples
+    )
+    count = len(documents)
+    return (
+        '<div class="welcome"><h3>Ask the documents</h3>'
+        f"<p>{count} document{'s' if count != 1 else ''} indexed. Every sentence of an answer "
+        "cites the passage it comes from: click a number to read it in its document. "
+        "When the documents do not answer, the assistant says so.</p>"
+        + (f'<div class="examples"><span>Try:</span>{chips}</div>' if chips else "")
+        + "</div>"
+    )
+
+
+def render_conversation(
+    turns: Sequence[Mapping[str, Any]],
+    welcome: str,
+    pending: str | None = None,
+) -> str:
+    """All turns (dicts with question and result or error) plus an optional pending one.
+
+    `pending` is HTML from `render_turn` for the question being answered right now.
+    """
+    if not turns and pending is None:
+        return f'<div class="conversation">{welcome}</div>'
+    parts = [
+        render_turn(
+            index,
+            turn["question"],
+            result=AskResult.model_validate(turn["result"]) if turn.get("result") else None,
+            error=turn.get("error"),
+        )
+        for index, turn in enumerate(turns)
+    ]
+    if pending is not None:
+        parts.append(pending)
+    return f'<div class="conversation">{"".join(parts)}</div>'
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def render_document(
+    source: str,
+    text: str,
+    meta: Mapping[str, Any],
+    span: tuple[int, int] | None = None,
+    quote: tuple[int, int] | None = None,
+) -> str:
+    """The full document, escaped, with the cited passage shaded and the quote in a <mark>."""
+    n = len(text)
+    start, end = span if span else (0, 0)
+    start, end = max(0, min(start, n)), max(0, min(end, n))
+    qs, qe = quote if quote else (start, start)
+    qs, qe = max(start, min(qs, end)), max(start, min(qe, end))
+    if qe <= qs:
+        qs = qe = start
+    body = esc(text[:start])
+    if end > start:
+        body += (
+            f'<span class="doc-passage">{esc(text[start:qs])}'
+            f'<mark class="doc-quote" id="doc-quote">{esc(text[qs:qe])}</mark>'
+            f"{esc(text[qe:end])}</span>"
+        )
+    body += esc(text[end:])
+    where = f"characters {qs:,}–{qe:,} highlighted" if qe > qs else ""
+    return (
+        '<div class="doc-view">'
+        f'<div class="doc-head"><div class="doc-title">{esc(meta.get("title") or source)}</div>'
+        f'<div class="doc-meta">{_meta_line(meta.get("publisher"), meta.get("published"))}</div>'
+        f'<div class="doc-meta">{_meta_line(source, where)}</div></div>'
+        f'<div class="doc-body">{body}</div></div>'
+    )
+
+
+def render_document_placeholder() -> str:
+    return (
+        '<div class="doc-view empty">Click a citation number or <b>Show in document</b> on a '
+        "source card to read the passage in its full document, or pick a document in "
+        "<b>Sources</b>.</div>"
+    )
+
+
+def render_missing_document(source: str) -> str:
+    return f'<div class="doc-view empty">The document {esc(source)} is no longer indexed.</div>'
+
+
+def render_documents(documents: Sequence[Mapping[str, Any]]) -> str:
+    """The sources panel: each indexed document with its metadata and chunk count."""
+    if not documents:
+        return '<p class="muted">No documents are indexed yet. Upload some below.</p>'
+    total_chunks = sum(int(d.get("chunks") or 0) for d in documents)
+    rows = "".join(
+        f'<li class="doc-item" data-source="{esc(d["source"])}" title="Open this document">'
+        f'<div class="doc-item-title">{esc(d.get("title") or d["source"])}</div>'
+        f'<div class="doc-item-meta">{_meta_line(d.get("publisher"), d.get("published"))}</div>'
+        f'<div class="doc-item-meta">{esc(d["source"])} · {int(d.get("chunks") or 0)} chunks'
+        f" · {int(d.get('tokens') or 0):,} tokens</div></li>"
+        for d in documents
+    )
+    return (
+        f'<p class="muted">{len(documents)} documents · {total_chunks} chunks. '
+        "Click one to read it.</p>"
+        f'<ul class="doc-list">{rows}</ul>'
+    )
+
+
+def render_index_report(report: IndexReport, rejected: Iterable[tuple[str, str]] = ()) -> str:
+    """What an upload did, file by file; every skipped file is named with its reason."""
+    skipped = [(s.source, s.reason) for s in report.skipped] + list(rejected)
+    items: list[str] = []
+    for label, names, css in (
+        ("Added", report.added, "ok"),
+        ("Updated", report.updated, "ok"),
+        ("Already indexed, unchanged", report.unchanged, "muted"),
+    ):
+        items += [f'<li class="{css}">{label}: <b>{esc(name)}</b></li>' for name in names]
+    items += [
+        f'<li class="bad">Not indexed: <b>{esc(name)}</b> — {esc(reason)}</li>'
+        for name, reason in skipped
+    ]
+    if not items:
+        return ""
+    summary = (
+        f"Indexed in {report.seconds:.1f} s: {report.chunks_embedded} new chunks embedded, "
+        f"{report.chunks_total} chunks in the index."
+    )
+    return f'<div class="index-report"><p>{summary}</p><ul>{"".join(items)}</ul></div>'
+
+
+# --- example questions -----------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _topic_word(word: str) -> bool:
+    return word.lower() not in STOPWORDS and (len(word) >= 3 or word.isupper())
+
+
+def key_phrases(text: str) -> tuple[Counter[tuple[str, ...]], dict[tuple[str, ...], str]]:
+    """Counts of 2-3 word phrases without stop words, and each phrase's commonest spelling
+    (mid-sentence lower case wins a tie).
+
+    A pair that only ever occurs inside one longer phrase is dropped in its favour.
+    """
+    words = list(_WORD.finditer(text))
+    counts: Counter[tuple[str, ...]] = Counter()
+    spellings: dict[tuple[str, ...], Counter[str]] = {}
+    for i in range(len(words)):
+        for size in (2, 3):
+            group = words[i : i + size]
+            if len(group) < size or any(
+                text[a.end() : b.start()] != " " for a, b in itertools.pairwise(group)
+            ):
+                break
+            found = [m.group(0) for m in group]
+            if not all(map(_topic_word, found)):
+                break
+            if not any(len(word) >= 5 or word.isupper() for word in found):
+                continue  # units and fillers such as "per cent"
+            key = tuple(word.lower() for word in found)
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[" ".join(found)] += 1
+    for key in [k for k in counts if len(k) == 3]:
+        for part in (key[:2], key[1:]):
+            if counts.get(part) == counts[key]:
+                del counts[part]
+    return counts, {
+        key: max(forms, key=lambda form: (forms[form], form[0].islower()))
+        for key, forms in spellings.items()
+    }
+
+
+def example_questions(
+    documents: Sequence[Mapping[str, Any]], texts: Mapping[str, str], limit: int
+) -> list[str]:
+    """Up to `limit` questions, one per document (newest first), about a phrase that is
+    frequent in that document and rare in the others, so each example has a real answer.
+    Phrases from the title are skipped: asking about them tends to return the title line."""
+    if limit <= 0:
+        return []
+    ordered = sorted(documents, key=lambda d: str(d.get("published") or ""), reverse=True)
+    phrases = {d["source"]: key_phrases(texts.get(d["source"], "")) for d in ordered}
+    frequency = Counter(key for counts, _ in phrases.values() for key in counts)
+    questions: list[str] = []
+    used: set[str] = set()
+    for document in ordered:
+        counts, spelling = phrases[document["source"]]
+        title = " ".join(str(document.get("title") or "").lower().split())
+        ranked = sorted(
+            (
+                (n * len(key) * math.log(1 + len(ordered) / frequency[key]), key)
+                for key, n in counts.items()
+                if n >= 2 and " ".join(key) not in title
+            ),
+            reverse=True,
+        )
+        for _, key in ranked:
+            if used.isdisjoint(key):
+                questions.append(f"What do the documents say about {spelling[key]}?")
+                used.update(key)
+                break
+        if len(questions) >= limit:
+            break
+    return questions

@@ -1,0 +1,346 @@
+"""The web UI in headless Chromium against a real `assistant serve` on a free port.
+
+Screenshots go to the test's temporary folder and are copied to /tmp/ui-shots/ for review.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import build_index, copy_corpus, make_settings
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.slow
+
+SHOTS = Path("/tmp/ui-shots")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TIMEOUT_MS = 60_000
+MARKUP_DOC = (
+    '<b>Quillfeather</b> markup notice <img src=x onerror="window.__xss=3">\n\n'
+    "The Quillfeather archive stores the snippet <script>window.__xss=1</script> as plain "
+    "text for its readers.\n\n"
+    'The Quillfeather catalogue also lists <img src=x onerror="window.__xss=2"> as a sample '
+    "tag that must never run.\n"
+)
+
+
+@dataclass
+class Server:
+    url: str
+    tmp: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+    shots: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.shots = self.tmp / "shots"
+        self.shots.mkdir(exist_ok=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(server: Server, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(server.url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"server did not start:\n{server.log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A private corpus (plus a document full of markup) indexed and served on a free port."""
+    tmp = tmp_path_factory.mktemp("ui")
+    corpus = copy_corpus(tmp / "corpus")
+    (corpus / "zz_markup.txt").write_text(MARKUP_DOC, encoding="utf-8")
+    settings = make_settings(tmp, corpus=corpus)
+    build_index(settings)
+    port = _free_port()
+    log = tmp / "serve.log"
+    env = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ANONYMIZED_TELEMETRY": "False",
+        "HF_HUB_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+    command = [
+        str(Path(sys.executable).with_name("assistant")),
+        "serve",
+        "--port",
+        str(port),
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(settings.index_dir),
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
+    running = Server(f"http://127.0.0.1:{port}/", tmp, process, log)
+    try:
+        _wait_until_up(running)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Session:
+    page: Page
+    server: Server
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def shot(self, name: str) -> Path:
+        path = self.server.shots / f"{name}.png"
+        self.page.screenshot(path=path)
+        SHOTS.mkdir(exist_ok=True)
+        shutil.copy(path, SHOTS / path.name)
+        return path
+
+    def ask(self, question: str, turn: int) -> None:
+        """Type a question, send it, and wait until its answer is final (not streaming)."""
+        box = self.page.locator("#question textarea")
+        box.fill(question)
+        box.press("Enter")
+        self.wait_for_turn(turn)
+
+    def wait_for_turn(self, turn: int) -> None:
+        final = self.page.locator(f"#turn-{turn} .answer-details, #turn-{turn} .bubble.error").first
+        final.wait_for(timeout=TIMEOUT_MS)
+        assert self.page.locator(f"#turn-{turn} .bubble.error").count() == 0, self.page.inner_text(
+            f"#turn-{turn}"
+        )
+
+    def outbound(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlparse(url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(url).hostname not in ("127.0.0.1", "localhost")
+        ]
+
+
+@pytest.fixture
+def session(server: Server, browser: Browser) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    current = Session(page, server)
+    page.on("request", lambda request: current.requests.append(request.url))
+    page.on("pageerror", lambda error: current.errors.append(str(error)))
+    page.goto(server.url)
+    page.locator(".welcome .example").first.wait_for()
+    yield current
+    context.close()
+
+
+def _card(page: Page, turn: int, source: str):
+    return page.locator(f"#turn-{turn} .cite-card").filter(
+        has=page.locator(".card-file", has_text=source)
+    )
+
+
+def _mark_in_view(page: Page) -> bool:
+    """Whether the highlighted quote is inside the visible part of the document body."""
+    return page.evaluate(
+        """() => {
+          const body = document.querySelector('#doc-viewer .doc-body');
+          const mark = document.querySelector('#doc-viewer #doc-quote');
+          if (!body || !mark) return false;
+          const b = body.getBoundingClientRect(), m = mark.getBoundingClientRect();
+          return m.top >= b.top - 1 && m.top <= b.bottom - 10 && m.height > 0;
+        }"""
+    )
+
+
+def test_ask_cite_follow_up_and_upload(session: Session) -> None:
+    page = session.page
+    session.shot("01-welcome")
+
+    session.ask("What GDP growth target did Ningbo set for 2025?", turn=0)
+    answer = page.locator("#turn-0 .bubble.answer")
+    expect(answer).to_contain_text("5.5")
+    expect(answer).to_contain_text("Ningbo")
+    card = _card(page, 0, "003_13730679fda5be95.txt")
+    expect(card).to_have_count(1)
+    expect(card.locator(".card-title")).to_contain_text(
+        "Chinese localities unveil growth targets for 2025"
+    )
+    expect(card.locator(".card-meta")).to_have_text("Global Times · 2025-01-10")
+    expect(card.locator(".card-passage mark")).to_contain_text("5.5 percent")
+    expect(page.locator("#turn-0 .answer-details summary")).to_contain_text("ms")
+    session.shot("02-answer")
+
+    number = card.locator(".card-n").inner_text()
+    page.locator(f"#turn-0 a.cite-ref[data-card='card-0-{number}']").first.click()
+    viewer = page.locator("#doc-viewer")
+    expect(viewer.locator(".doc-title")).to_contain_text("Chinese localities unveil growth")
+    quote = viewer.locator("mark#doc-quote")
+    expect(quote).to_contain_text("Ningbo")
+    expect(quote).to_contain_text("5.5 percent")
+    expect(viewer.locator(".doc-passage")).to_contain_text(quote.inner_text())
+    page.wait_for_function("() => document.querySelector('#doc-viewer .doc-body') !== null")
+    assert _mark_in_view(page)
+    session.shot("03-citation-opened")
+
+    session.ask("And what about Sanya?", turn=1)
+    follow_up = page.locator("#turn-1 .bubble.answer")
+    expect(follow_up).to_contain_text("Sanya")
+    expect(follow_up).to_contain_text("6.5")
+    expect(page.locator("#turn-1 .rewritten")).to_contain_text("Sanya")
+    session.shot("04-follow-up")
+
+    good = session.server.tmp / "harbour_report.md"
+    filler = "\n\n".join(
+        f"Paragraph {i} describes routine shipping statistics for the quarter." for i in range(60)
+    )
+    good.write_text(
+        "# Zorvath harbour review\n\n"
+        + filler
+        + "\n\nThe Zorvath harbour authority approved a dredging budget of 42.7 million yuan "
+        "for 2025.\n",
+        encoding="utf-8",
+    )
+    empty = session.server.tmp / "empty_notes.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    broken = session.server.tmp / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    unsupported = session.server.tmp / "notes.docx"
+    unsupported.write_bytes(b"PK\x03\x04 not a supported type")
+    page.get_by_role("tab", name="Sources").click()
+    expect(page.locator("#sources .doc-item")).to_have_count(6)
+    page.locator("#upload input[type=file]").set_input_files([good, empty, broken, unsupported])
+    report = page.locator("#index-report")
+    expect(report).to_contain_text("Added: harbour_report.md", timeout=120_000)
+    expect(report).to_contain_text("Not indexed: empty_notes.txt — empty file")
+    expect(report).to_contain_text("Not indexed: broken.pdf — broken PDF")
+    expect(report).to_contain_text("Not indexed: notes.docx — unsupported file type '.docx'")
+    expect(page.locator("#sources .doc-item")).to_have_count(7)
+    expect(page.locator("#sources .doc-item", has_text="harbour_report.md")).to_contain_text(
+        "chunks"
+    )
+    session.shot("05-upload-report")
+
+    session.ask("What dredging budget did the Zorvath harbour authority approve?", turn=2)
+    expect(page.locator("#turn-2 .bubble.answer")).to_contain_text("42.7")
+    uploaded = _card(page, 2, "harbour_report.md")
+    expect(uploaded).to_have_count(1)
+    uploaded.locator("button.open-doc").click()
+    expect(page.locator("#doc-viewer mark#doc-quote")).to_contain_text("42.7 million yuan")
+    page.wait_for_function(
+        "() => document.querySelector('#doc-viewer .doc-body').scrollTop > 200", timeout=10_000
+    )
+    assert _mark_in_view(page)
+    session.shot("06-uploaded-document-cited")
+
+    assert session.outbound() == []
+    assert session.errors == []
+
+
+def test_example_filter_abstention_and_clear(session: Session) -> None:
+    page = session.page
+    examples = page.locator(".welcome .example")
+    assert examples.count() >= 2
+    first = examples.first.inner_text()
+    assert first.startswith("What do the documents say about ")
+    examples.first.click()
+    session.wait_for_turn(0)
+    expect(page.locator("#turn-0 .bubble.user")).to_have_text(first)
+    expect(page.locator("#turn-0 .cite-card").first).to_be_visible()
+
+    page.locator("#settings").get_by_text("Answer settings").click()
+    page.locator("#k input[type=number]").fill("3")
+    page.locator("#k input[type=number]").press("Enter")
+    expect(page.locator("#k input[type=range]")).to_have_value("3")
+    page.locator("#only input").click()
+    page.get_by_role("option", name="Local Two Sessions Conclude").click()
+    page.locator("#k").click(position={"x": 4, "y": 4})
+    expect(page.get_by_role("option")).to_have_count(0)
+    expect(page.locator("#only")).to_contain_text("Local Two Sessions Conclude")
+    session.shot("07-settings")
+
+    session.ask("What GDP growth target did Ningbo set for 2025?", turn=1)
+    abstained = page.locator("#turn-1 .bubble.abstained")
+    expect(abstained).to_contain_text("Not answered by the documents")
+    expect(page.locator("#turn-1 .cite-card")).to_have_count(0)
+    session.shot("08-abstention")
+
+    page.locator("#clear").click()
+    expect(page.locator(".welcome")).to_be_visible()
+    expect(page.locator(".turn")).to_have_count(0)
+    assert session.errors == []
+
+
+def test_markup_in_documents_and_questions_is_shown_as_text(session: Session) -> None:
+    page = session.page
+    session.ask("What does the Quillfeather archive store?", turn=0)
+    card = _card(page, 0, "zz_markup.txt")
+    expect(card).to_have_count(1)
+    passage = card.locator(".card-passage")
+    expect(passage).to_contain_text("<script>window.__xss=1</script>")
+    expect(passage).to_contain_text('<img src=x onerror="window.__xss=3">')
+    expect(card.locator(".card-title")).to_contain_text('<img src=x onerror="window.__xss=3">')
+    card.locator("button.open-doc").click()
+    document = page.locator("#doc-viewer .doc-body")
+    expect(document).to_contain_text("<script>window.__xss=1</script>")
+    expect(document).to_contain_text('<img src=x onerror="window.__xss=2">')
+
+    session.ask("Does Quillfeather keep <img src=x onerror=window.__xss=4> tags?", turn=1)
+    expect(page.locator("#turn-1 .bubble.user")).to_have_text(
+        "Does Quillfeather keep <img src=x onerror=window.__xss=4> tags?"
+    )
+    page.get_by_role("tab", name="Sources").click()
+    expect(page.locator("#sources")).to_contain_text('<img src=x onerror="window.__xss=3">')
+    session.shot("09-markup-as-text")
+
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("[onerror]").count() == 0
+    assert not page.evaluate(
+        "() => [...document.scripts].some(s => s.textContent.trim() === 'window.__xss=1')"
+    )
+    assert session.errors == []
