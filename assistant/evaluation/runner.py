@@ -1,0 +1,437 @@
+"""`assistant eval`: run every mode over the golden cases, report, and gate on thresholds.
+
+Each mode answers every case through its public `ask`; the passages its retriever returned
+inside that call are recorded by a LangChain callback (a configure hook, so no stage of the
+chain changes), so retrieval is scored on exactly what the answerer saw, without retrieving
+twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.tracers.context import register_configure_hook
+from tqdm import tqdm
+
+from assistant.evaluation import metrics
+from assistant.evaluation.golden import GoldenCase, GoldenError, load_golden, read_corpus
+from assistant.loaders import LoadedDocument
+from assistant.models import AskResult
+from assistant.settings import Settings
+
+DEFAULT_MODES = ("hybrid", "dense", "lexical", "baseline")
+HIT_DEPTHS = (1, 3, 5)
+# (key, label) of every reported metric, in table order.
+METRICS: tuple[tuple[str, str], ...] = (
+    ("hit_at_1", "retrieval hit@1"),
+    ("hit_at_3", "retrieval hit@3"),
+    ("hit_at_5", "retrieval hit@5"),
+    ("recall_at_k", "evidence recall@k"),
+    ("mrr", "MRR"),
+    ("fact_recall", "fact recall (answerable)"),
+    ("followup_accuracy", "follow-up accuracy"),
+    ("citation_precision", "citation precision"),
+    ("citation_validity", "citation validity"),
+    ("abstention_accuracy", "abstention accuracy (unanswerable)"),
+    ("false_abstention_rate", "false abstentions (answerable)"),
+)
+
+
+class Subject(Protocol):
+    """What a mode must offer: `Assistant` and `LangChainBaseline` both do."""
+
+    retriever: BaseRetriever
+
+    def ask(self, question: str, history: Sequence[dict[str, str]]) -> AskResult: ...
+
+
+class PassageRecorder(BaseCallbackHandler):
+    """Keeps the documents of the last retriever run (the passages handed to the answerer)."""
+
+    def __init__(self) -> None:
+        self.passages: list[Document] = []
+
+    def on_retriever_end(self, documents: Sequence[Document], **kwargs: Any) -> None:
+        self.passages = list(documents)
+
+
+# While set, every LangChain run in this context reports to the recorder.
+_recorder: ContextVar[PassageRecorder | None] = ContextVar("eval_passages", default=None)
+register_configure_hook(_recorder, inheritable=True)
+
+
+@dataclass
+class CaseOutcome:
+    """One case under one mode: what came back, its scores and what went wrong."""
+
+    id: str
+    kind: str
+    question: str
+    tags: list[str]
+    history: list[dict[str, str]]
+    expected_facts: list[str]
+    answer: str
+    abstained: bool
+    standalone_question: str
+    cited: list[dict[str, Any]]
+    retrieved: list[dict[str, Any]]
+    scores: dict[str, float | None]
+    problems: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def score_case(
+    case: GoldenCase,
+    result: AskResult,
+    passages: Sequence[Document],
+    documents: Mapping[str, str],
+) -> CaseOutcome:
+    """Score one answer and list its problems (the report's per-case failures)."""
+    problems = metrics.citation_problems(
+        result.answer, result.citations, documents, result.abstained
+    )
+    scores: dict[str, float | None] = {"citation_valid": 0.0 if problems else 1.0}
+    matches = metrics.evidence_matches([p.page_content for p in passages], case.evidence)
+    if case.kind == "unanswerable":
+        scores["abstained"] = float(result.abstained)
+        if not result.abstained:
+            problems.insert(0, "answered instead of abstaining")
+    else:
+        scores |= {f"hit_at_{k}": metrics.hit_at(matches, k) for k in HIT_DEPTHS}
+        scores["recall_at_k"] = metrics.recall_at(matches, len(case.evidence), len(passages))
+        scores["mrr"] = metrics.reciprocal_rank(matches)
+        missing = (
+            list(case.facts)
+            if result.abstained
+            else metrics.missing_facts(result.answer, case.facts)
+        )
+        scores["fact_recall"] = 1 - len(missing) / len(case.facts)
+        scores["abstained"] = float(result.abstained)
+        scores["citation_precision"] = metrics.citation_precision(
+            [c.text for c in result.citations], case.evidence
+        )
+        if scores["hit_at_3"] == 0:
+            rank = next((r for r, found in enumerate(matches, 1) if found), None)
+            where = f"first at rank {rank}" if rank else f"not in the top {len(passages)}"
+            problems.append(f"retrieval: no evidence in the top 3 ({where})")
+        if result.abstained:
+            problems.insert(0, "abstained on an answerable question")
+        elif missing:
+            problems.insert(0, "missing facts: " + "; ".join(map(str, missing)))
+        if scores["citation_precision"] == 0:
+            problems.append("no cited passage holds the evidence")
+    return CaseOutcome(
+        id=case.id,
+        kind=case.kind,
+        question=case.question,
+        tags=list(case.tags),
+        history=list(case.history),
+        expected_facts=[str(fact) for fact in case.facts],
+        answer=result.answer,
+        abstained=result.abstained,
+        standalone_question=result.standalone_question,
+        cited=[
+            {key: getattr(c, key) for key in ("n", "source", "chunk_id", "start", "end", "quote")}
+            for c in result.citations
+        ],
+        retrieved=[
+            {
+                "rank": rank,
+                "source": p.metadata.get("source"),
+                "chunk_id": p.metadata.get("chunk_id"),
+                "evidence": sorted(found),
+            }
+            for rank, (p, found) in enumerate(zip(passages, matches), 1)
+        ],
+        scores=scores,
+        problems=problems,
+        timings_ms=dict(result.timings_ms),
+    )
+
+
+def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, float | None]:
+    """Mode-level metrics; None (n/a) where no case applies."""
+
+    def average(key: str, kinds: tuple[str, ...]) -> float | None:
+        return metrics.mean(o.scores.get(key) for o in outcomes if o.kind in kinds)
+
+    evidence_kinds = ("answerable", "followup")
+    return {
+        **{f"hit_at_{k}": average(f"hit_at_{k}", evidence_kinds) for k in HIT_DEPTHS},
+        "recall_at_k": average("recall_at_k", evidence_kinds),
+        "mrr": average("mrr", evidence_kinds),
+        "fact_recall": average("fact_recall", ("answerable",)),
+        "followup_accuracy": average("fact_recall", ("followup",)),
+        "citation_precision": average("citation_precision", evidence_kinds),
+        "citation_validity": average("citation_valid", ("answerable", "unanswerable", "followup")),
+        "abstention_accuracy": average("abstained", ("unanswerable",)),
+        "false_abstention_rate": average("abstained", ("answerable",)),
+    }
+
+
+def check_thresholds(
+    results: Mapping[str, Mapping[str, float | None]], thresholds: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(passed, failed) lines for every bound of every mode that was run."""
+    passed: list[str] = []
+    failed: list[str] = []
+    known = {key for key, _ in METRICS}
+    for mode, bounds in thresholds.items():
+        if mode not in results:
+            continue
+        for side, sign in (("min", ">="), ("max", "<=")):
+            for key, limit in bounds.get(side, {}).items():
+                if key not in known:
+                    failed.append(f"{mode} {key}: unknown metric in the thresholds file")
+                    continue
+                value = results[mode].get(key)
+                ok = value is not None and (value >= limit if side == "min" else value <= limit)
+                line = f"{mode} {key} = {_fmt(value)} (needs {sign} {limit:g})"
+                (passed if ok else failed).append(line)
+    return passed, failed
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _build(mode: str, settings: Settings, documents: Sequence[LoadedDocument]) -> Subject:
+    from assistant.service import Assistant
+
+    if mode == "baseline":
+        from assistant.evaluation.baseline import LangChainBaseline
+
+        reference = Assistant(settings)
+        return LangChainBaseline(documents, reference.embeddings, reference.extractive)
+    if mode == "llm":
+        assistant = Assistant(settings.model_copy(update={"answer_mode": "llm"}))
+        if assistant.chat_model is None:
+            raise RuntimeError(
+                "mode llm needs an LLM: set ASSISTANT_LLM_BASE_URL or ASSISTANT_LLM_GGUF_PATH"
+            )
+        return assistant
+    return Assistant(settings.model_copy(update={"retrieval_mode": mode}))
+
+
+def index_problems(settings: Settings, documents: Sequence[LoadedDocument]) -> list[str]:
+    """Why the index does not match the corpus the golden set is checked against."""
+    from assistant.indexer import open_store, pipeline_signature
+
+    store, _ = open_store(settings)
+    records = store.document_records()
+    pipeline = pipeline_signature(settings)
+    problems = []
+    for document in documents:
+        record = records.get(document.source)
+        if record is None:
+            problems.append(f"{document.source} is not indexed")
+        elif not record.ready or (record.content_hash, record.pipeline) != (
+            document.content_hash,
+            pipeline,
+        ):
+            problems.append(f"{document.source} changed since it was indexed")
+    corpus = {document.source for document in documents}
+    problems += [f"{source} is indexed but not in the corpus" for source in records.keys() - corpus]
+    return problems
+
+
+def run_mode(
+    subject: Subject,
+    cases: Sequence[GoldenCase],
+    documents: Mapping[str, str],
+    progress: tqdm,
+) -> list[CaseOutcome]:
+    """Ask every case (after one untimed warm-up, so model loading is not a latency)."""
+    recorder = PassageRecorder()
+    subject.retriever.invoke("warm-up")
+    token = _recorder.set(recorder)
+    try:
+        return [_run_case(subject, case, documents, recorder, progress) for case in cases]
+    finally:
+        _recorder.reset(token)
+
+
+def _run_case(
+    subject: Subject,
+    case: GoldenCase,
+    documents: Mapping[str, str],
+    recorder: PassageRecorder,
+    progress: tqdm,
+) -> CaseOutcome:
+    """Ask one case; an exception is a failure to report, not a crash of the whole run."""
+    recorder.passages = []
+    try:
+        result = subject.ask(case.question, history=list(case.history))
+    except Exception as error:
+        outcome = score_case(case, AskResult(answer=""), [], documents)
+        outcome.problems.insert(0, f"error: {type(error).__name__}: {error}")
+    else:
+        outcome = score_case(case, result, recorder.passages, documents)
+    progress.update()
+    return outcome
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> str:
+    if markdown:
+        lines = [header, ["---"] * len(header), *rows]
+        return "\n".join("| " + " | ".join(row) + " |" for row in lines)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths))
+        )
+        for row in [header, ["-" * w for w in widths], *rows]
+    )
+
+
+def _tables(report: dict[str, Any], markdown: bool) -> str:
+    modes = list(report["modes"])
+    summary = [
+        [label, *(_fmt(report["modes"][m]["metrics"][key]) for m in modes)]
+        for key, label in METRICS
+    ]
+    summary.append(["failing cases", *(str(report["modes"][m]["failing"]) for m in modes)])
+    stages = list(dict.fromkeys(s for m in modes for s in report["modes"][m]["latency_ms"]))
+    latency = [
+        [
+            f"{stage} ms p50 / p95",
+            *(
+                "{p50:.1f} / {p95:.1f}".format(**report["modes"][m]["latency_ms"][stage])
+                if stage in report["modes"][m]["latency_ms"]
+                else "n/a"
+                for m in modes
+            ),
+        ]
+        for stage in stages
+    ]
+    return _table(["metric", *modes], summary + latency, markdown)
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    counts = ", ".join(f"{n} {kind}" for kind, n in report["counts"].items())
+    lines = [
+        "# Eval report",
+        "",
+        f"Golden set `{report['golden']}` ({counts}); generated {report['generated']} "
+        f"in {report['seconds']:.1f} s. Retrieval depth k: "
+        + ", ".join(f"{m} {v['depth']}" for m, v in report["modes"].items())
+        + ".",
+        "",
+        _tables(report, markdown=True),
+        "",
+        f"## Gate ({report['thresholds']})",
+        "",
+        *(f"- FAIL {line}" for line in report["gate"]["failed"]),
+        *(f"- pass {line}" for line in report["gate"]["passed"]),
+    ]
+    for mode, data in report["modes"].items():
+        failing = [case for case in data["cases"] if case["problems"]]
+        lines += ["", f"## Failures: {mode} ({len(failing)} of {len(data['cases'])} cases)"]
+        for case in failing:
+            lines += ["", *_case_lines(case)]
+    return "\n".join(lines) + "\n"
+
+
+def _case_lines(case: dict[str, Any]) -> list[str]:
+    """One failing case: question, expected facts, the answer, cited and retrieved sources."""
+    tags = "".join(f", {tag}" for tag in case["tags"])
+    lines = [f"### {case['id']} ({case['kind']}{tags})", f"- question: {case['question']}"]
+    if case["history"]:
+        lines.append(f"- standalone query: {case['standalone_question']}")
+    if case["expected_facts"]:
+        lines.append("- expected facts: " + "; ".join(f"`{f}`" for f in case["expected_facts"]))
+    lines.append(f"- answer: {' '.join(case['answer'].split()) or '(empty)'}")
+    lines += [
+        f"- cited [{c['n']}]: {c['source']} chars {c['start']}-{c['end']}, chunk {c['chunk_id']}"
+        for c in case["cited"]
+    ]
+    if case["retrieved"]:
+        lines.append(
+            "- retrieved: "
+            + ", ".join(
+                f"{p['rank']}. {p['source']}{' (evidence)' if p['evidence'] else ''}"
+                for p in case["retrieved"]
+            )
+        )
+    return lines + [f"- problem: {problem}" for problem in case["problems"]]
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the modes, print the table, write the reports; 1 below thresholds, 2 on bad input."""
+    started = time.perf_counter()
+    modes = list(dict.fromkeys(args.mode or DEFAULT_MODES))
+    try:
+        thresholds = tomllib.loads(Path(args.thresholds).read_text(encoding="utf-8"))
+        loaded = read_corpus(settings.corpus_dir, settings.max_file_bytes)
+        texts = {source: document.text for source, document in loaded.items()}
+        cases = load_golden(Path(args.golden), texts)
+    except (OSError, tomllib.TOMLDecodeError, GoldenError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    stale = index_problems(settings, list(loaded.values()))
+    if stale:
+        print("error: the index does not match the corpus; run `assistant index`:", file=sys.stderr)
+        print("\n".join(f"  {line}" for line in stale), file=sys.stderr)
+        return 2
+    report: dict[str, Any] = {
+        "golden": str(args.golden),
+        "thresholds": str(args.thresholds),
+        "counts": {
+            kind: sum(c.kind == kind for c in cases)
+            for kind in ("answerable", "unanswerable", "followup")
+        },
+        "modes": {},
+    }
+    with tqdm(total=len(cases) * len(modes), desc="eval", unit="case") as progress:
+        for mode in modes:
+            progress.set_description(mode)
+            try:
+                subject = _build(mode, settings, list(loaded.values()))
+            except RuntimeError as error:
+                progress.close()
+                print(f"error: {error}", file=sys.stderr)
+                return 2
+            outcomes = run_mode(subject, cases, texts, progress)
+            report["modes"][mode] = {
+                "depth": max((len(o.retrieved) for o in outcomes), default=0),
+                "metrics": summarise(outcomes),
+                "latency_ms": metrics.latency_summary(o.timings_ms for o in outcomes),
+                "failing": sum(bool(o.problems) for o in outcomes),
+                "cases": [asdict(o) for o in outcomes],
+            }
+    passed, failed = check_thresholds(
+        {mode: data["metrics"] for mode, data in report["modes"].items()}, thresholds
+    )
+    report |= {
+        "gate": {"passed": passed, "failed": failed},
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": time.perf_counter() - started,
+    }
+    out = Path(args.report)
+    out.mkdir(parents=True, exist_ok=True)
+    report_json = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    (out / "report.json").write_text(report_json, encoding="utf-8")
+    (out / "report.md").write_text(_markdown(report), encoding="utf-8")
+    print(_tables(report, markdown=False))
+    for line in failed:
+        print(f"FAIL {line}")
+    verdict = "below thresholds" if failed else "all thresholds met"
+    print(
+        f"{verdict}; {len(cases)} cases x {len(modes)} modes in {report['seconds']:.1f} s; "
+        f"per-case failures in {out / 'report.md'}"
+    )
+    return 1 if failed else 0

@@ -1,0 +1,178 @@
+"""The eval gate: scoring one case, thresholds, and the CI run of the shipped golden set."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant.evaluation.golden import GoldenCase, Kind
+from assistant.evaluation.metrics import Fact
+from assistant.evaluation.runner import check_thresholds, main, score_case, summarise
+from assistant.models import AskResult, Citation
+from assistant.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "evals" / "golden.jsonl"
+THRESHOLDS = REPO / "evals" / "thresholds.toml"
+TEXT = "Header.\nDue to a lack of available data, Jilin and Shanxi are excluded. Next."
+EVIDENCE = "Due to a lack of available data, Jilin and Shanxi are excluded."
+START = TEXT.index(EVIDENCE)
+
+
+ANSWERABLE = GoldenCase(
+    id="a1",
+    kind="answerable",
+    question="Which provinces are excluded?",
+    sources=("doc.txt",),
+    evidence=(EVIDENCE,),
+    facts=(Fact(("Jilin",)), Fact(("Shanxi",))),
+)
+
+
+def case(kind: Kind = "answerable", case_id: str = "a1") -> GoldenCase:
+    if kind == "unanswerable":
+        return replace(ANSWERABLE, id=case_id, kind=kind, sources=(), evidence=(), facts=())
+    return replace(ANSWERABLE, id=case_id, kind=kind)
+
+
+def passage(text: str, start: int = 0) -> Document:
+    return Document(
+        page_content=text, metadata={"source": "doc.txt", "chunk_id": "c", "start": start}
+    )
+
+
+def cited_answer(answer: str) -> AskResult:
+    citation = Citation(
+        n=1,
+        source="doc.txt",
+        title="Doc",
+        chunk_id="c",
+        start=START,
+        end=START + len(EVIDENCE),
+        text=EVIDENCE,
+        quote=EVIDENCE,
+        quote_start=START,
+        quote_end=START + len(EVIDENCE),
+    )
+    return AskResult(answer=answer, citations=[citation], timings_ms={"retrieve": 2.0})
+
+
+def test_a_good_answer_has_no_problems() -> None:
+    passages = [passage("unrelated"), passage(EVIDENCE, START)]
+    outcome = score_case(case(), cited_answer(EVIDENCE + " [1]"), passages, {"doc.txt": TEXT})
+    assert outcome.problems == []
+    assert outcome.scores == {
+        "citation_valid": 1.0,
+        "hit_at_1": 0.0,
+        "hit_at_3": 1.0,
+        "hit_at_5": 1.0,
+        "recall_at_k": 1.0,
+        "mrr": 0.5,
+        "fact_recall": 1.0,
+        "abstained": 0.0,
+        "citation_precision": 1.0,
+    }
+    assert outcome.retrieved[1] == {
+        "rank": 2,
+        "source": "doc.txt",
+        "chunk_id": "c",
+        "evidence": [0],
+    }
+
+
+def test_problems_name_what_went_wrong() -> None:
+    wrong = score_case(case(), cited_answer("Jilin [1] [3]"), [], {"doc.txt": TEXT})
+    assert wrong.problems == [
+        "missing facts: Shanxi",
+        "[3] resolves to no citation",
+        "retrieval: no evidence in the top 3 (not in the top 0)",
+    ]
+    assert wrong.scores["fact_recall"] == 0.5
+    abstained = score_case(case(), AskResult(answer="Jilin? no.", abstained=True), [], {})
+    assert abstained.scores["fact_recall"] == 0.0  # an abstention states no facts
+    assert abstained.problems[0] == "abstained on an answerable question"
+    answered = score_case(
+        case("unanswerable"), cited_answer(EVIDENCE + " [1]"), [], {"doc.txt": TEXT}
+    )
+    assert answered.problems == ["answered instead of abstaining"]
+
+
+def test_summary_scopes_each_metric_to_its_cases() -> None:
+    docs = {"doc.txt": TEXT}
+    outcomes = [
+        score_case(case(), cited_answer("Jilin and Shanxi [1]"), [passage(EVIDENCE)], docs),
+        score_case(case(case_id="a2"), AskResult(answer="No.", abstained=True), [], docs),
+        score_case(case("followup", "c1"), cited_answer("Jilin [1]"), [], docs),
+        score_case(case("unanswerable", "u1"), AskResult(answer="No.", abstained=True), [], docs),
+    ]
+    summary = summarise(outcomes)
+    assert summary["fact_recall"] == 0.5
+    assert summary["followup_accuracy"] == 0.5
+    assert summary["false_abstention_rate"] == 0.5
+    assert summary["abstention_accuracy"] == 1.0
+    assert summary["hit_at_1"] == pytest.approx(1 / 3)
+    assert summary["citation_validity"] == 1.0
+    assert summary["citation_precision"] == 1.0  # the abstention cites nothing: not counted
+    assert summarise([])["fact_recall"] is None
+
+
+def test_thresholds_file_encodes_the_answering_chain_targets() -> None:
+    thresholds = tomllib.loads(THRESHOLDS.read_text())
+    assert thresholds["hybrid"]["min"] == {
+        "hit_at_3": 0.95,
+        "fact_recall": 0.9,
+        "abstention_accuracy": 0.9,
+        "citation_validity": 1.0,
+    }
+    assert thresholds["hybrid"]["max"] == {"false_abstention_rate": 0.05}
+
+
+def test_check_thresholds() -> None:
+    bounds = {"hybrid": {"min": {"fact_recall": 0.9, "mrr": 0.5}, "max": {"hit_at_1": 0.1}}}
+    passed, failed = check_thresholds(
+        {"hybrid": {"fact_recall": 0.95, "mrr": None, "hit_at_1": 0.2}}, bounds
+    )
+    assert passed == ["hybrid fact_recall = 0.950 (needs >= 0.9)"]
+    assert failed == [
+        "hybrid mrr = n/a (needs >= 0.5)",
+        "hybrid hit_at_1 = 0.200 (needs <= 0.1)",
+    ]
+    assert check_thresholds({"dense": {}}, bounds) == ([], [])  # modes not run are not gated
+    typo = check_thresholds({"hybrid": {}}, {"hybrid": {"min": {"fact_recal": 1}}})
+    assert typo == ([], ["hybrid fact_recal: unknown metric in the thresholds file"])
+
+
+def test_a_broken_golden_file_exits_2_before_loading_a_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    golden = tmp_path / "golden.jsonl"
+    golden.write_text('{"id": "a1", "kind": "answerable"}\n')
+    args = argparse.Namespace(
+        golden=golden, thresholds=THRESHOLDS, mode=["hybrid"], report=tmp_path / "out"
+    )
+    assert main(args, Settings(corpus_dir=REPO / "corpus", index_dir=tmp_path / "index")) == 2
+    assert "case a1: 'question' must be a non-empty string" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_hybrid_default_meets_its_thresholds(shipped_index: Settings, tmp_path: Path) -> None:
+    """CI's gate: the shipped golden set, hybrid mode, the checked-in thresholds."""
+    args = argparse.Namespace(
+        golden=GOLDEN, thresholds=THRESHOLDS, mode=["hybrid"], report=tmp_path
+    )
+    code = main(args, shipped_index)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Eval report")
+    failing = [
+        f"{c['id']}: {c['question']} -> {'; '.join(c['problems'])}"
+        for c in report["modes"]["hybrid"]["cases"]
+        if c["problems"]
+    ]
+    assert code == 0, "\n".join(["below thresholds:", *report["gate"]["failed"], *failing])
