@@ -38,7 +38,31 @@ _INSTRUCTION = re.compile(
 )
 # The figure a question asks about: the words before "rate", "target", "ratio" or "index".
 _METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IGNORECASE)
+# A sentence that opens by pointing back ("The city will...") is quoted with the one before.
+_ANAPHORIC = re.compile(
+    r"^(the (city|province|region|country|government|plan|report|move|law|document)|it|its|this|"
+    r"these|those|they|their|he|she|his|her|such)\b",
+    re.IGNORECASE,
+)
+# Compound questions ("What X, and what Y?") are answered part by part.
+_QUESTION_PARTS = re.compile(
+    r",?\s+and\s+(?=(?:what|how|which|who|when|where|why|did|does|do|is|are|was|were)\b)|;\s*",
+    re.IGNORECASE,
+)
+_TERMINAL = tuple('.!?。！？…"”’)')
 MIN_COVERAGE = 0.1
+
+
+def is_heading(sentence: str, title: str) -> bool:
+    """Headings and title lines carry no claim: no closing punctuation, and either in title
+    case without commas (a byline such as "January 10, 2025 By X" is not a heading) or
+    repeating the document title."""
+    if sentence.rstrip().endswith(_TERMINAL):
+        return False
+    words = [w for w in sentence.split() if w[:1].isalpha()]
+    capitalised = sum(w[0].isupper() for w in words) / (len(words) or 1)
+    headline = capitalised >= 0.6 and "," not in sentence
+    return headline or (bool(title) and normalise(title) in normalise(sentence))
 
 
 @dataclass
@@ -50,6 +74,7 @@ class Candidate:
     text: str
     score: float
     terms: frozenset[str]
+    context_start: int  # where the quote starts when the sentence needs the one before it
 
 
 def is_instruction(text: str) -> bool:
@@ -79,7 +104,9 @@ class ExtractiveAnswerer:
             base = int(passage.metadata["start"])
             passage_terms = set(tokenize(text)) & weights.keys()
             passage_cover = sum(weights[t] for t in passage_terms) / total
-            for span in sentence_spans(text):
+            spans = sentence_spans(text)
+            title = str(passage.metadata.get("title", ""))
+            for index, span in enumerate(spans):
                 sentence = text[span.start : span.end]
                 if len(sentence.split()) < 4 or is_instruction(sentence):
                     continue
@@ -93,11 +120,21 @@ class ExtractiveAnswerer:
                     + 0.1 / (1 + rank)
                     + (0.15 * name_hits / len(question_names) if question_names else 0.0)
                     + (0.08 if wants_number and re.search(r"\d", sentence) else 0.0)
+                ) * (0.6 if is_heading(sentence, title) else 1.0)
+                context = (
+                    spans[index - 1].start if index and _ANAPHORIC.match(sentence) else span.start
                 )
                 key = (passage.metadata["source"], base + span.start)
                 if key not in found or found[key].score < score:
                     found[key] = Candidate(
-                        passage, rank, base + span.start, base + span.end, sentence, score, terms
+                        passage,
+                        rank,
+                        base + span.start,
+                        base + span.end,
+                        sentence,
+                        score,
+                        terms,
+                        base + context,
                     )
         return sorted(found.values(), key=lambda c: c.score, reverse=True)
 
@@ -106,7 +143,20 @@ class ExtractiveAnswerer:
         if not ranked:
             return []
         chosen = [ranked[0]]
-        covered = set(ranked[0].terms)
+        parts = [part for part in _QUESTION_PARTS.split(question) if len(part.split()) >= 3]
+        for part in parts[1:] if len(parts) > 1 else []:
+            best = next(
+                (
+                    c
+                    for c in self.candidates(part, passages)
+                    if (c.start, c.passage.metadata["source"])
+                    not in {(x.start, x.passage.metadata["source"]) for x in chosen}
+                ),
+                None,
+            )
+            if best and len(chosen) < self.max_sentences:
+                chosen.append(best)
+        covered = {term for candidate in chosen for term in candidate.terms}
         for candidate in ranked[1:]:
             if len(chosen) >= self.max_sentences:
                 break
@@ -114,6 +164,13 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
                 covered |= candidate.terms
         return chosen
+
+    @staticmethod
+    def _quote(candidate: Candidate) -> str:
+        """The sentence, with the one before it when it opens by pointing back."""
+        base = int(candidate.passage.metadata["start"])
+        text = candidate.passage.page_content
+        return text[candidate.context_start - base : candidate.end - base]
 
     def coverage(self, question: str, candidate: Candidate) -> float:
         weights = self._weights(question)
@@ -151,15 +208,18 @@ class ExtractiveAnswerer:
         return missing
 
     def answer(self, question: str, passages: list[Document]) -> AskResult:
+        self.lexical.refresh()  # its IDF and document texts are needed even in dense-only mode
         chosen = self.select(question, passages)
         missing = self.unsupported_terms(question, passages, chosen) if chosen else []
         if missing or not chosen or self.coverage(question, chosen[0]) < MIN_COVERAGE:
             return abstention(question, passages, missing)
+        quotes = [self._quote(c) for c in chosen]
         citations = [
-            citation(n, c.passage, c.start, c.end, c.text) for n, c in enumerate(chosen, 1)
+            citation(n, c.passage, c.context_start, c.end, quote)
+            for n, (c, quote) in enumerate(zip(chosen, quotes), 1)
         ]
-        claims = [Claim(text=c.text, citations=[n]) for n, c in enumerate(chosen, 1)]
-        answer = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, 1))
+        claims = [Claim(text=quote, citations=[n]) for n, quote in enumerate(quotes, 1)]
+        answer = " ".join(f"{quote} [{n}]" for n, quote in enumerate(quotes, 1))
         return AskResult(answer=answer, citations=citations, claims=claims)
 
 

@@ -3,14 +3,15 @@
 Each document is written in an order that keeps the previous index usable if a run is
 interrupted: its record is first marked pending, new chunks are upserted, stale chunks are
 deleted, and only then is the record marked ready with the new hash. A rerun redoes any
-document that is not ready.
+document that is not ready. New chunks of several documents are embedded in one model call
+(then written document by document), so the model batches texts of similar length.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,19 @@ class IndexReport:
         return "\n".join(lines)
 
 
+# Chunks are embedded with their document's title in front (a contextual header), so a
+# passage that never names its subject ("this year's target") still embeds near it.
+EMBEDDING_INPUT_VERSION = "title-header-1"
+
+
+def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:
+    return f"{document.title}\n\n{chunk.text}"
+
+
 def pipeline_signature(settings: Settings) -> str:
     """Changes when chunking or the model changes, so such a change re-indexes every file."""
     parts = (
+        EMBEDDING_INPUT_VERSION,
         settings.embedding_model,
         settings.chunk_tokens,
         settings.chunk_overlap_tokens,
@@ -86,8 +97,23 @@ def open_store(
     return Store(settings, embeddings, rebuild), embeddings
 
 
+@dataclass
+class _Embedded:
+    """One document ready to write: its chunks, which of them are new, and all vectors."""
+
+    document: LoadedDocument
+    chunks: list[Chunk]
+    existed: bool
+    fresh: list[Chunk]
+    vectors: dict[str, list[float]]
+    title_vector: list[float]
+
+
 class Indexer:
     """Brings the store in line with a folder of documents."""
+
+    # Chunks per embedding call: enough for length-sorted batches, few enough to bound memory.
+    embed_group_chunks = 512
 
     def __init__(
         self,
@@ -157,44 +183,85 @@ class Indexer:
         total = sum(len(chunks) for _, chunks, _ in pending)
         bar = tqdm(total=total, desc="Chunks", unit="chunk", disable=not self.progress)
         done = 0
-        for document, chunks, existed in pending:
-            ids = [chunk.id for chunk in chunks]
-            reused = self.store.existing_embeddings(ids)
-            fresh = [chunk for chunk in chunks if chunk.id not in reused]
-            title_vector, *fresh_vectors = self.embeddings.embed_documents(
-                [document.title] + [chunk.text for chunk in fresh]
-            )
-            vectors = {**reused, **dict(zip([c.id for c in fresh], fresh_vectors, strict=True))}
-            base = {**document.metadata, "content_hash": document.content_hash}
-            self.store.upsert_document(
-                document.source, document.text, {**base, "status": "pending"}, title_vector
-            )
-            self.store.upsert_chunks(
-                ids,
-                [chunk.text for chunk in chunks],
-                [chunk_metadata(document, chunk) for chunk in chunks],
-                [vectors[cid] for cid in ids],
-            )
-            stale = set(self.store.chunk_ids_of(document.source)) - set(ids)
-            self.store.delete_chunks(sorted(stale))
-            self.store.upsert_document(
-                document.source,
-                document.text,
-                {
-                    **base,
-                    "pipeline": pipeline,
-                    "status": "ready",
-                    "chunks": len(chunks),
-                    "tokens": sum(chunk.tokens for chunk in chunks),
-                },
-                title_vector,
-            )
-            (report.updated if existed else report.added).append(document.source)
-            report.chunks_embedded += len(fresh)
-            report.chunks_removed += len(stale)
-            report.tokens_embedded += sum(chunk.tokens for chunk in fresh)
-            done += len(chunks)
-            bar.update(len(chunks))
-            if on_progress and total:
-                on_progress(done / total, document.source)
+        for group in _groups(pending, self.embed_group_chunks):
+            for item in self._embed(group):
+                document, chunks = item.document, item.chunks
+                ids = [chunk.id for chunk in chunks]
+                base = {**document.metadata, "content_hash": document.content_hash}
+                self.store.upsert_document(
+                    document.source, document.text, {**base, "status": "pending"}, item.title_vector
+                )
+                self.store.upsert_chunks(
+                    ids,
+                    [chunk.text for chunk in chunks],
+                    [chunk_metadata(document, chunk) for chunk in chunks],
+                    [item.vectors[cid] for cid in ids],
+                )
+                stale = set(self.store.chunk_ids_of(document.source)) - set(ids)
+                self.store.delete_chunks(sorted(stale))
+                self.store.upsert_document(
+                    document.source,
+                    document.text,
+                    {
+                        **base,
+                        "pipeline": pipeline,
+                        "status": "ready",
+                        "chunks": len(chunks),
+                        "tokens": sum(chunk.tokens for chunk in chunks),
+                    },
+                    item.title_vector,
+                )
+                (report.updated if item.existed else report.added).append(document.source)
+                report.chunks_embedded += len(item.fresh)
+                report.chunks_removed += len(stale)
+                report.tokens_embedded += sum(chunk.tokens for chunk in item.fresh)
+                done += len(chunks)
+                bar.update(len(chunks))
+                if on_progress and total:
+                    on_progress(done / total, document.source)
         bar.close()
+
+    def _embed(self, group: list[tuple[LoadedDocument, list[Chunk], bool]]) -> list[_Embedded]:
+        """Vectors for a group of documents from one model call (titles and new chunks).
+
+        One call over many documents lets the model batch texts of similar length together;
+        embedding each document on its own padded every batch to that document's longest
+        chunk and made the pipeline about 1.5x slower than the model on the same texts.
+        Chunks already in the store (unchanged text, same id) keep their stored vector.
+        """
+        texts: list[str] = []
+        plans = []
+        for document, chunks, existed in group:
+            reused = self.store.existing_embeddings([chunk.id for chunk in chunks])
+            fresh = [chunk for chunk in chunks if chunk.id not in reused]
+            plans.append((document, chunks, existed, reused, fresh, len(texts)))
+            texts += [document.title] + [embedding_input(document, chunk) for chunk in fresh]
+        embedded = self.embeddings.embed_documents(texts)
+        return [
+            _Embedded(
+                document,
+                chunks,
+                existed,
+                fresh,
+                {**reused, **dict(zip([c.id for c in fresh], new, strict=True))},
+                embedded[at],
+            )
+            for document, chunks, existed, reused, fresh, at in plans
+            for new in [embedded[at + 1 : at + 1 + len(fresh)]]
+        ]
+
+
+def _groups(
+    pending: list[tuple[LoadedDocument, list[Chunk], bool]], size: int
+) -> Iterator[list[tuple[LoadedDocument, list[Chunk], bool]]]:
+    """Consecutive documents with about `size` chunks in all (a large one goes alone)."""
+    group: list[tuple[LoadedDocument, list[Chunk], bool]] = []
+    count = 0
+    for item in pending:
+        group.append(item)
+        count += len(item[1])
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group

@@ -40,6 +40,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
             model=settings.llm_model,
             temperature=settings.llm_temperature,
             max_tokens=settings.llm_max_tokens,
+            # langchain-openai sends max_completion_tokens; llama.cpp and vLLM read max_tokens
+            extra_body={"max_tokens": settings.llm_max_tokens},
             timeout=120,
             max_retries=1,
         )

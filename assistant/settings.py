@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer")
     candidate_k: int = Field(30, ge=1, description="Candidates fetched per retriever")
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
-    fusion: Literal["rrf", "weighted"] = "rrf"
+    fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = Field(60, ge=1)
     dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of dense in weighted fusion")
 
@@ -70,7 +70,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     api_token: SecretStr | None = Field(None, description="Bearer token; unset = open API")
-    max_upload_mb: float = Field(10.0, gt=0)
+    max_upload_mb: float = Field(10.0, gt=0, description="Largest file accepted by an upload")
+    max_upload_files: int = Field(20, ge=1, description="Most files in one upload request")
+    max_body_kb: int = Field(512, ge=1, description="Largest JSON body for /api and /v1")
+    ui_examples: int = Field(4, ge=0, le=12, description="Example questions shown in the UI")
 
     @classmethod
     def settings_customise_sources(
@@ -91,6 +94,10 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
 
 
 @lru_cache(maxsize=1)

@@ -40,8 +40,8 @@ FACTS = [  # question, a figure or name the answer must contain, the source it m
         "000_0a6bf08919da8192.txt",
     ),
     (
-        "Who wrote the Global Times article on local growth targets?",
-        "Xiong Xinyi",
+        "What GDP growth rate did Deyang forecast for 2025?",
+        "over 6.5 percent",
         "003_13730679fda5be95.txt",
     ),
 ]
@@ -93,28 +93,35 @@ def test_questions_outside_the_corpus_abstain(assistant, question) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("first", "follow_up", "subject", "fact"),
+    ("first", "follow_up", "subject", "fact", "carried"),
     [
         (
             "What GDP growth target did Ningbo set for 2025?",
             "And what about Sanya?",
             "Sanya",
             "6.5",
+            "GDP growth target",
         ),
-        ("What growth rate did Changsha set for 2025?", "What about Wuhan?", "Wuhan", "6 percent"),
+        (
+            "What growth rate did Changsha set for 2025?",
+            "What about Wuhan?",
+            "Wuhan",
+            "6 percent",
+            "growth rate",
+        ),
     ],
 )
-def test_follow_ups_carry_the_subject_forward(assistant, first, follow_up, subject, fact) -> None:
+def test_follow_ups_carry_the_subject_forward(
+    assistant, first, follow_up, subject, fact, carried
+) -> None:
     previous = assistant.ask(first)
     history = [
         {"role": "user", "content": first},
         {"role": "assistant", "content": previous.answer},
     ]
     result = assistant.ask(follow_up, history=history)
-    assert subject in result.standalone_question
+    assert subject in result.standalone_question and carried in result.standalone_question
     assert fact in result.answer and subject in result.citations[0].quote
-    alone = assistant.ask(follow_up)
-    assert alone.abstained or fact not in alone.answer, "without history it cannot be answered"
 
 
 @pytest.mark.slow

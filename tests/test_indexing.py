@@ -155,8 +155,10 @@ def test_an_interrupted_run_leaves_a_usable_index(tmp_path: Path, corpus_copy: P
     changed = [p for p in sorted(corpus_copy.glob("0*.txt")) if "Two Sessions" in p.read_text()]
     for path in changed:
         path.write_text(path.read_text().replace("Two Sessions", "Two-Sessions meetings"))
+    interrupted = Indexer(settings, store, FailingEmbeddings(embeddings, 2), progress=False)
+    interrupted.embed_group_chunks = 1  # one embedding call per document
     with pytest.raises(KeyboardInterrupt):
-        Indexer(settings, store, FailingEmbeddings(embeddings, 2), progress=False).run()
+        interrupted.run()
     hits = store.query(embeddings.embed_query("provincial work reports GDP targets"), k=3)
     assert hits, "the store still answers queries after an interrupted run"
     finished = Indexer(settings, store, embeddings, progress=False).run()
