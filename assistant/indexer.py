@@ -232,7 +232,7 @@ class Indexer:
         texts: list[str] = []
         plans = []
         for document, chunks, existed in group:
-            reused = self.store.existing_embeddings([chunk.id for chunk in chunks])
+            reused = self.store.existing_embeddings([c.id for c in chunks], document.title)
             fresh = [chunk for chunk in chunks if chunk.id not in reused]
             plans.append((document, chunks, existed, reused, fresh, len(texts)))
             texts += [document.title] + [embedding_input(document, chunk) for chunk in fresh]

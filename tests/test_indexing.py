@@ -78,6 +78,14 @@ def test_incremental_runs(tmp_path: Path, corpus_copy: Path) -> None:
     assert untouched <= set(chunks), "ids of chunks in untouched files do not change"
     assert any("Ningbo's port" in c["text"] for c in chunks.values())
 
+    sources = corpus_copy / "sources.toml"
+    sources.write_text(sources.read_text().replace("Local Two Sessions Conclude", "Renamed"))
+    retitled = Indexer(settings, store, embeddings, progress=False).run()
+    assert retitled.updated == ["004_b50e778ab4cb29c7.txt"]
+    assert retitled.chunks_embedded == len(
+        [c for c in store_chunks(store).values() if c["source"] == "004_b50e778ab4cb29c7.txt"]
+    ), "the title is embedded with each chunk, so a new title re-embeds them"
+
     (corpus_copy / "004_b50e778ab4cb29c7.txt").unlink()
     after_delete = Indexer(settings, store, embeddings, progress=False).run()
     assert after_delete.removed == ["004_b50e778ab4cb29c7.txt"]
