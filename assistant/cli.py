@@ -28,15 +28,11 @@ def _fail(message: str) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant.indexer import Indexer, open_store
-    from assistant.store import StoreError
 
     settings = _settings(args)
     if not settings.corpus_dir.is_dir():
         return _fail(f"corpus folder not found: {settings.corpus_dir}")
-    try:
-        store, embeddings = open_store(settings, rebuild=args.rebuild)
-    except StoreError as error:
-        return _fail(str(error))
+    store, embeddings = open_store(settings, rebuild=args.rebuild)
     report = Indexer(settings, store, embeddings, progress=not args.quiet).run()
     print(report.summary())
     return 0
@@ -175,9 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.store import StoreError
+
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except StoreError as error:  # a missing server or a model mismatch, in any command
+        return _fail(str(error))
     except KeyboardInterrupt:
         return _fail("interrupted; the previous index is still usable, rerun to finish")
 

@@ -1,0 +1,63 @@
+"""The `assistant` command as a user runs it: separate processes, real index on disk."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_corpus
+
+ASSISTANT = [sys.executable, "-m", "assistant.cli"]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ASSISTANT, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.mark.slow
+def test_index_then_ask_json_with_history(tmp_path: Path) -> None:
+    copy_corpus(tmp_path / "corpus")
+    first = run("index", "--quiet", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "5 added" in first.stdout
+    again = run("index", "--quiet", cwd=tmp_path)
+    assert "Nothing to do" in again.stdout and "0 embedded" in again.stdout
+
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "What GDP growth target did Ningbo set for 2025?"},
+                {"role": "assistant", "content": "More than 5.5 percent [1]."},
+            ]
+        )
+    )
+    asked = run("ask", "And what about Sanya?", "--json", "--history", str(history), cwd=tmp_path)
+    assert asked.returncode == 0, asked.stderr
+    result = json.loads(asked.stdout)
+    assert {"answer", "abstained", "citations", "timings_ms"} <= set(result)
+    assert "6.5" in result["answer"] and result["abstained"] is False
+    citation = result["citations"][0]
+    assert {"n", "source", "title", "chunk_id", "start", "end", "text", "quote"} <= set(citation)
+    source_text = (tmp_path / "corpus" / citation["source"]).read_text()
+    assert source_text[citation["start"] : citation["end"]] == citation["text"]
+    assert f"[{citation['n']}]" in result["answer"]
+
+
+@pytest.mark.slow
+def test_bad_input_gets_a_clear_message(tmp_path: Path) -> None:
+    copy_corpus(tmp_path / "corpus")
+    assert run("index", "--quiet", cwd=tmp_path).returncode == 0
+    empty = run("ask", "   ", cwd=tmp_path)
+    assert empty.returncode == 2 and "question: is empty" in empty.stderr
+    assert "Traceback" not in empty.stderr
+    (tmp_path / "bad.json").write_text("{not json")
+    bad = run("ask", "Ningbo?", "--history", "bad.json", cwd=tmp_path)
+    assert bad.returncode == 2 and "--history bad.json" in bad.stderr
+    missing = run("index", "--corpus", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and "corpus folder not found" in missing.stderr
