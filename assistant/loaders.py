@@ -103,9 +103,10 @@ def _pdf_text(raw: bytes) -> tuple[str, dict[str, str]]:
 
 
 def _first_line(text: str, limit: int = 120) -> str:
+    """The first non-blank line, without Markdown heading marks, as a fallback title."""
     for line in text.splitlines():
         if line.strip():
-            return line.strip()[:limit]
+            return line.strip().lstrip("#").strip()[:limit]
     return ""
 
 

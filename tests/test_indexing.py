@@ -108,6 +108,7 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy
         "<body><p>Qingdao expanded its container harbour in 2025.</p></body></html>"
     )
     (corpus_copy / "scan.pdf").write_bytes(minimal_pdf("Tianjin opened a hydrogen hub."))
+    (corpus_copy / "notes.md").write_text("# Harbour notes\n\nXiamen widened its channel.\n")
     settings = make_settings(tmp_path, max_file_mb=0.2)
     store, _, report = build_index(settings)
     reasons = {s.source: s.reason for s in report.skipped}
@@ -123,9 +124,11 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy
         *(p.name for p in corpus_copy.glob("0*.txt")),
         "page.html",
         "scan.pdf",
+        "notes.md",
     }
     records = store.document_records()
     assert records["page.html"].metadata["title"] == "Harbour note"
+    assert records["notes.md"].metadata["title"] == "Harbour notes"
     assert "hidden" not in store.document_text("page.html")
     assert "Tianjin opened a hydrogen hub." in store.document_text("scan.pdf")
 
