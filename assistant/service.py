@@ -33,6 +33,23 @@ class QuestionError(ValueError):
         self.message = message
 
 
+def _chain_input(
+    question: str,
+    history: Sequence[ChatMessage | dict[str, str]],
+    k: int | None,
+    mode: str | None,
+    sources: Sequence[str] | None,
+) -> dict[str, Any]:
+    """The chain's input dict, the same for a one-shot answer and a streamed one."""
+    return {
+        "question": question,
+        "history": list(history),
+        "k": k,
+        "mode": mode,
+        "sources": list(sources) if sources else None,
+    }
+
+
 class Assistant:
     """Ask questions with citations, list and add documents. Safe to share between threads."""
 
@@ -102,15 +119,7 @@ class Assistant:
         sources: Sequence[str] | None = None,
     ) -> AskResult:
         """Answer one question (with the conversation so far) with citations, or abstain."""
-        return self.chain.invoke(
-            {
-                "question": question,
-                "history": list(history),
-                "k": k,
-                "mode": mode,
-                "sources": list(sources) if sources else None,
-            }
-        )
+        return self.chain.invoke(_chain_input(question, history, k, mode, sources))
 
     def stream(
         self,
@@ -123,16 +132,7 @@ class Assistant:
         """Yield the answer text in pieces (str) as it is produced, then the final AskResult."""
         from assistant.chain import stream_answer
 
-        yield from stream_answer(
-            self,
-            {
-                "question": question,
-                "history": list(history),
-                "k": k,
-                "mode": mode,
-                "sources": list(sources) if sources else None,
-            },
-        )
+        yield from stream_answer(self, _chain_input(question, history, k, mode, sources))
 
     # --- documents -----------------------------------------------------------------------
 

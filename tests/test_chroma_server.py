@@ -12,7 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import CORPUS, REPO, build_index, copy_corpus, free_port, make_settings
+from conftest import (
+    CORPUS,
+    REPO,
+    build_index,
+    copy_corpus,
+    free_port,
+    make_settings,
+    stop_process,
+)
 from fastapi.testclient import TestClient
 
 from assistant.models import AskResult
@@ -54,12 +62,7 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def served(tmp: Path, port: int, corpus: Path = CORPUS, collection: str = "passages") -> Settings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
 import subprocess
 import sys
 import time
@@ -11,17 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port, stop_process
 
 from assistant.entities import numbers, occurs
 from assistant.models import AskResult
 from assistant.service import Assistant
 from assistant.textnorm import normalise
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +55,7 @@ def llm_url():
         server.kill()
         pytest.fail("llama_cpp.server did not start")
     yield url
-    server.terminate()
-    server.wait(timeout=30)
+    stop_process(server)
 
 
 @pytest.fixture(scope="module")

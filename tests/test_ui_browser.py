@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import build_index, copy_corpus, make_settings
+from conftest import build_index, copy_corpus, free_port, make_settings, stop_process
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.slow
@@ -55,12 +54,6 @@ class Server:
         self.shots.mkdir(exist_ok=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_until_up(server: Server, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -83,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     (corpus / "zz_markup.txt").write_text(MARKUP_DOC, encoding="utf-8")
     settings = make_settings(tmp, corpus=corpus)
     build_index(settings)
-    port = _free_port()
+    port = free_port()
     log = tmp / "serve.log"
     env = {
         **os.environ,
@@ -109,12 +102,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _wait_until_up(running)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
 
 
 @pytest.fixture(scope="module")
