@@ -134,3 +134,48 @@ def test_thresholds_file_gates_the_answering_chain_metrics() -> None:
     assert thresholds["hybrid"]["min"]["citation_validity"] == 1.0
     assert thresholds["hybrid"]["min"]["abstention_accuracy"] >= 0.9
     assert set(thresholds["hybrid"]["max"]) == {"false_abstention_rate"}
+
+
+def test_check_thresholds() -> None:
+    bounds = {"hybrid": {"min": {"fact_recall": 0.9, "mrr": 0.5}, "max": {"hit_at_1": 0.1}}}
+    passed, failed = check_thresholds(
+        {"hybrid": {"fact_recall": 0.95, "mrr": None, "hit_at_1": 0.2}}, bounds
+    )
+    assert passed == ["hybrid fact_recall = 0.950 (needs >= 0.9)"]
+    assert failed == [
+        "hybrid mrr = n/a (needs >= 0.5)",
+        "hybrid hit_at_1 = 0.200 (needs <= 0.1)",
+    ]
+    assert check_thresholds({"dense": {}}, bounds) == ([], [])  # modes not run are not gated
+    typo = check_thresholds({"hybrid": {}}, {"hybrid": {"min": {"fact_recal": 1}}})
+    assert typo == ([], ["hybrid fact_recal: unknown metric in the thresholds file"])
+
+
+def test_a_broken_golden_file_exits_2_before_loading_a_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    golden = tmp_path / "golden.jsonl"
+    golden.write_text('{"id": "a1", "kind": "answerable"}\n')
+    args = argparse.Namespace(
+        golden=golden, thresholds=THRESHOLDS, mode=["hybrid"], report=tmp_path / "out"
+    )
+    assert main(args, Settings(corpus_dir=REPO / "corpus", index_dir=tmp_path / "index")) == 2
+    assert "case a1: 'question' must be a non-empty string" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_hybrid_default_meets_its_thresholds(shipped_index: Settings, tmp_path: Path) -> None:
+    """CI's gate: the shipped golden set, hybrid mode, the checked-in thresholds."""
+    args = argparse.Namespace(
+        golden=GOLDEN, thresholds=THRESHOLDS, mode=["hybrid"], report=tmp_path
+    )
+    code = main(args, shipped_index)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Eval report")
+    failing = [
+        f"{c['id']}: {c['question']} -> {'; '.join(c['problems'])}"
+        for c in report["modes"]["hybrid"]["cases"]
+        if c["problems"]
+    ]
+    assert code == 0, "\n".join(["below thresholds:", *report["gate"]["failed"], *failing])
