@@ -76,9 +76,10 @@ def pipeline_signature(settings: Settings) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
-def chunk_metadata(document: LoadedDocument, chunk: Chunk) -> dict[str, str | int]:
+def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dict[str, str | int]:
     return {
         "source": chunk.source,
+        "pipeline": pipeline,
         "title": document.title,
         "publisher": document.metadata.get("publisher", ""),
         "published": document.metadata.get("published", ""),
@@ -184,7 +185,7 @@ class Indexer:
         bar = tqdm(total=total, desc="Chunks", unit="chunk", disable=not self.progress)
         done = 0
         for group in _groups(pending, self.embed_group_chunks):
-            for item in self._embed(group):
+            for item in self._embed(group, pipeline):
                 document, chunks = item.document, item.chunks
                 ids = [chunk.id for chunk in chunks]
                 base = {**document.metadata, "content_hash": document.content_hash}
@@ -194,7 +195,7 @@ class Indexer:
                 self.store.upsert_chunks(
                     ids,
                     [chunk.text for chunk in chunks],
-                    [chunk_metadata(document, chunk) for chunk in chunks],
+                    [chunk_metadata(document, chunk, pipeline) for chunk in chunks],
                     [item.vectors[cid] for cid in ids],
                 )
                 stale = set(self.store.chunk_ids_of(document.source)) - set(ids)
@@ -221,7 +222,9 @@ class Indexer:
                     on_progress(done / total, document.source)
         bar.close()
 
-    def _embed(self, group: list[tuple[LoadedDocument, list[Chunk], bool]]) -> list[_Embedded]:
+    def _embed(
+        self, group: list[tuple[LoadedDocument, list[Chunk], bool]], pipeline: str
+    ) -> list[_Embedded]:
         """Vectors for a group of documents from one model call (titles and new chunks).
 
         One call over many documents lets the model batch texts of similar length together;
@@ -232,7 +235,9 @@ class Indexer:
         texts: list[str] = []
         plans = []
         for document, chunks, existed in group:
-            reused = self.store.existing_embeddings([c.id for c in chunks], document.title)
+            # a stored vector is reused only if it was embedded from the same input
+            same_input = {"$and": [{"title": document.title}, {"pipeline": pipeline}]}
+            reused = self.store.existing_embeddings([c.id for c in chunks], same_input)
             fresh = [chunk for chunk in chunks if chunk.id not in reused]
             plans.append((document, chunks, existed, reused, fresh, len(texts)))
             texts += [document.title] + [embedding_input(document, chunk) for chunk in fresh]

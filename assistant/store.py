@@ -155,12 +155,13 @@ class Store:
             metas += [dict(m) for m in page["metadatas"] or []]
         return ids, texts, metas
 
-    def existing_embeddings(self, ids: Sequence[str], title: str) -> dict[str, list[float]]:
-        """Stored vectors of these chunks, if embedded under the same document title (the
-        title is part of what was embedded)."""
+    def existing_embeddings(
+        self, ids: Sequence[str], where: dict[str, Any]
+    ) -> dict[str, list[float]]:
+        """Stored vectors of those of these chunks whose metadata matches `where`."""
         found: dict[str, list[float]] = {}
         for batch in _batches(list(ids), self._batch):
-            page = self.chunks.get(ids=list(batch), where={"title": title}, include=["embeddings"])
+            page = self.chunks.get(ids=list(batch), where=where, include=["embeddings"])
             embeddings = page["embeddings"] if page["embeddings"] is not None else []
             found.update(
                 {cid: list(map(float, vector)) for cid, vector in zip(page["ids"], embeddings)}

@@ -86,8 +86,15 @@ def test_incremental_runs(tmp_path: Path, corpus_copy: Path) -> None:
         [c for c in store_chunks(store).values() if c["source"] == "004_b50e778ab4cb29c7.txt"]
     ), "the title is embedded with each chunk, so a new title re-embeds them"
 
+    rechunked = settings.model_copy(update={"chunk_overlap_tokens": 29})
+    changed_pipeline = Indexer(rechunked, store, embeddings, progress=False).run()
+    assert len(changed_pipeline.updated) == 5
+    assert changed_pipeline.chunks_embedded == changed_pipeline.chunks_total, (
+        "a new pipeline (chunking, model or embedding input) reuses no stored vector"
+    )
+
     (corpus_copy / "004_b50e778ab4cb29c7.txt").unlink()
-    after_delete = Indexer(settings, store, embeddings, progress=False).run()
+    after_delete = Indexer(rechunked, store, embeddings, progress=False).run()
     assert after_delete.removed == ["004_b50e778ab4cb29c7.txt"]
     remaining = store_chunks(store)
     assert not any(c["source"] == "004_b50e778ab4cb29c7.txt" for c in remaining.values())
