@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
     fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = Field(60, ge=1)
-    dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of dense in weighted fusion")
+    dense_weight: float = Field(0.55, ge=0, le=1, description="Weight of dense in weighted fusion")
 
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"
