@@ -31,14 +31,14 @@ run: index
 	$(BIN)/assistant serve
 
 lint: install
-	$(BIN)/ruff check assistant tests benchmarks
-	$(BIN)/ruff format --check assistant tests benchmarks
+	$(BIN)/ruff check assistant tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check assistant tests $(wildcard benchmarks)
 
 test: install system-deps lint
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* evals/reports
