@@ -1,0 +1,233 @@
+"""Shared helpers for the benchmark scripts: child processes with their own peak memory,
+percentiles, the question list and machine facts.
+
+Every heavy phase runs in a fresh child process so its peak RSS (from `os.wait4`) belongs to
+that phase alone and one phase's caches cannot speed up another.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "benchmarks"
+BIN = Path(sys.executable).parent
+CORPUS = REPO / "corpus"
+
+# What every child gets: no telemetry, no hub, tokenizers that do not fork threads.
+CHILD_ENV = {
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+# Written for the benchmark from the shipped texts (not taken from evals/golden.jsonl).
+# The last three ask for what the corpus does not hold, so the abstention path is timed too.
+QUESTIONS = [
+    "What growth target did Changsha set for 2025?",
+    "What GDP growth is Deyang aiming for in 2025?",
+    "What is Wuhan's economic growth target for this year?",
+    "What national growth target do the provincial targets point to for 2025?",
+    "Which province puts environmental protection at the top of its work report?",
+    "Where is the silver economy for elderly consumers being developed?",
+    "How is Guangxi using AI to hand out consumption vouchers?",
+    "What happened in Zhuhai in November and how many people were killed?",
+    "What share of provinces list opening up among their top four priorities?",
+    "How much did mentions of new quality productive forces grow between 2024 and 2025?",
+    "By how much did China raise its defense budget in 2024?",
+    "How much money was earmarked for technological research in 2024?",
+    "What terms will the ultra-long special central government bonds have?",
+    "What energy intensity reduction did the 2024 work report announce?",
+    "Which sectors are the new three industries?",
+    "Who is Dong Jun?",
+    "What roles does Wang Yi hold?",
+    "When did the CPPCC meet in 2024?",
+    "What did Xi say about the sandstorms in Beijing when he was young?",
+    "What share of Chinese household wealth is held in property?",
+    "When was the Low-altitude Economy Department of Development established?",
+    "What is the draft Private Economy Promotion Law meant to change?",
+    "How did DeepSeek affect confidence in China's tech sector?",
+    "How are local governments competing to attract talent?",
+    "Why do the innovation centre regions deploy counter involution work?",
+    "Which regions will host international science and technology innovation centers?",
+    "What does the correct view of achievements mean for local officials?",
+    "Which industries are key targets for carbon emission monitoring?",
+    "What growth does the 2035 goal of a moderately developed nation require?",
+    "Did provinces call for special action to boost consumption?",
+    "What GDP growth target did Shenzhen set for 2025?",
+    "What inflation target did Zhejiang announce for 2026?",
+    "How many electric vehicles did Tibet export in 2024?",
+]
+
+
+@dataclass
+class ChildRun:
+    """A finished child process: wall time, exit code, peak RSS and its output."""
+
+    seconds: float
+    returncode: int
+    max_rss_mb: float
+    stdout: str
+    stderr: str
+    timed_out: bool
+
+    def json(self) -> dict[str, Any]:
+        """The last stdout line that is a JSON object (workers print one at the end)."""
+        for line in reversed(self.stdout.strip().splitlines()):
+            if line.startswith("{"):
+                return json.loads(line)
+        raise RuntimeError(
+            f"child printed no JSON (exit {self.returncode}); stderr:\n{self.stderr[-3000:]}"
+        )
+
+
+def run_child(
+    argv: list[str], timeout: float, env: dict[str, str] | None = None, cwd: Path = REPO
+) -> ChildRun:
+    """Run argv to completion, timing it and reading its own peak RSS via wait4."""
+    full_env = {**os.environ, **CHILD_ENV, **(env or {})}
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-child-{os.getpid()}.out"
+    err_path = out_path.with_suffix(".err")
+    timed_out = threading.Event()
+    with out_path.open("w") as out, err_path.open("w") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=err, env=full_env, cwd=cwd, start_new_session=True
+        )
+
+        def kill() -> None:
+            timed_out.set()
+            os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    out_path.unlink(missing_ok=True)
+    err_path.unlink(missing_ok=True)
+    return ChildRun(
+        seconds,
+        process.returncode,
+        usage.ru_maxrss / 1024,  # kilobytes on Linux
+        stdout,
+        stderr,
+        timed_out.is_set(),
+    )
+
+
+def worker(phase: str, *args: str, timeout: float, env: dict[str, str] | None = None) -> ChildRun:
+    """Run one phase of bench_worker.py in a fresh interpreter."""
+    run = run_child(
+        [sys.executable, str(BENCH / "bench_worker.py"), phase, *args], timeout=timeout, env=env
+    )
+    if run.timed_out:
+        raise TimeoutError(f"worker phase {phase} exceeded {timeout:.0f} s")
+    if run.returncode != 0:
+        raise RuntimeError(f"worker phase {phase} failed ({run.returncode}):\n{run.stderr[-4000:]}")
+    return run
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (numpy's default), without needing numpy here."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarize(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 50), 2),
+        "p95": round(percentile(values, 95), 2),
+        "mean": round(sum(values) / len(values), 2) if values else float("nan"),
+        "max": round(max(values), 2) if values else float("nan"),
+    }
+
+
+def dir_size_mb(path: Path) -> float:
+    """Bytes on disk (allocated blocks, as `du` counts them), in MB."""
+    total = 0
+    for item in path.rglob("*"):
+        if item.is_file() and not item.is_symlink():
+            total += item.stat().st_blocks * 512
+    return round(total / 1e6, 2)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.rstrip()
+    packages = {}
+    for name in (
+        "torch",
+        "sentence-transformers",
+        "transformers",
+        "chromadb",
+        "langchain-core",
+        "langchain-chroma",
+        "langchain-text-splitters",
+        "bm25s",
+        "tiktoken",
+        "numpy",
+        "fastapi",
+        "uvicorn",
+    ):
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = "not installed"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "free_h": free,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": packages,
+        "git": _git_head(),
+    }
+
+
+def _git_head() -> str:
+    """The commit measured, and whether the working tree had uncommitted changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}{' (with uncommitted changes)' if dirty else ''}" if head else "unknown"
