@@ -76,6 +76,12 @@ class Candidate:
     terms: frozenset[str]
     context_start: int  # where the quote starts when the sentence needs the one before it
 
+    @property
+    def key(self) -> tuple[str, int]:
+        """Where the sentence stands in its source: the same sentence reached through two
+        overlapping passages, or through two parts of a question, is one candidate."""
+        return (self.passage.metadata["source"], self.start)
+
 
 def is_instruction(text: str) -> bool:
     return _INSTRUCTION.search(text) is not None
@@ -124,18 +130,18 @@ class ExtractiveAnswerer:
                 context = (
                     spans[index - 1].start if index and _ANAPHORIC.match(sentence) else span.start
                 )
-                key = (passage.metadata["source"], base + span.start)
-                if key not in found or found[key].score < score:
-                    found[key] = Candidate(
-                        passage,
-                        rank,
-                        base + span.start,
-                        base + span.end,
-                        sentence,
-                        score,
-                        terms,
-                        base + context,
-                    )
+                candidate = Candidate(
+                    passage,
+                    rank,
+                    base + span.start,
+                    base + span.end,
+                    sentence,
+                    score,
+                    terms,
+                    base + context,
+                )
+                if candidate.key not in found or found[candidate.key].score < score:
+                    found[candidate.key] = candidate
         return sorted(found.values(), key=lambda c: c.score, reverse=True)
 
     def select(self, question: str, passages: list[Document]) -> list[Candidate]:
@@ -143,25 +149,24 @@ class ExtractiveAnswerer:
         if not ranked:
             return []
         chosen = [ranked[0]]
+        taken = {ranked[0].key}
         parts = [part for part in _QUESTION_PARTS.split(question) if len(part.split()) >= 3]
-        for part in parts[1:] if len(parts) > 1 else []:
-            best = next(
-                (
-                    c
-                    for c in self.candidates(part, passages)
-                    if (c.start, c.passage.metadata["source"])
-                    not in {(x.start, x.passage.metadata["source"]) for x in chosen}
-                ),
-                None,
-            )
+        for part in parts[1:]:
+            best = next((c for c in self.candidates(part, passages) if c.key not in taken), None)
             if best and len(chosen) < self.max_sentences:
                 chosen.append(best)
+                taken.add(best.key)
         covered = {term for candidate in chosen for term in candidate.terms}
         for candidate in ranked[1:]:
             if len(chosen) >= self.max_sentences:
                 break
-            if candidate.score >= 0.8 * ranked[0].score and not candidate.terms <= covered:
+            if (
+                candidate.key not in taken
+                and candidate.score >= 0.8 * ranked[0].score
+                and not candidate.terms <= covered
+            ):
                 chosen.append(candidate)
+                taken.add(candidate.key)
                 covered |= candidate.terms
         return chosen
 

@@ -225,3 +225,30 @@ def test_verifier_accepts_markers_after_the_full_stop() -> None:
         AskResult(answer="Sanya expects about 6.5 percent. [1]", citations=[citation(1, passage)])
     )
     assert [(c.citations, c.supported) for c in result.claims] == [([1], True)]
+
+
+class UniformIdf:
+    """Stands in for the lexical index: every term weighs the same."""
+
+    def idf(self, token: str) -> float:
+        return 1.0
+
+
+def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
+    from langchain_core.documents import Document
+
+    from assistant.answering import ExtractiveAnswerer
+
+    text = (
+        "Ningbo set a growth target of 5.5 percent and a port target of 40 million boxes. "
+        "Sanya set a growth target of 6.5 percent for tourism."
+    )
+    passage = Document(
+        page_content=text,
+        metadata={"source": "a.txt", "start": 0, "end": len(text), "chunk_id": "c1"},
+    )
+    chosen = ExtractiveAnswerer(UniformIdf(), max_sentences=3).select(
+        "What growth target did Ningbo set, and what port target did Ningbo set?", [passage]
+    )
+    assert len({c.key for c in chosen}) == len(chosen)
+    assert chosen[0].text.startswith("Ningbo")
