@@ -131,11 +131,9 @@ def build_chain(assistant: Assistant) -> Runnable:
 def stream_answer(assistant: Assistant, inputs: dict[str, Any]) -> Iterator[str | AskResult]:
     """The same stages, but the answer text is yielded as it is produced."""
     state = prepare(assistant, inputs)
-    for stage, step in (("condense", condense), ("retrieve", retrieve)):
-        started = time.perf_counter()
-        state = step(assistant, state)
-        state["timings"][stage] = round((time.perf_counter() - started) * 1000, 2)
-    started = time.perf_counter()
+    state = _timed("condense", lambda s: condense(assistant, s)).invoke(state)
+    state = _timed("retrieve", lambda s: retrieve(assistant, s)).invoke(state)
+    started = time.perf_counter()  # the answer stage yields as it goes, so it is timed here
     if state["mode"] == "llm":
         pieces = []
         for piece in assistant.llm_answerer.stream(state["standalone"], state["passages"]):
