@@ -172,6 +172,25 @@ def _card(page: Page, turn: int, source: str):
     )
 
 
+def _set_slider(page: Page, elem: str, value: int) -> None:
+    """Set a Gradio slider through its range input once the component has mounted.
+
+    The accordion mounts its children when opened, and an edit made while Svelte is still
+    binding the initial value can be overwritten, so the edit is retried until it holds.
+    """
+    number = page.locator(f"{elem} input[type=number]")
+    slider = page.locator(f"{elem} input[type=range]")
+    expect(number).to_be_editable()
+    for _ in range(3):
+        slider.fill(str(value))
+        try:
+            expect(number).to_have_value(str(value), timeout=2_000)
+            return
+        except AssertionError:
+            continue
+    expect(number).to_have_value(str(value))
+
+
 def _mark_in_view(page: Page) -> bool:
     """Whether the highlighted quote is inside the visible part of the document body."""
     return page.evaluate(
@@ -281,9 +300,7 @@ def test_example_filter_abstention_and_clear(session: Session) -> None:
     expect(page.locator("#turn-0 .cite-card").first).to_be_visible()
 
     page.locator("#settings").get_by_text("Answer settings").click()
-    page.locator("#k input[type=number]").fill("3")
-    page.locator("#k input[type=number]").press("Enter")
-    expect(page.locator("#k input[type=range]")).to_have_value("3")
+    _set_slider(page, "#k", 3)
     page.locator("#only input").click()
     page.get_by_role("option", name="Local Two Sessions Conclude").click()
     page.locator("#k").click(position={"x": 4, "y": 4})
