@@ -50,6 +50,10 @@ _QUESTION_PARTS = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = tuple('.!?。！？…"”’)')
+# Support too weak to answer: no retrieved passage close in meaning to the question (cosine
+# similarity; off-topic questions measured 0.02-0.23, answerable paraphrases 0.36 and up), or,
+# without dense scores (lexical-only retrieval), few of its weighted terms in the best sentence.
+MIN_DENSE_SIMILARITY = 0.3
 MIN_COVERAGE = 0.1
 
 
@@ -181,6 +185,14 @@ class ExtractiveAnswerer:
         weights = self._weights(question)
         return sum(weights[t] for t in candidate.terms) / (sum(weights.values()) or 1.0)
 
+    def too_weak(self, question: str, best: Candidate, passages: list[Document]) -> bool:
+        """Nothing retrieved is close in meaning; lexical coverage decides without vectors."""
+        similarities = [p.metadata.get("dense_score") for p in passages]
+        dense = [s for s in similarities if s is not None]
+        if dense:
+            return max(dense) < MIN_DENSE_SIMILARITY
+        return self.coverage(question, best) < MIN_COVERAGE
+
     def unsupported_terms(
         self, question: str, passages: list[Document], chosen: list[Candidate]
     ) -> list[str]:
@@ -216,7 +228,7 @@ class ExtractiveAnswerer:
         self.lexical.refresh()  # its IDF and document texts are needed even in dense-only mode
         chosen = self.select(question, passages)
         missing = self.unsupported_terms(question, passages, chosen) if chosen else []
-        if missing or not chosen or self.coverage(question, chosen[0]) < MIN_COVERAGE:
+        if not chosen or missing or self.too_weak(question, chosen[0], passages):
             return abstention(question, passages, missing)
         quotes = [self._quote(c) for c in chosen]
         citations = [

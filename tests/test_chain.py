@@ -49,6 +49,9 @@ UNANSWERABLE = [
     "What GDP growth target did Hangzhou set for 2025?",
     "How many medals did China win at the Paris Olympics?",
     "What urban unemployment rate target was set for 2024?",
+    # No name or figure to miss: only the passages' distance in meaning can tell.
+    "What is the best way to cook rice?",
+    "How many legs does a spider have?",
 ]
 
 
@@ -233,6 +236,12 @@ class UniformIdf:
     def idf(self, token: str) -> float:
         return 1.0
 
+    def refresh(self) -> None:
+        """Nothing to rebuild: there is no store behind it."""
+
+    def source_text(self, source: str) -> str:
+        return ""
+
 
 def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
     from langchain_core.documents import Document
@@ -252,3 +261,23 @@ def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
     )
     assert len({c.key for c in chosen}) == len(chosen)
     assert chosen[0].text.startswith("Ningbo")
+
+
+def test_abstains_when_no_passage_is_close_in_meaning() -> None:
+    """Shared words are not enough when the dense similarity says the passage is off-topic;
+    a paraphrase sharing few words is answered when the passage is close in meaning."""
+    from langchain_core.documents import Document
+
+    from assistant.answering import ExtractiveAnswerer
+
+    text = "The best outcome for the rice harvest was a surprise to the provincial planners."
+
+    def passage(dense_score: float | None) -> Document:
+        metadata = {"source": "a.txt", "start": 0, "end": len(text), "chunk_id": "c1"}
+        return Document(page_content=text, metadata=metadata | {"dense_score": dense_score})
+
+    answerer = ExtractiveAnswerer(UniformIdf())
+    question = "What is the best way to cook rice?"
+    assert answerer.answer(question, [passage(0.12)]).abstained
+    assert not answerer.answer(question, [passage(0.55)]).abstained
+    assert not answerer.answer(question, [passage(None)]).abstained  # lexical-only: coverage
