@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from assistant.entities import name_words, names, numbers, occurs, without_attribution
 from assistant.lexical import LexicalIndex, tokenize
 from assistant.models import AskResult, Citation, Claim
+from assistant.questions import question_parts
 from assistant.sentences import sentence_spans
 from assistant.textnorm import normalise
 
@@ -42,11 +43,6 @@ _METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IG
 _ANAPHORIC = re.compile(
     r"^(the (city|province|region|country|government|plan|report|move|law|document)|it|its|this|"
     r"these|those|they|their|he|she|his|her|such)\b",
-    re.IGNORECASE,
-)
-# Compound questions ("What X, and what Y?") are answered part by part.
-_QUESTION_PARTS = re.compile(
-    r",?\s+and\s+(?=(?:what|how|which|who|when|where|why|did|does|do|is|are|was|were)\b)|;\s*",
     re.IGNORECASE,
 )
 _TERMINAL = tuple('.!?。！？…"”’)')
@@ -152,14 +148,16 @@ class ExtractiveAnswerer:
         ranked = self.candidates(question, passages)
         if not ranked:
             return []
-        chosen = [ranked[0]]
-        taken = {ranked[0].key}
-        parts = [part for part in _QUESTION_PARTS.split(question) if len(part.split()) >= 3]
-        for part in parts[1:]:
+        parts = question_parts(question)
+        chosen: list[Candidate] = []
+        taken: set[tuple[str, int]] = set()
+        for part in parts[: self.max_sentences] if len(parts) > 1 else []:
             best = next((c for c in self.candidates(part, passages) if c.key not in taken), None)
-            if best and len(chosen) < self.max_sentences:
+            if best:
                 chosen.append(best)
                 taken.add(best.key)
+        if not chosen:
+            chosen, taken = [ranked[0]], {ranked[0].key}
         covered = {term for candidate in chosen for term in candidate.terms}
         for candidate in ranked[1:]:
             if len(chosen) >= self.max_sentences:

@@ -281,3 +281,14 @@ def test_abstains_when_no_passage_is_close_in_meaning() -> None:
     assert answerer.answer(question, [passage(0.12)]).abstained
     assert not answerer.answer(question, [passage(0.55)]).abstained
     assert not answerer.answer(question, [passage(None)]).abstained  # lexical-only: coverage
+
+
+def test_compound_questions_split_into_parts() -> None:
+    from assistant.questions import question_parts
+
+    assert question_parts("What target did Ningbo set, and what did Sanya project?") == [
+        "What target did Ningbo set",
+        "what did Sanya project?",
+    ]
+    assert question_parts("What did Ningbo set, and why?") == ["What did Ningbo set, and why?"]
+    assert question_parts("What did Ningbo and Sanya set?") == ["What did Ningbo and Sanya set?"]
