@@ -1,7 +1,8 @@
 """Lexical side of retrieval: a tokenizer for English, numbers and CJK, and a BM25 index.
 
 The BM25 index is built from the chunks in the store (never from the files), and rebuilt
-whenever the store's generation counter moves, so it cannot drift from the vectors.
+whenever the store's generation counter moves, so it cannot drift from the vectors. Each
+chunk is indexed with its document's title and date in front, as it is embedded.
 """
 
 from __future__ import annotations
@@ -221,7 +222,10 @@ class LexicalIndex:
             if generation == self._generation and self._bm25 is not None:
                 return
             ids, texts, metadatas = self.store.all_chunks()
-            corpus_tokens = [tokenize(text) for text in texts]
+            corpus_tokens = [
+                tokenize(f"{meta.get('title', '')} {meta.get('published', '')} {text}")
+                for text, meta in zip(texts, metadatas)
+            ]
             bm25 = bm25s.BM25()
             if corpus_tokens:
                 bm25.index(corpus_tokens, show_progress=False)

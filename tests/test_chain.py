@@ -186,6 +186,25 @@ def test_instructions_inside_documents_are_not_followed(tmp_path: Path) -> None:
         assert "42" not in assistant.ask(question).answer
 
 
+@pytest.mark.slow
+def test_lexical_search_matches_a_chunk_by_its_document_title_and_date(tmp_path: Path) -> None:
+    """Dense vectors embed the title with each chunk; BM25 must see it too, or a question
+    naming the report ("the 2031 harbour review") misses chunks that never repeat it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "Crews deepened the channel by two metres over the winter months. " * 3
+    (corpus / "review.txt").write_text(body)
+    (corpus / "orchard.txt").write_text("Apple yields rose after a mild spring in the valley. " * 3)
+    (corpus / "sources.toml").write_text(
+        '["review.txt"]\ntitle = "Harbour dredging review"\npublished = "2031-05"\n'
+        '["orchard.txt"]\ntitle = "Orchard yields"\npublished = "2030"\n'
+    )
+    settings = make_settings(tmp_path, retrieval_mode="lexical")
+    build_index(settings)
+    passages = Assistant(settings).retrieve("What did the 2031 harbour dredging review find?")
+    assert [p.metadata["source"] for p in passages] == ["review.txt"]
+
+
 def citation(n: int, text: str) -> Citation:
     return Citation(
         n=n,
