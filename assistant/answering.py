@@ -51,6 +51,7 @@ _TERMINAL = tuple('.!?。！？…"”’)')
 # without dense scores (lexical-only retrieval), few of its weighted terms in the best sentence.
 MIN_DENSE_SIMILARITY = 0.3
 MIN_COVERAGE = 0.1
+SUPPORTED_SCORE_RATIO = 0.8
 
 
 def is_heading(sentence: str, title: str) -> bool:
@@ -192,7 +193,7 @@ class ExtractiveAnswerer:
         return self.coverage(question, best) < MIN_COVERAGE
 
     def unsupported_terms(
-        self, question: str, passages: list[Document], chosen: list[Candidate]
+        self, question: str, passages: list[Document], support: list[Document]
     ) -> list[str]:
         """Names, figures and metrics the question asks about that the support never mentions.
 
@@ -202,30 +203,41 @@ class ExtractiveAnswerer:
         retrieved passage.
         """
         asked = without_attribution(question)
-        sources = {c.passage.metadata["source"] for c in chosen}
+        sources = {passage.metadata["source"] for passage in support}
         documents = " ".join(self.lexical.source_text(source) for source in sources)
         missing = [word for word in name_words(asked) if not occurs(word, documents)]
-        support = [
-            " ".join(
-                (
-                    c.passage.page_content,
-                    str(c.passage.metadata.get("title", "")),
-                    str(c.passage.metadata.get("published", "")),
-                )
-            )
-            for c in chosen
-        ]
-        missing += [n for n in numbers(asked) if not occurs(n, normalise(" ".join(support)))]
+        context = " ".join(
+            f"{p.page_content} {p.metadata.get('title', '')} {p.metadata.get('published', '')}"
+            for p in support
+        )
+        missing += [n for n in numbers(asked) if not occurs(n, normalise(context))]
         retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
         for match in _METRIC.finditer(question):
             words = match.group(1).split()
             missing += [w for w in words if any(t not in retrieved for t in tokenize(w))]
         return missing
 
+    def select_supported(
+        self,
+        question: str,
+        passages: list[Document],
+        chosen: list[Candidate],
+        missing: list[str],
+    ) -> tuple[list[Candidate], list[str]]:
+        """When the best sentences lack a name or figure the question asks about ("2024"),
+        answer from the passages that have it, if their best sentence is nearly as good."""
+        supported = [p for p in passages if not self.unsupported_terms(question, passages, [p])]
+        alternative = self.select(question, supported) if supported else []
+        if alternative and alternative[0].score >= SUPPORTED_SCORE_RATIO * chosen[0].score:
+            return alternative, []
+        return chosen, missing
+
     def answer(self, question: str, passages: list[Document]) -> AskResult:
         self.lexical.refresh()  # its IDF and document texts are needed even in dense-only mode
         chosen = self.select(question, passages)
-        missing = self.unsupported_terms(question, passages, chosen) if chosen else []
+        missing = self.unsupported_terms(question, passages, [c.passage for c in chosen])
+        if chosen and missing:
+            chosen, missing = self.select_supported(question, passages, chosen, missing)
         if not chosen or missing or self.too_weak(question, chosen[0], passages):
             return abstention(question, passages, missing)
         quotes = [self._quote(c) for c in chosen]
