@@ -311,3 +311,28 @@ def test_compound_questions_split_into_parts() -> None:
     ]
     assert question_parts("What did Ningbo set, and why?") == ["What did Ningbo set, and why?"]
     assert question_parts("What did Ningbo and Sanya set?") == ["What did Ningbo and Sanya set?"]
+
+
+def test_answers_from_the_passage_that_has_the_asked_year() -> None:
+    """The first-ranked passage matches more words but is about another year; the passage
+    whose document is about the asked year answers instead of an abstention."""
+    from langchain_core.documents import Document
+
+    from assistant.answering import ExtractiveAnswerer
+
+    def passage(source: str, title: str, text: str) -> Document:
+        metadata = {"source": source, "title": title, "start": 0, "end": len(text)}
+        return Document(page_content=text, metadata=metadata | {"chunk_id": source})
+
+    other_year = passage(
+        "a.txt", "Plans for 2025", "The growth target in the government work plan is 5.5 percent."
+    )
+    asked_year = passage(
+        "b.txt", "Review of 2024", "The government work plan kept the growth target near 5 percent."
+    )
+    result = ExtractiveAnswerer(UniformIdf()).answer(
+        "What growth target did the 2024 government work plan set?", [other_year, asked_year]
+    )
+    assert not result.abstained
+    assert [c.source for c in result.citations] == ["b.txt"]
+    assert "near 5 percent" in result.answer
