@@ -109,10 +109,11 @@ class ExtractiveAnswerer:
         for rank, passage in enumerate(passages):
             text = passage.page_content
             base = int(passage.metadata["start"])
-            passage_terms = set(tokenize(text)) & weights.keys()
+            title = str(passage.metadata.get("title", ""))
+            heading = f"{title} {passage.metadata.get('published', '')}"
+            passage_terms = set(tokenize(f"{heading} {text}")) & weights.keys()
             passage_cover = sum(weights[t] for t in passage_terms) / total
             spans = sentence_spans(text)
-            title = str(passage.metadata.get("title", ""))
             for index, span in enumerate(spans):
                 sentence = text[span.start : span.end]
                 if len(sentence.split()) < 4 or is_instruction(sentence):
