@@ -140,7 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     index = command("index", "build or update the index from the corpus", cmd_index)
-    index.add_argument("--rebuild", action="store_true", help="drop the index and re-embed all")
+    index.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="re-embed every file into a new index, swapped in only when complete",
+    )
     index.add_argument("--quiet", action="store_true", help="no progress bars")
 
     modes = ("extractive", "llm")

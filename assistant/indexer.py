@@ -93,7 +93,8 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
 def open_store(
     settings: Settings, rebuild: bool = False
 ) -> tuple[Store, SentenceTransformerEmbeddings]:
-    """The store for these settings; `rebuild` empties it first (and allows a model change)."""
+    """The store for these settings; `rebuild` fills a fresh one (any model) beside the live
+    index, which `Indexer.run` swaps in when it completes."""
     embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
     return Store(settings, embeddings, rebuild), embeddings
 
@@ -170,6 +171,7 @@ class Indexer:
                     report.removed.append(source)
             if report.changed:
                 self.store.bump_generation()
+            self.store.publish()
             report.chunks_total = self.store.chunks.count()
         report.seconds = time.perf_counter() - started
         return report

@@ -21,6 +21,7 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.settings import Settings
 
 DOCUMENTS_SUFFIX = "_documents"
+STAGING_SUFFIX = "_rebuild"
 
 
 class StoreError(Exception):
@@ -77,13 +78,43 @@ class Store:
         self.client = make_client(settings)
         self.write_lock = threading.Lock()
         self._batch = self.client.get_max_batch_size()
-        names = (settings.collection, settings.collection + DOCUMENTS_SUFFIX)
+        self._live_names = (settings.collection, settings.collection + DOCUMENTS_SUFFIX)
+        names = self._live_names
+        self.staging = rebuild
         if rebuild:
-            existing = {collection.name for collection in self.client.list_collections()}
-            for name in set(names) & existing:
+            # A rebuild fills collections beside the live ones and `publish` swaps them in,
+            # so an interrupted rebuild leaves the old index whole and serving.
+            names = tuple(name + STAGING_SUFFIX for name in names)
+            for name in set(names) & self._existing():
                 self.client.delete_collection(name)
         self.chunks = self._collection(names[0])
         self.documents = self._collection(names[1])
+
+    def _existing(self) -> set[str]:
+        return {collection.name for collection in self.client.list_collections()}
+
+    def publish(self) -> None:
+        """Replace the live collections with a finished rebuild (nothing to do otherwise).
+
+        The new generation continues past the old one, so every cache built from the old
+        index (a server's BM25) sees the change.
+        """
+        if not self.staging:
+            return
+        existing = self._existing()
+        generation = int(self.generation)
+        if self._live_names[0] in existing:
+            live = self.client.get_collection(self._live_names[0])
+            generation += int((live.metadata or {}).get("generation", 0))
+        for name in self._live_names:
+            if name in existing:
+                self.client.delete_collection(name)
+        self.chunks.modify(name=self._live_names[0])
+        self.documents.modify(name=self._live_names[1])
+        self.chunks = self.client.get_collection(self._live_names[0])
+        self.documents = self.client.get_collection(self._live_names[1])
+        self.staging = False
+        self._set_generation(generation + 1)
 
     @property
     def location(self) -> str:
@@ -121,7 +152,7 @@ class Store:
     @property
     def generation(self) -> int:
         """Bumped by every write, so caches built from the store know when to rebuild."""
-        self.chunks = self.client.get_collection(self.settings.collection)
+        self.chunks = self.client.get_collection(self.chunks.name)
         return int((self.chunks.metadata or {}).get("generation", 0))
 
     def document_records(self) -> dict[str, DocumentRecord]:
@@ -230,6 +261,7 @@ class Store:
         return len(ids)
 
     def bump_generation(self) -> None:
-        metadata = dict(self.chunks.metadata or {})
-        metadata["generation"] = int(metadata.get("generation", 0)) + 1
-        self.chunks.modify(metadata=metadata)
+        self._set_generation(self.generation + 1)
+
+    def _set_generation(self, generation: int) -> None:
+        self.chunks.modify(metadata={**(self.chunks.metadata or {}), "generation": generation})

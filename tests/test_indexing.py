@@ -10,6 +10,7 @@ from conftest import build_index, make_settings
 from assistant.indexer import Indexer, open_store
 from assistant.loaders import load_corpus
 from assistant.sentences import sentence_spans
+from assistant.service import Assistant
 from assistant.store import ModelMismatchError
 
 
@@ -203,3 +204,33 @@ def test_refuses_to_mix_embedding_models(shipped_index) -> None:
     other = shipped_index.model_copy(update={"embedding_model": "paraphrase-MiniLM-L3-v2"})
     with pytest.raises(ModelMismatchError, match="--rebuild"):
         open_store(other)
+
+
+@pytest.mark.slow
+def test_interrupted_rebuild_leaves_the_index_whole(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = make_settings(tmp_path, corpus=corpus_copy)
+    store, _, first = build_index(settings)
+    before = store_chunks(store)
+    generation = store.generation
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(done: float, source: str) -> None:
+        raise Interrupted(source)
+
+    staging, embeddings = open_store(settings, rebuild=True)
+    with pytest.raises(Interrupted):
+        Indexer(settings, staging, embeddings, progress=False).run(on_progress=interrupt)
+    reopened, _ = open_store(settings)
+    assert store_chunks(reopened) == before
+    assert Assistant(settings).ask("What GDP growth target did Ningbo set for 2025?").citations
+
+    rebuilt, embeddings = open_store(settings, rebuild=True)
+    report = Indexer(settings, rebuilt, embeddings, progress=False).run()
+    assert report.chunks_total == first.chunks_total == len(before)
+    reopened, _ = open_store(settings)
+    assert store_chunks(reopened).keys() == before.keys()
+    assert reopened.generation > generation, "caches built on the old index must rebuild"
+    names = {collection.name for collection in reopened.client.list_collections()}
+    assert names == {settings.collection, settings.collection + "_documents"}
