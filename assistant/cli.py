@@ -27,11 +27,17 @@ def _fail(message: str) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from assistant.indexer import Indexer, open_store
+    from assistant.manifest import up_to_date
 
     settings = _settings(args)
     if not settings.corpus_dir.is_dir():
         return _fail(f"corpus folder not found: {settings.corpus_dir}")
+    unchanged = None if args.rebuild else up_to_date(settings)
+    if unchanged is not None:  # answered without opening the store
+        print(unchanged.summary())
+        return 0
+    from assistant.indexer import Indexer, open_store
+
     store, embeddings = open_store(settings, rebuild=args.rebuild)
     report = Indexer(settings, store, embeddings, progress=not args.quiet).run()
     print(report.summary())
@@ -175,15 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.store import StoreError
-
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except StoreError as error:  # a missing server or a model mismatch, in any command
-        return _fail(str(error))
     except KeyboardInterrupt:
         return _fail("interrupted; the previous index is still usable, rerun to finish")
+    except Exception as error:
+        # A missing server or a model mismatch, in any command. The store module is looked
+        # up, not imported: a command that never opened the store cannot have raised it, and
+        # importing Chroma would cost a no-op `assistant index` more than half a second.
+        store = sys.modules.get("assistant.store")
+        if store is not None and isinstance(error, store.StoreError):
+            return _fail(str(error))
+        raise
 
 
 if __name__ == "__main__":

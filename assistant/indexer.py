@@ -9,71 +9,21 @@ document that is not ready. New chunks of several documents are embedded in one 
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
+from assistant import manifest
 from assistant.chunking import Chunk, ChunkSizes, chunk_text
 from assistant.embeddings import SentenceTransformerEmbeddings, get_embeddings
+from assistant.index_report import IndexReport
 from assistant.loaders import LoadedDocument, SkippedFile, list_corpus_files, load_corpus
+from assistant.pipeline import embedding_input, pipeline_signature
 from assistant.settings import Settings
 from assistant.store import Store
-
-
-@dataclass
-class IndexReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
-    chunks_total: int = 0
-    chunks_embedded: int = 0
-    chunks_removed: int = 0
-    tokens_embedded: int = 0
-    seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
-    def summary(self) -> str:
-        lines = [
-            f"Indexed in {self.seconds:.1f} s: {len(self.added)} added, {len(self.updated)} "
-            f"updated, {len(self.unchanged)} unchanged, {len(self.removed)} removed, "
-            f"{len(self.skipped)} skipped.",
-            f"Chunks: {self.chunks_total} in the index, {self.chunks_embedded} embedded "
-            f"({self.tokens_embedded} tokens), {self.chunks_removed} removed.",
-        ]
-        if not self.changed and not self.skipped:
-            lines.append("Nothing to do: the index is up to date.")
-        lines += [f"Skipped {s.source}: {s.reason}" for s in self.skipped]
-        return "\n".join(lines)
-
-
-# Chunks are embedded with their document's title in front (a contextual header), so a
-# passage that never names its subject ("this year's target") still embeds near it.
-EMBEDDING_INPUT_VERSION = "title-header-1"
-
-
-def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:
-    return f"{document.title}\n\n{chunk.text}"
-
-
-def pipeline_signature(settings: Settings) -> str:
-    """Changes when chunking or the model changes, so such a change re-indexes every file."""
-    parts = (
-        EMBEDDING_INPUT_VERSION,
-        settings.embedding_model,
-        settings.chunk_tokens,
-        settings.chunk_overlap_tokens,
-        settings.min_chunk_tokens,
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dict[str, str | int]:
@@ -143,6 +93,11 @@ class Indexer:
         corpus = corpus_dir or self.settings.corpus_dir
         report = IndexReport()
         with self.store.write_lock:
+            # Taken before any file is read, so an edit made during the run shows next time.
+            fingerprint = (
+                manifest.corpus_fingerprint(self.settings, corpus)[0] if paths is None else ""
+            )
+            manifest.forget(self.settings)
             files = paths if paths is not None else list_corpus_files(corpus)
             records = self.store.document_records()
             pipeline = pipeline_signature(self.settings)
@@ -173,6 +128,8 @@ class Indexer:
                 self.store.bump_generation()
             self.store.publish()
             report.chunks_total = self.store.chunks.count()
+            if fingerprint:
+                manifest.record(self.settings, fingerprint, report)
         report.seconds = time.perf_counter() - started
         return report
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.documents import Document
 
 from assistant.answering import ExtractiveAnswerer
-from assistant.indexer import Indexer, IndexReport, open_store
+from assistant.index_report import IndexReport
+from assistant.indexer import Indexer, open_store
 from assistant.lexical import LexicalIndex
 from assistant.loaders import LoadError, SkippedFile, load_file, read_corpus_metadata
 from assistant.models import AskResult, ChatMessage

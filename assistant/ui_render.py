@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.indexer import IndexReport
+from assistant.index_report import IndexReport
 from assistant.lexical import STOPWORDS
 from assistant.models import AskResult, Citation
 

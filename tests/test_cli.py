@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_corpus
+from conftest import copy_corpus, make_settings
+
+from assistant.indexer import Indexer, open_store
+from assistant.manifest import MANIFEST_FILE
 
 ASSISTANT = [sys.executable, "-m", "assistant.cli"]
 
@@ -47,6 +50,25 @@ def test_index_then_ask_json_with_history(tmp_path: Path) -> None:
     source_text = (tmp_path / "corpus" / citation["source"]).read_text()
     assert source_text[citation["start"] : citation["end"]] == citation["text"]
     assert f"[{citation['n']}]" in result["answer"]
+
+
+@pytest.mark.slow
+def test_no_op_index_skips_the_store_only_while_the_corpus_is_unchanged(tmp_path: Path) -> None:
+    corpus = copy_corpus(tmp_path / "corpus")
+    assert run("index", "--quiet", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "index" / MANIFEST_FILE).is_file()
+    edited = corpus / "003_13730679fda5be95.txt"
+    edited.write_text(edited.read_text() + "\nA closing line added after the first run.\n")
+    assert "1 updated" in run("index", "--quiet", cwd=tmp_path).stdout
+
+    other = tmp_path / "other"  # another folder indexed into the same index, from Python
+    other.mkdir()
+    (other / "note.txt").write_text("The harbour office published a short note. " * 4)
+    settings = make_settings(tmp_path, corpus=corpus)
+    store, embeddings = open_store(settings)
+    Indexer(settings, store, embeddings, progress=False).run(corpus_dir=other)
+    again = run("index", "--quiet", cwd=tmp_path)
+    assert "5 added" in again.stdout and "1 removed" in again.stdout, again.stdout
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.indexer import IndexReport
+from assistant.index_report import IndexReport
 from assistant.loaders import SkippedFile
 from assistant.models import AskResult, Citation, Claim
 from assistant.ui_render import (

@@ -228,7 +228,8 @@ def _build(mode: str, settings: Settings, documents: Sequence[LoadedDocument]) -
 
 def index_problems(settings: Settings, documents: Sequence[LoadedDocument]) -> list[str]:
     """Why the index does not match the corpus the golden set is checked against."""
-    from assistant.indexer import open_store, pipeline_signature
+    from assistant.indexer import open_store
+    from assistant.pipeline import pipeline_signature
 
     store, _ = open_store(settings)
     records = store.document_records()

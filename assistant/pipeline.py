@@ -1,0 +1,35 @@
+"""What a chunk's vector depends on besides its text: the embedding input and the settings.
+
+Kept apart from the indexer (which opens Chroma) so that a quick freshness check can tell
+whether the index is stale without loading the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.chunking import Chunk
+    from assistant.loaders import LoadedDocument
+    from assistant.settings import Settings
+
+# Chunks are embedded with their document's title in front (a contextual header), so a
+# passage that never names its subject ("this year's target") still embeds near it.
+EMBEDDING_INPUT_VERSION = "title-header-1"
+
+
+def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:
+    return f"{document.title}\n\n{chunk.text}"
+
+
+def pipeline_signature(settings: Settings) -> str:
+    """Changes when chunking or the model changes, so such a change re-indexes every file."""
+    parts = (
+        EMBEDDING_INPUT_VERSION,
+        settings.embedding_model,
+        settings.chunk_tokens,
+        settings.chunk_overlap_tokens,
+        settings.min_chunk_tokens,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
