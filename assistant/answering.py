@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from assistant.entities import name_words, names, numbers, occurs, without_attribution
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.lexical import LexicalIndex, tokenize, with_heading
 from assistant.models import AskResult, Citation, Claim
 from assistant.questions import question_parts
 from assistant.sentences import sentence_spans
@@ -110,8 +110,7 @@ class ExtractiveAnswerer:
             text = passage.page_content
             base = int(passage.metadata["start"])
             title = str(passage.metadata.get("title", ""))
-            heading = f"{title} {passage.metadata.get('published', '')}"
-            passage_terms = set(tokenize(f"{heading} {text}")) & weights.keys()
+            passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
             passage_cover = sum(weights[t] for t in passage_terms) / total
             spans = sentence_spans(text)
             for index, span in enumerate(spans):
@@ -207,10 +206,7 @@ class ExtractiveAnswerer:
         sources = {passage.metadata["source"] for passage in support}
         documents = " ".join(self.lexical.source_text(source) for source in sources)
         missing = [word for word in name_words(asked) if not occurs(word, documents)]
-        context = " ".join(
-            f"{p.page_content} {p.metadata.get('title', '')} {p.metadata.get('published', '')}"
-            for p in support
-        )
+        context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
         missing += [n for n in numbers(asked) if not occurs(n, normalise(context))]
         retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
         for match in _METRIC.finditer(question):

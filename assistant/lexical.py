@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -193,6 +194,12 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     return tokens + _stemmer().stemWords(words)
 
 
+def with_heading(text: str, metadata: Mapping[str, Any]) -> str:
+    """A chunk's text behind its document's title and date: what BM25 indexes, and what
+    the answerer searches for the names and figures a question asks about."""
+    return f"{metadata.get('title', '')} {metadata.get('published', '')} {text}"
+
+
 @dataclass(frozen=True)
 class LexicalHit:
     index: int
@@ -223,8 +230,7 @@ class LexicalIndex:
                 return
             ids, texts, metadatas = self.store.all_chunks()
             corpus_tokens = [
-                tokenize(f"{meta.get('title', '')} {meta.get('published', '')} {text}")
-                for text, meta in zip(texts, metadatas)
+                tokenize(with_heading(text, meta)) for text, meta in zip(texts, metadatas)
             ]
             bm25 = bm25s.BM25()
             if corpus_tokens:
