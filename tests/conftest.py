@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+# The test process and every server it starts (they inherit os.environ): no telemetry, no
+# model hub, tokenizers that do not fork threads. The Makefile exports the same values.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from assistant.indexer import Indexer, open_store
 from assistant.settings import Settings

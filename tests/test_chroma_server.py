@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -43,12 +42,7 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
     command = [CHROMA, "run", "--path", tmp / "data", "--host", "127.0.0.1", "--port", str(port)]
     with (tmp / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -5,7 +5,6 @@ Screenshots go to the test's temporary folder and are copied to /tmp/ui-shots/ f
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -78,13 +77,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     build_index(settings)
     port = free_port()
     log = tmp / "serve.log"
-    env = {
-        **os.environ,
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "ANONYMIZED_TELEMETRY": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-    }
     command = [
         str(Path(sys.executable).with_name("assistant")),
         "serve",
@@ -96,7 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         str(settings.index_dir),
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
     running = Server(f"http://127.0.0.1:{port}/", tmp, process, log)
     try:
         _wait_until_up(running)
