@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from assistant.entities import name_words, names, numbers, occurs, without_attribution
-from assistant.lexical import LexicalIndex, tokenize, with_heading
+from assistant.lexical import LexicalIndex, heading, tokenize, with_heading
 from assistant.models import AskResult, Citation, Claim
 from assistant.questions import question_parts
 from assistant.sentences import sentence_spans
@@ -110,6 +110,10 @@ class ExtractiveAnswerer:
             text = passage.page_content
             base = int(passage.metadata["start"])
             title = str(passage.metadata.get("title", ""))
+            about = heading(passage.metadata)
+            heading_terms = set(tokenize(about)) & weights.keys()
+            document = self.lexical.source_text(passage.metadata["source"]) + normalise(about)
+            in_document = {name for name in question_names if occurs(name, document)}
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
             passage_cover = sum(weights[t] for t in passage_terms) / total
             spans = sentence_spans(text)
@@ -118,9 +122,12 @@ class ExtractiveAnswerer:
                 if len(sentence.split()) < 4 or is_instruction(sentence):
                     continue
                 terms = frozenset(set(tokenize(sentence)) & weights.keys())
-                coverage = sum(weights[t] for t in terms) / total
+                coverage = sum(weights[t] for t in terms | heading_terms) / total
                 normalised = normalise(sentence)
-                name_hits = sum(occurs(name, normalised) for name in question_names)
+                name_hits = sum(
+                    1.0 if occurs(name, normalised) else 0.5 if name in in_document else 0.0
+                    for name in question_names
+                )
                 score = (
                     0.6 * coverage
                     + 0.2 * passage_cover
