@@ -41,8 +41,8 @@ _INSTRUCTION = re.compile(
 _METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("The city will...") is quoted with the one before.
 _ANAPHORIC = re.compile(
-    r"^(the (city|province|region|country|government|plan|report|move|law|document)|it|its|this|"
-    r"these|those|they|their|he|she|his|her|such)\b",
+    r"^(?:[a-z]+(?: [a-z]+)?, )?(the (city|province|region|country|government|plan|report|move|"
+    r"law|document)|it|its|this|these|those|they|their|he|she|his|her|such)\b",
     re.IGNORECASE,
 )
 _TERMINAL = tuple('.!?。！？…"”’)')
@@ -121,9 +121,12 @@ class ExtractiveAnswerer:
                 sentence = text[span.start : span.end]
                 if len(sentence.split()) < 4 or is_instruction(sentence):
                     continue
-                terms = frozenset(set(tokenize(sentence)) & weights.keys())
+                anaphoric = index > 0 and _ANAPHORIC.match(sentence) is not None
+                context = spans[index - 1].start if anaphoric else span.start
+                quote = text[context : span.end]  # what the answer will say: score all of it
+                terms = frozenset(set(tokenize(quote)) & weights.keys())
                 coverage = sum(weights[t] for t in terms | heading_terms) / total
-                normalised = normalise(sentence)
+                normalised = normalise(quote)
                 name_hits = sum(
                     1.0 if occurs(name, normalised) else 0.5 if name in in_document else 0.0
                     for name in question_names
@@ -133,11 +136,8 @@ class ExtractiveAnswerer:
                     + 0.2 * passage_cover
                     + 0.1 / (1 + rank)
                     + (0.15 * name_hits / len(question_names) if question_names else 0.0)
-                    + (0.08 if wants_number and re.search(r"\d", sentence) else 0.0)
+                    + (0.08 if wants_number and re.search(r"\d", quote) else 0.0)
                 ) * (0.6 if is_heading(sentence, title) else 1.0)
-                context = (
-                    spans[index - 1].start if index and _ANAPHORIC.match(sentence) else span.start
-                )
                 candidate = Candidate(
                     passage,
                     rank,
