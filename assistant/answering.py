@@ -52,6 +52,8 @@ _TERMINAL = tuple('.!?。！？…"”’)')
 MIN_DENSE_SIMILARITY = 0.3
 MIN_COVERAGE = 0.1
 SUPPORTED_SCORE_RATIO = 0.8
+OTHER_YEAR_FACTOR = 0.9
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def is_heading(sentence: str, title: str) -> bool:
@@ -105,6 +107,7 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
         wants_number = bool(_NUMERIC_QUESTION.search(question))
         question_names = names(question)
+        asked_years = {n for n in numbers(question) if _YEAR.match(n)}
         found: dict[tuple[str, int], Candidate] = {}
         for rank, passage in enumerate(passages):
             text = passage.page_content
@@ -138,6 +141,9 @@ class ExtractiveAnswerer:
                     + (0.15 * name_hits / len(question_names) if question_names else 0.0)
                     + (0.08 if wants_number and re.search(r"\d", quote) else 0.0)
                 ) * (0.6 if is_heading(sentence, title) else 1.0)
+                stated_years = {n for n in numbers(quote) if _YEAR.match(n)}
+                if asked_years and stated_years and not asked_years & stated_years:
+                    score *= OTHER_YEAR_FACTOR  # about another year than the one asked
                 candidate = Candidate(
                     passage,
                     rank,
