@@ -22,14 +22,18 @@ from assistant.textnorm import normalise
 _GENERIC = set(
     tokenize(
         "main key mention mentioned document documents text article report say "
-        "according describe explain give name list way kind type"
+        "according describe explain give name list way kind type many much"
     )
 )
-_NUMERIC_QUESTION = re.compile(
-    r"\b(how (much|many|fast|large|big|high|low)|what (percentage|share|proportion|rate|number|"
-    r"figure|amount|level)|target|percent|growth rate|budget|ratio|when|what year|date)\b",
+# Questions answered by a figure, and those answered by a date: a sentence that brings one
+# the question does not already contain is more likely to be the answer.
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (much|many|fast|large|big|high|low|long)|what (percentage|share|proportion|rate|"
+    r"number|figure|amount|level|sum)|(what|which) ([\w-]+ ){0,3}(target|rate|ratio|budget)|"
+    r"percent)\b",
     re.IGNORECASE,
 )
+_DATE_QUESTION = re.compile(r"\bwhen\b|\b(what|which) (year|date)\b", re.IGNORECASE)
 # Text in documents is data: sentences that address an AI are never repeated as answers.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget) (all |any |the )?(previous|prior|above|earlier) "
@@ -42,7 +46,8 @@ _METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IG
 # A sentence that opens by pointing back ("The city will...") is quoted with the one before.
 _ANAPHORIC = re.compile(
     r"^(?:[a-z]+(?: [a-z]+)?, )?(the (city|province|region|country|government|plan|report|move|"
-    r"law|document)|it|its|this|these|those|they|their|he|she|his|her|such)\b",
+    r"law|document)|it|its|this|these|those|they|their|he|she|his|her|such)\b"
+    r"|^(?:\w+ ){1,5}(these|those) \w+",  # "What is new is that these bonds ..."
     re.IGNORECASE,
 )
 _TERMINAL = tuple('.!?。！？…"”’)')
@@ -52,6 +57,7 @@ _TERMINAL = tuple('.!?。！？…"”’)')
 MIN_DENSE_SIMILARITY = 0.3
 MIN_COVERAGE = 0.1
 SUPPORTED_SCORE_RATIO = 0.8
+ANSWER_TYPE_BONUS = 0.1
 OTHER_YEAR_FACTOR = 0.9
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
@@ -86,6 +92,23 @@ class Candidate:
         return (self.passage.metadata["source"], self.start)
 
 
+def wanted_figure(question: str) -> str | None:
+    """'quantity' for how much / how many / what share..., 'date' for when..., else None."""
+    if _QUANTITY_QUESTION.search(question):
+        return "quantity"
+    return "date" if _DATE_QUESTION.search(question) else None
+
+
+def brings(quote: str, asked: set[str], wants: str | None) -> bool:
+    """Whether the quote holds a figure of the kind asked for that the question does not
+    already give: any number for a date ('March 5', '2024'), not a year for a quantity (a
+    question about 2025 is not answered by 'in 2025 than in 2024')."""
+    new = [number for number in numbers(quote) if number not in asked]
+    if wants == "date":
+        return bool(new)
+    return wants == "quantity" and any(not _YEAR.match(number) for number in new)
+
+
 def is_instruction(text: str) -> bool:
     return _INSTRUCTION.search(text) is not None
 
@@ -105,9 +128,10 @@ class ExtractiveAnswerer:
     def candidates(self, question: str, passages: list[Document]) -> list[Candidate]:
         weights = self._weights(question)
         total = sum(weights.values()) or 1.0
-        wants_number = bool(_NUMERIC_QUESTION.search(question))
+        wants = wanted_figure(question)
+        asked_numbers = set(numbers(question))
         question_names = names(question)
-        asked_years = {n for n in numbers(question) if _YEAR.match(n)}
+        asked_years = {n for n in asked_numbers if _YEAR.match(n)}
         found: dict[tuple[str, int], Candidate] = {}
         for rank, passage in enumerate(passages):
             text = passage.page_content
@@ -139,7 +163,7 @@ class ExtractiveAnswerer:
                     + 0.2 * passage_cover
                     + 0.1 / (1 + rank)
                     + (0.15 * name_hits / len(question_names) if question_names else 0.0)
-                    + (0.08 if wants_number and re.search(r"\d", quote) else 0.0)
+                    + (ANSWER_TYPE_BONUS if brings(quote, asked_numbers, wants) else 0.0)
                 ) * (0.6 if is_heading(sentence, title) else 1.0)
                 stated_years = {n for n in numbers(quote) if _YEAR.match(n)}
                 if asked_years and stated_years and not asked_years & stated_years:

@@ -11,6 +11,7 @@ from conftest import CORPUS, build_index, make_settings
 
 from assistant.models import AskResult, Citation
 from assistant.service import Assistant, QuestionError
+from assistant.textnorm import normalise
 from assistant.verify import verify
 
 FACTS = [  # question, a figure or name the answer must contain, the source it must cite
@@ -262,6 +263,16 @@ class UniformIdf:
         return ""
 
 
+class KnownTexts(UniformIdf):
+    """Every document reads as the given text (the names a question asks about are in it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def source_text(self, source: str) -> str:
+        return normalise(self.text)
+
+
 def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
     from langchain_core.documents import Document
 
@@ -336,3 +347,66 @@ def test_answers_from_the_passage_that_has_the_asked_year() -> None:
     assert not result.abstained
     assert [c.source for c in result.citations] == ["b.txt"]
     assert "near 5 percent" in result.answer
+
+
+def _passage(text: str, source: str = "a.txt", **metadata: str):
+    from langchain_core.documents import Document
+
+    meta = {"source": source, "start": 0, "end": len(text), "chunk_id": source, **metadata}
+    return Document(page_content=text, metadata=meta)
+
+
+def test_a_sentence_is_read_under_its_documents_heading() -> None:
+    """The publisher a question names need not be repeated by the sentence that answers it."""
+    from assistant.answering import ExtractiveAnswerer
+
+    passage = _passage(
+        "The Asia Society publishes short perspectives on the outcomes. "
+        "The cancellation of the press conference was unexpected.",
+        publisher="Asia Society",
+    )
+    result = ExtractiveAnswerer(KnownTexts(passage.page_content)).answer(
+        "Which event did the Asia Society find unexpected?", [passage]
+    )
+    assert result.claims and result.claims[0].text.startswith("The cancellation")
+
+
+def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
+    from assistant.answering import ExtractiveAnswerer
+
+    passage = _passage(
+        "Beijing will issue special bonds again this year. "
+        "What is new is that these bonds will have terms of 30 to 50 years."
+    )
+    result = ExtractiveAnswerer(KnownTexts(passage.page_content), max_sentences=1).answer(
+        "How long are the terms of the special bonds Beijing will issue?", [passage]
+    )
+    assert result.answer.startswith("Beijing will issue special bonds again this year. What")
+    assert "30 to 50 years" in result.answer
+
+
+def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
+    from assistant.answering import brings, wanted_figure
+
+    assert wanted_figure("How many provinces made it their top 2025 priority?") == "quantity"
+    assert wanted_figure("What GDP growth target did Ningbo set?") == "quantity"
+    assert wanted_figure("When did the NPC meet?") == "date"
+    assert wanted_figure("What does TBI say China's GDP target fundamentally is?") is None
+    assert not brings("Four times as many in 2025 than in 2024", {"2025"}, "quantity")
+    assert brings("listed by 19 out of 31 provinces for 2025", {"2025"}, "quantity")
+    assert brings("The NPC met from March 5 to 11", {"2024"}, "date")
+    assert not brings("The NPC met in 2024", {"2024"}, "date")
+
+
+def test_a_sentence_about_another_year_loses_to_one_about_the_asked_year() -> None:
+    from assistant.answering import ExtractiveAnswerer
+
+    passage = _passage(
+        "The energy intensity reduction set out in the plan for 2021-2025 is 13.5%. "
+        "China set a new energy intensity reduction target of 2.5% this year.",
+        title="Review of 2024",
+    )
+    result = ExtractiveAnswerer(UniformIdf(), max_sentences=1).answer(
+        "What energy intensity reduction did the 2024 report set?", [passage]
+    )
+    assert "2.5%" in result.answer and "13.5%" not in result.answer
