@@ -1,7 +1,8 @@
 """Compound questions ("What X, and what Y?") split into the parts that are asked separately.
 
-Retrieval searches for each part as well as for the whole, and the answerer answers each
-part, so a two-part question is not answered by two sentences about its first part.
+The answerer answers each part on its own, so a two-part question is not answered by two
+sentences about its first part. (Retrieval searches for the whole question: retrieving for
+each part as well was measured and found no more evidence, at twice the latency.)
 """
 
 from __future__ import annotations
