@@ -7,6 +7,7 @@ the answer is deterministic and each claim is exactly what its citation says.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from langchain_core.documents import Document
@@ -139,7 +140,7 @@ class ExtractiveAnswerer:
             title = str(passage.metadata.get("title", ""))
             about = heading(passage.metadata)
             heading_terms = set(tokenize(about)) & weights.keys()
-            document = self.lexical.source_text(passage.metadata["source"]) + normalise(about)
+            document = self.lexical.source_text(passage.metadata["source"])
             in_document = {name for name in question_names if occurs(name, document)}
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
             passage_cover = sum(weights[t] for t in passage_terms) / total
@@ -273,7 +274,12 @@ class ExtractiveAnswerer:
         if chosen and missing:
             chosen, missing = self.select_supported(question, passages, chosen, missing)
         if not chosen or missing or self.too_weak(question, chosen[0], passages):
-            return abstention(question, passages, missing)
+            elsewhere = [
+                term
+                for term in missing
+                if any(occurs(term, text) for text in self.lexical.source_texts())
+            ]
+            return abstention(question, passages, missing, elsewhere)
         quotes = [self._quote(c) for c in chosen]
         citations = [
             citation(n, c.passage, c.context_start, c.end, quote)
@@ -303,13 +309,22 @@ def citation(n: int, passage: Document, start: int, end: int, quote: str) -> Cit
     )
 
 
-def abstention(question: str, passages: list[Document], missing: list[str]) -> AskResult:
-    """Say the documents do not cover it, and what the closest documents are about."""
-    reason = (
-        f"The documents do not mention {', '.join(missing)}."
-        if missing
-        else "The documents do not answer this question."
-    )
+def abstention(
+    question: str, passages: list[Document], missing: list[str], elsewhere: Sequence[str] = ()
+) -> AskResult:
+    """Say the documents do not cover it, and what the closest documents are about.
+
+    `missing` are the names and figures asked about that no answering passage has; those
+    also in `elsewhere` occur in some document, just not where the question is answered.
+    """
+    absent = [term for term in missing if term not in elsewhere]
+    reasons = [f"The documents do not mention {', '.join(absent)}."] if absent else []
+    if elsewhere:
+        reasons.append(
+            f"The passages on this question do not mention {', '.join(elsewhere)}; other"
+            " parts of the documents do."
+        )
+    reason = " ".join(reasons) or "The documents do not answer this question."
     titles: list[str] = []
     for passage in passages:
         title = passage.metadata.get("title", passage.metadata.get("source", ""))

@@ -101,7 +101,7 @@ def without_attribution(question: str) -> str:
 
 
 def name_words(text: str) -> list[str]:
-    """The words of the names in `text` (each is checked on its own: 'European Central Bank'
-    is unsupported by a text that only says 'Central')."""
-    words = {word for phrase in names(text) for word in phrase.split() if len(word) > 1}
-    return sorted(word for word in words if word.lower() not in STOPWORDS)
+    """The words of the names in `text`, in order, once each (each is checked on its own:
+    'European Central Bank' is unsupported by a text that only says 'Central')."""
+    words = [word for phrase in names(text) for word in phrase.split() if len(word) > 1]
+    return list(dict.fromkeys(word for word in words if word.lower() not in STOPWORDS))

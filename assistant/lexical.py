@@ -247,7 +247,7 @@ class LexicalIndex:
                     frequency[token] = frequency.get(token, 0) + 1
             by_source: dict[str, list[str]] = {}
             for text, meta in zip(texts, metadatas):
-                by_source.setdefault(str(meta.get("source")), []).append(text)
+                by_source.setdefault(str(meta.get("source")), [heading(meta)]).append(text)
             self._source_text = {
                 source: normalise(" ".join(parts)) for source, parts in by_source.items()
             }
@@ -256,8 +256,13 @@ class LexicalIndex:
             self._generation = generation
 
     def source_text(self, source: str) -> str:
-        """A document's text (its chunks joined), normalised for `entities.occurs`."""
+        """A document's heading and text (its chunks joined), normalised for
+        `entities.occurs`."""
         return self._source_text.get(source, "")
+
+    def source_texts(self) -> list[str]:
+        """Every document's `source_text`."""
+        return list(self._source_text.values())
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; unseen tokens weigh the most."""

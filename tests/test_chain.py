@@ -262,6 +262,9 @@ class UniformIdf:
     def source_text(self, source: str) -> str:
         return ""
 
+    def source_texts(self) -> list[str]:
+        return []
+
 
 class KnownTexts(UniformIdf):
     """Every document reads as the given text (the names a question asks about are in it)."""
@@ -271,6 +274,9 @@ class KnownTexts(UniformIdf):
 
     def source_text(self, source: str) -> str:
         return normalise(self.text)
+
+    def source_texts(self) -> list[str]:
+        return [normalise(self.text)]
 
 
 def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
@@ -410,3 +416,14 @@ def test_a_sentence_about_another_year_loses_to_one_about_the_asked_year() -> No
         "What energy intensity reduction did the 2024 report set?", [passage]
     )
     assert "2.5%" in result.answer and "13.5%" not in result.answer
+
+
+def test_an_abstention_says_whether_the_documents_mention_the_missing_terms_at_all() -> None:
+    from assistant.answering import abstention
+
+    passage = _passage("Ningbo set a growth target.", title="Local targets for 2025")
+    result = abstention("What did Hangzhou set in 2024?", [passage], ["Hangzhou", "2024"], ["2024"])
+    assert result.abstained
+    assert result.answer.startswith("The documents do not mention Hangzhou.")
+    assert "passages on this question do not mention 2024; other parts" in result.answer
+    assert "Local targets for 2025" in result.answer
