@@ -102,11 +102,11 @@ def wanted_figure(question: str) -> str | None:
     return "date" if _DATE_QUESTION.search(question) else None
 
 
-def brings(quote: str, asked: set[str], wants: str | None) -> bool:
-    """Whether the quote holds a figure of the kind asked for that the question does not
-    already give: any number for a date ('March 5', '2024'), not a year for a quantity (a
-    question about 2025 is not answered by 'in 2025 than in 2024')."""
-    new = [number for number in numbers(quote) if number not in asked]
+def brings(stated: list[str], asked: set[str], wants: str | None) -> bool:
+    """Whether a quote stating these numbers gives a figure of the kind asked for that the
+    question does not already give: any number for a date ('March 5', '2024'), not a year
+    for a quantity (a question about 2025 is not answered by 'in 2025 than in 2024')."""
+    new = [number for number in stated if number not in asked]
     if wants == "date":
         return bool(new)
     return wants == "quantity" and any(not _YEAR.match(number) for number in new)
@@ -163,6 +163,7 @@ class ExtractiveAnswerer:
                 terms = frozenset(set(tokenize(quote)) & weights.keys())
                 coverage = sum(weights[t] for t in terms | heading_terms) / total
                 normalised = normalise(quote)
+                stated = numbers(quote)
                 name_hits = sum(
                     1.0 if occurs(name, normalised) else 0.5 if name in in_document else 0.0
                     for name in question_names
@@ -172,9 +173,9 @@ class ExtractiveAnswerer:
                     + 0.2 * passage_cover
                     + 0.1 / (1 + rank)
                     + (0.15 * name_hits / len(question_names) if question_names else 0.0)
-                    + (ANSWER_TYPE_BONUS if brings(quote, asked_numbers, wants) else 0.0)
+                    + (ANSWER_TYPE_BONUS if brings(stated, asked_numbers, wants) else 0.0)
                 ) * (0.6 if is_heading(sentence, title) else 1.0)
-                stated_years = {n for n in numbers(quote) if _YEAR.match(n)}
+                stated_years = {n for n in stated if _YEAR.match(n)}
                 if asked_years and stated_years and not asked_years & stated_years:
                     score *= OTHER_YEAR_FACTOR  # about another year than the one asked
                 candidate = Candidate(

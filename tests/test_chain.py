@@ -393,15 +393,16 @@ def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
 
 def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
     from assistant.answering import brings, wanted_figure
+    from assistant.entities import numbers
 
     assert wanted_figure("How many provinces made it their top 2025 priority?") == "quantity"
     assert wanted_figure("What GDP growth target did Ningbo set?") == "quantity"
     assert wanted_figure("When did the NPC meet?") == "date"
     assert wanted_figure("What does TBI say China's GDP target fundamentally is?") is None
-    assert not brings("Four times as many in 2025 than in 2024", {"2025"}, "quantity")
-    assert brings("listed by 19 out of 31 provinces for 2025", {"2025"}, "quantity")
-    assert brings("The NPC met from March 5 to 11", {"2024"}, "date")
-    assert not brings("The NPC met in 2024", {"2024"}, "date")
+    assert not brings(numbers("Four times as many in 2025 than in 2024"), {"2025"}, "quantity")
+    assert brings(numbers("listed by 19 out of 31 provinces for 2025"), {"2025"}, "quantity")
+    assert brings(numbers("The NPC met from March 5 to 11"), {"2024"}, "date")
+    assert not brings(numbers("The NPC met in 2024"), {"2024"}, "date")
 
 
 def test_a_sentence_about_another_year_loses_to_one_about_the_asked_year() -> None:
