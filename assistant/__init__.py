@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.models import AskResult, Citation
+    from assistant.schema import AskResult, Citation
     from assistant.service import Assistant
 
 __all__ = ["AskResult", "Assistant", "Citation"]
@@ -18,7 +18,7 @@ def __getattr__(name: str):
 
         return Assistant
     if name in ("AskResult", "Citation"):
-        from assistant import models
+        from assistant import schema
 
-        return getattr(models, name)
+        return getattr(schema, name)
     raise AttributeError(name)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings
+from assistant.config import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -27,7 +27,7 @@ def _fail(message: str) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from assistant.manifest import up_to_date
+    from assistant.ingest.manifest import up_to_date
 
     settings = _settings(args)
     if not settings.corpus_dir.is_dir():
@@ -36,7 +36,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     if unchanged is not None:  # answered without opening the store
         print(unchanged.summary())
         return 0
-    from assistant.indexer import Indexer, open_store
+    from assistant.ingest.indexer import Indexer
+    from assistant.store.chroma import open_store
 
     store, embeddings = open_store(settings, rebuild=args.rebuild)
     report = Indexer(settings, store, embeddings, progress=not args.quiet).run()
@@ -75,7 +76,8 @@ def _print_result(result, as_json: bool) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.service import Assistant, QuestionError
+    from assistant.schema import QuestionError
+    from assistant.service import Assistant
 
     history = _load_history(args.history)
     try:
@@ -88,7 +90,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.service import Assistant, QuestionError
+    from assistant.schema import QuestionError
+    from assistant.service import Assistant
 
     assistant = Assistant(_settings(args))
     history: list[dict[str, str]] = []
@@ -116,7 +119,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.server import serve
+    from assistant.serve.app import serve
 
     settings = _settings(args)
     if args.port:
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         # A missing server or a model mismatch, in any command. The store module is looked
         # up, not imported: a command that never opened the store cannot have raised it, and
         # importing Chroma would cost a no-op `assistant index` more than half a second.
-        store = sys.modules.get("assistant.store")
+        store = sys.modules.get("assistant.store.chroma")
         if store is not None and isinstance(error, store.StoreError):
             return _fail(str(error))
         raise

@@ -1,47 +1,43 @@
-"""`Assistant`: the one object the CLI, the UI, the HTTP API and Python callers share."""
+"""`Assistant`: the one object the CLI, the UI, the HTTP API and Python callers share.
+
+It builds the stages from the settings (store, retriever, answerers), hands them to the
+chain as `ChainComponents`, and manages documents. It holds no answering logic itself.
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.answering import ExtractiveAnswerer
-from assistant.index_report import IndexReport
-from assistant.indexer import Indexer, open_store
-from assistant.lexical import LexicalIndex
-from assistant.loaders import LoadError, SkippedFile, load_file, read_corpus_metadata
-from assistant.models import AskResult, ChatMessage
-from assistant.retrieval import HybridRetriever
-from assistant.settings import Settings, get_settings
+from assistant.answer.base import AnswerPiece
+from assistant.answer.extractive.answerer import ExtractiveAnswerer
+from assistant.answer.llm import LLMAnswerer
+from assistant.chain import AnswerChain, AnswerMode, ChainComponents
+from assistant.config import Settings, get_settings
+from assistant.ingest.indexer import Indexer
+from assistant.ingest.loaders import LoadError, SkippedFile, load_file, read_corpus_metadata
+from assistant.ingest.report import IndexReport
+from assistant.retrieve.condense import LLMCondenser, RuleCondenser
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.schema import AskResult, ChatMessage
+from assistant.store.bm25 import LexicalIndex
+from assistant.store.chroma import open_store
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
-    from assistant.llm import LLMAnswerer
-
-
-class QuestionError(ValueError):
-    """A question or request field that cannot be answered; `field` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+History = Sequence[ChatMessage | dict[str, str]]
 
 
 def _chain_input(
     question: str,
-    history: Sequence[ChatMessage | dict[str, str]],
+    history: History,
     k: int | None,
     mode: str | None,
     sources: Sequence[str] | None,
 ) -> dict[str, Any]:
-    """The chain's input dict, the same for a one-shot answer and a streamed one."""
+    """The chain's input, the same for a one-shot answer and a streamed one."""
     return {
         "question": question,
         "history": list(history),
@@ -64,23 +60,30 @@ class Assistant:
             lexical=self.lexical,
             settings=self.settings,
         )
-        self.extractive = ExtractiveAnswerer(self.lexical, self.settings.max_answer_sentences)
-        self._chain: Any = None
+        weights = self.settings.answerer
+        self.extractive = ExtractiveAnswerer(
+            self.lexical, self.settings.max_answer_sentences, weights
+        )
+        rules = RuleCondenser(weights.max_follow_up_words)
+        modes = {"extractive": AnswerMode(rules, self.extractive)}
+        if self.settings.llm_base_url or self.settings.llm_gguf_path:
+            self.llm_answerer = LLMAnswerer(self.settings)
+            condenser = LLMCondenser(
+                lambda: self.llm_answerer.llm, rules, weights.condense_history_messages
+            )
+            modes["llm"] = AnswerMode(condenser, self.llm_answerer)
+        self.chain = AnswerChain(
+            ChainComponents(
+                retriever=self.retriever,
+                modes=modes,
+                default_mode=self.settings.answer_mode,
+                max_question_chars=self.settings.max_question_chars,
+            )
+        )
 
-    @cached_property
-    def chat_model(self) -> BaseChatModel | None:
-        """The configured LLM (loaded on first use), or None."""
-        from assistant.llm import make_chat_model
-
-        return make_chat_model(self.settings)
-
-    @cached_property
-    def llm_answerer(self) -> LLMAnswerer:
-        from assistant.llm import LLMAnswerer
-
-        if self.chat_model is None:
-            raise QuestionError("mode", "no LLM is configured")
-        return LLMAnswerer(self.chat_model, self.settings)
+    @property
+    def llm_configured(self) -> bool:
+        return "llm" in self.chain.components.modes
 
     def retrieve(
         self, query: str, k: int | None = None, sources: Sequence[str] | None = None
@@ -90,31 +93,10 @@ class Assistant:
 
     # --- asking --------------------------------------------------------------------------
 
-    @property
-    def chain(self):
-        """The LCEL Runnable: {"question", "history"?, "k"?, "mode"?, "sources"?} -> AskResult."""
-        if self._chain is None:
-            from assistant.chain import build_chain
-
-            self._chain = build_chain(self)
-        return self._chain
-
-    def validate_question(self, question: object) -> str:
-        if not isinstance(question, str):
-            raise QuestionError("question", "must be a string")
-        if not question.strip():
-            raise QuestionError("question", "is empty")
-        if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                "question",
-                f"is {len(question)} characters; the limit is {self.settings.max_question_chars}",
-            )
-        return question.strip()
-
     def ask(
         self,
         question: str,
-        history: Sequence[ChatMessage | dict[str, str]] = (),
+        history: History = (),
         k: int | None = None,
         mode: str | None = None,
         sources: Sequence[str] | None = None,
@@ -125,15 +107,13 @@ class Assistant:
     def stream(
         self,
         question: str,
-        history: Sequence[ChatMessage | dict[str, str]] = (),
+        history: History = (),
         k: int | None = None,
         mode: str | None = None,
         sources: Sequence[str] | None = None,
-    ) -> Iterator[str | AskResult]:
+    ) -> Iterator[AnswerPiece]:
         """Yield the answer text in pieces (str) as it is produced, then the final AskResult."""
-        from assistant.chain import stream_answer
-
-        yield from stream_answer(self, _chain_input(question, history, k, mode, sources))
+        return self.chain.stream(_chain_input(question, history, k, mode, sources))
 
     # --- documents -----------------------------------------------------------------------
 

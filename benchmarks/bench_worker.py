@@ -25,8 +25,8 @@ EDIT_TO = "The single most important indicator is the GDP growth target"
 def _load_model(batch_size: int | None = None) -> tuple[Any, float, float]:
     """Import the stack and load the embedding model before anything is timed."""
     started = time.perf_counter()
-    from assistant.embeddings import get_embeddings
-    from assistant.settings import Settings
+    from assistant.config import Settings
+    from assistant.store.embeddings import get_embeddings
 
     imported = time.perf_counter() - started
     settings = Settings()
@@ -41,8 +41,9 @@ def _load_model(batch_size: int | None = None) -> tuple[Any, float, float]:
 def phase_index(args: argparse.Namespace) -> dict[str, Any]:
     """Pipeline from empty (reps), model alone on the same chunk texts, no-op, one edit."""
     embeddings, import_s, load_s = _load_model()
-    from assistant.indexer import Indexer, open_store
-    from assistant.settings import Settings
+    from assistant.config import Settings
+    from assistant.ingest.indexer import Indexer
+    from assistant.store.chroma import open_store
 
     out: dict[str, Any] = {"import_s": import_s, "model_load_s": load_s}
     cache = Path(args.cache_from) if args.cache_from else None
@@ -76,7 +77,7 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
             "example_input": recording.inputs[1][:300] if len(recording.inputs) > 1 else "",
         }
         if args.model_alone:  # exactly the texts the pipeline gave the model, one call
-            from assistant.tokens import count_tokens
+            from assistant.text.token_count import count_tokens
 
             out["input_tokens"] = sum(count_tokens(text) for text in recording.inputs)
             started = time.perf_counter()
@@ -124,7 +125,7 @@ def _recording(embeddings: Any, cache: Path | None, keep: bool) -> Any:
     for the same text then; every other text is embedded as usual (used at 1000x only).
     Without `keep` only counts are kept, so the record does not inflate the peak memory.
     """
-    from assistant.embeddings import SentenceTransformerEmbeddings
+    from assistant.store.embeddings import SentenceTransformerEmbeddings
 
     rows: dict[str, int] = {}
     matrix = np.zeros((0, 0), dtype=np.float32)
@@ -172,8 +173,8 @@ def phase_query(args: argparse.Namespace) -> dict[str, Any]:
     """Warm `ask` latency per stage over the question list, repeated."""
     from bench_common import QUESTIONS
 
+    from assistant.config import Settings
     from assistant.service import Assistant
-    from assistant.settings import Settings
 
     started = time.perf_counter()
     assistant = Assistant(Settings(corpus_dir=Path(args.corpus), index_dir=Path(args.index)))
@@ -213,8 +214,8 @@ def phase_profile_query(args: argparse.Namespace) -> dict[str, Any]:
 
     from bench_common import QUESTIONS
 
+    from assistant.config import Settings
     from assistant.service import Assistant
-    from assistant.settings import Settings
 
     assistant = Assistant(Settings(corpus_dir=Path(args.corpus), index_dir=Path(args.index)))
     for question in QUESTIONS[:4]:
@@ -234,9 +235,9 @@ def phase_embed_probe(args: argparse.Namespace) -> dict[str, Any]:
     import torch
     from bench_common import QUESTIONS
 
-    from assistant.chunking import ChunkSizes, chunk_text
-    from assistant.loaders import LoadedDocument, load_corpus
-    from assistant.settings import Settings
+    from assistant.config import Settings
+    from assistant.ingest.chunking import ChunkSizes, chunk_text
+    from assistant.ingest.loaders import LoadedDocument, load_corpus
 
     embeddings, _, _ = _load_model()
     settings = Settings()
@@ -271,9 +272,9 @@ def phase_baseline(args: argparse.Namespace) -> dict[str, Any]:
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.loaders import LoadedDocument, load_corpus
-    from assistant.settings import Settings
-    from assistant.tokens import count_tokens
+    from assistant.config import Settings
+    from assistant.ingest.loaders import LoadedDocument, load_corpus
+    from assistant.text.token_count import count_tokens
 
     embeddings, import_s, load_s = _load_model()
     corpus = Path(args.corpus)
@@ -324,8 +325,8 @@ def phase_baseline_ask(args: argparse.Namespace) -> dict[str, Any]:
     from chromadb.config import Settings as ChromaSettings
     from langchain_chroma import Chroma
 
-    from assistant.embeddings import get_embeddings
-    from assistant.settings import Settings
+    from assistant.config import Settings
+    from assistant.store.embeddings import get_embeddings
 
     settings = Settings()
     embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
@@ -343,8 +344,9 @@ def phase_profile_index(args: argparse.Namespace) -> dict[str, Any]:
     import io
     import pstats
 
-    from assistant.indexer import Indexer, open_store
-    from assistant.settings import Settings
+    from assistant.config import Settings
+    from assistant.ingest.indexer import Indexer
+    from assistant.store.chroma import open_store
 
     embeddings, _, _ = _load_model()
     settings = Settings(corpus_dir=Path(args.corpus), index_dir=Path(args.index))

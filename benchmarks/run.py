@@ -88,7 +88,7 @@ class Run:
 
 def _default_settings() -> dict[str, Any]:
     """The configuration measured (defaults plus any ASSISTANT_* set in the environment)."""
-    from assistant.settings import Settings
+    from assistant.config import Settings
 
     return Settings().model_dump(mode="json", exclude={"llm_api_key", "api_token"})
 

@@ -17,8 +17,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.indexer import Indexer, open_store
-from assistant.settings import Settings
+from assistant.config import Settings
+from assistant.ingest.indexer import Indexer
+from assistant.store.chroma import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

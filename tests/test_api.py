@@ -16,7 +16,7 @@ import uvicorn
 from conftest import build_index, copy_corpus, free_port, make_settings
 from fastapi.testclient import TestClient
 
-from assistant.server import create_app
+from assistant.serve.app import create_app
 from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow

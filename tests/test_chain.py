@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, build_index, make_settings
 
-from assistant.models import AskResult, Citation
-from assistant.service import Assistant, QuestionError
-from assistant.textnorm import normalise
-from assistant.verify import verify
+from assistant.answer.llm import split_claims
+from assistant.answer.verify import verify
+from assistant.schema import AskResult, Citation, QuestionError
+from assistant.service import Assistant
+from assistant.text.normalise import normalise_for_matching
 
 FACTS = [  # question, a figure or name the answer must contain, the source it must cite
     ("What GDP growth target did Ningbo set for 2025?", "5.5", "003_13730679fda5be95.txt"),
@@ -223,13 +224,13 @@ def citation(n: int, text: str) -> Citation:
 
 def test_verifier_flags_a_wrong_number_and_a_wrong_name() -> None:
     passage = "Ningbo set a GDP growth target of more than 5.5 percent for 2025."
+    answer = (
+        "Ningbo targets 5.5 percent growth [1]. Ningbo targets 6.5 percent growth [1]. "
+        "Hangzhou targets 5.5 percent [1]. Growth was “more than 5.5 percent” [1]. "
+        "It also said “record growth” [1]. An uncited claim of 7 percent. Bad marker [3]."
+    )
     result = verify(
-        AskResult(
-            answer="Ningbo targets 5.5 percent growth [1]. Ningbo targets 6.5 percent growth [1]. "
-            "Hangzhou targets 5.5 percent [1]. Growth was “more than 5.5 percent” [1]. "
-            "It also said “record growth” [1]. An uncited claim of 7 percent. Bad marker [3].",
-            citations=[citation(1, passage)],
-        )
+        AskResult(answer=answer, citations=[citation(1, passage)], claims=split_claims(answer))
     )
     verdicts = [(claim.supported, claim.problems) for claim in result.claims]
     assert verdicts[0] == (True, [])
@@ -244,8 +245,9 @@ def test_verifier_flags_a_wrong_number_and_a_wrong_name() -> None:
 
 def test_verifier_accepts_markers_after_the_full_stop() -> None:
     passage = "Sanya projected a GDP growth rate of around 6.5 percent for 2025."
+    answer = "Sanya expects about 6.5 percent. [1]"
     result = verify(
-        AskResult(answer="Sanya expects about 6.5 percent. [1]", citations=[citation(1, passage)])
+        AskResult(answer=answer, citations=[citation(1, passage)], claims=split_claims(answer))
     )
     assert [(c.citations, c.supported) for c in result.claims] == [([1], True)]
 
@@ -273,16 +275,16 @@ class KnownTexts(UniformIdf):
         self.text = text
 
     def source_text(self, source: str) -> str:
-        return normalise(self.text)
+        return normalise_for_matching(self.text)
 
     def source_texts(self) -> list[str]:
-        return [normalise(self.text)]
+        return [normalise_for_matching(self.text)]
 
 
 def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
     from langchain_core.documents import Document
 
-    from assistant.answering import ExtractiveAnswerer
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
     text = (
         "Ningbo set a growth target of 5.5 percent and a port target of 40 million boxes. "
@@ -304,7 +306,7 @@ def test_abstains_when_no_passage_is_close_in_meaning() -> None:
     a paraphrase sharing few words is answered when the passage is close in meaning."""
     from langchain_core.documents import Document
 
-    from assistant.answering import ExtractiveAnswerer
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
     text = "The best outcome for the rice harvest was a surprise to the provincial planners."
 
@@ -320,7 +322,7 @@ def test_abstains_when_no_passage_is_close_in_meaning() -> None:
 
 
 def test_compound_questions_split_into_parts() -> None:
-    from assistant.questions import question_parts
+    from assistant.text.compound_questions import question_parts
 
     assert question_parts("What target did Ningbo set, and what did Sanya project?") == [
         "What target did Ningbo set",
@@ -335,7 +337,7 @@ def test_answers_from_the_passage_that_has_the_asked_year() -> None:
     whose document is about the asked year answers instead of an abstention."""
     from langchain_core.documents import Document
 
-    from assistant.answering import ExtractiveAnswerer
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
     def passage(source: str, title: str, text: str) -> Document:
         metadata = {"source": source, "title": title, "start": 0, "end": len(text)}
@@ -364,7 +366,7 @@ def _passage(text: str, source: str = "a.txt", **metadata: str):
 
 def test_a_sentence_is_read_under_its_documents_heading() -> None:
     """The publisher a question names need not be repeated by the sentence that answers it."""
-    from assistant.answering import ExtractiveAnswerer
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
     passage = _passage(
         "The Asia Society publishes short perspectives on the outcomes. "
@@ -378,7 +380,7 @@ def test_a_sentence_is_read_under_its_documents_heading() -> None:
 
 
 def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
-    from assistant.answering import ExtractiveAnswerer
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
     passage = _passage(
         "Beijing will issue special bonds again this year. "
@@ -392,8 +394,8 @@ def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
 
 
 def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
-    from assistant.answering import brings, wanted_figure
-    from assistant.entities import numbers
+    from assistant.answer.extractive.scoring import brings, wanted_figure
+    from assistant.text.names_figures import numbers
 
     assert wanted_figure("How many provinces made it their top 2025 priority?") == "quantity"
     assert wanted_figure("What GDP growth target did Ningbo set?") == "quantity"
@@ -406,7 +408,7 @@ def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
 
 
 def test_a_sentence_about_another_year_loses_to_one_about_the_asked_year() -> None:
-    from assistant.answering import ExtractiveAnswerer
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
     passage = _passage(
         "The energy intensity reduction set out in the plan for 2021-2025 is 13.5%. "
@@ -420,7 +422,7 @@ def test_a_sentence_about_another_year_loses_to_one_about_the_asked_year() -> No
 
 
 def test_an_abstention_says_whether_the_documents_mention_the_missing_terms_at_all() -> None:
-    from assistant.answering import abstention
+    from assistant.answer.citations import abstention
 
     passage = _passage("Ningbo set a growth target.", title="Local targets for 2025")
     result = abstention("What did Hangzhou set in 2024?", [passage], ["Hangzhou", "2024"], ["2024"])

@@ -22,11 +22,11 @@ from conftest import (
 )
 from fastapi.testclient import TestClient
 
-from assistant.models import AskResult
-from assistant.server import create_app
+from assistant.config import Settings
+from assistant.schema import AskResult
+from assistant.serve.app import create_app
 from assistant.service import Assistant
-from assistant.settings import Settings
-from assistant.store import StoreError
+from assistant.store.chroma import StoreError
 
 pytestmark = pytest.mark.slow
 

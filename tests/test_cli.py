@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import copy_corpus, make_settings
 
-from assistant.indexer import Indexer, open_store
-from assistant.manifest import MANIFEST_FILE
+from assistant.ingest.indexer import Indexer
+from assistant.ingest.manifest import MANIFEST_FILE
+from assistant.store.chroma import open_store
 
 ASSISTANT = [sys.executable, "-m", "assistant.cli"]
 

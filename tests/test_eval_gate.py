@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from langchain_core.documents import Document
 
+from assistant.config import Settings
 from assistant.evaluation.golden import GoldenCase, Kind
 from assistant.evaluation.metrics import Fact
 from assistant.evaluation.runner import check_thresholds, main, score_case, summarise
-from assistant.models import AskResult, Citation
-from assistant.settings import Settings
+from assistant.schema import AskResult, Citation
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "evals" / "golden.jsonl"

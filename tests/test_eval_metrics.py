@@ -17,14 +17,14 @@ from assistant.evaluation.metrics import (
     latency_summary,
     mean,
     missing_facts,
-    normalise,
+    normalise_for_comparison,
     numbers_in,
     parse_number,
     percentile,
     recall_at,
     reciprocal_rank,
 )
-from assistant.models import Citation
+from assistant.schema import Citation
 
 QUOTE = "listed by 19 out of 31 provinces as their top priority for 2025"
 
@@ -37,10 +37,10 @@ def fact(*aliases: str, tolerance: float | None = None) -> Fact:
 
 
 def test_normalise_ignores_case_typography_and_whitespace() -> None:
-    assert normalise("Qinghai’s  “around\n4.5 per cent” – 2021—2025") == (
+    assert normalise_for_comparison("Qinghai’s  “around\n4.5 per cent” – 2021—2025") == (
         'qinghai\'s "around 4.5 per cent" - 2021-2025'
     )
-    assert normalise("PLA", casefold=False) == "PLA"
+    assert normalise_for_comparison("PLA", casefold=False) == "PLA"
 
 
 def test_quote_found_despite_quotes_dashes_and_line_breaks() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import build_index, make_settings
 
-from assistant.indexer import Indexer, open_store
-from assistant.loaders import load_corpus
-from assistant.sentences import sentence_spans
+from assistant.ingest.indexer import Indexer
+from assistant.ingest.loaders import load_corpus
 from assistant.service import Assistant
-from assistant.store import ModelMismatchError
+from assistant.store.chroma import ModelMismatchError, open_store
+from assistant.text.sentences import sentence_spans
 
 
 def store_chunks(store) -> dict[str, dict]:

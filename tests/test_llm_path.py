@@ -12,10 +12,10 @@ import httpx
 import pytest
 from conftest import free_port, stop_process
 
-from assistant.entities import numbers, occurs
-from assistant.models import AskResult
+from assistant.schema import AskResult
 from assistant.service import Assistant
-from assistant.textnorm import normalise
+from assistant.text.names_figures import numbers, occurs
+from assistant.text.normalise import normalise_for_matching
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def check_verdicts(result: AskResult) -> None:
         cited = [by_n[n].text for n in claim.citations if n in by_n]
         if claim.supported:
             assert cited and not claim.problems
-            haystack = normalise(" ".join(cited))
+            haystack = normalise_for_matching(" ".join(cited))
             assert all(occurs(n, haystack) for n in numbers(claim.text.split("[")[0]))
         else:
             assert claim.problems

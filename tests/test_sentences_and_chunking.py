@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from assistant.chunking import ChunkSizes, chunk_text
-from assistant.sentences import paragraph_spans, sentence_spans
-from assistant.tokens import count_tokens
+from assistant.ingest.chunking import ChunkSizes, chunk_text
+from assistant.text.sentences import paragraph_spans, sentence_spans
+from assistant.text.token_count import count_tokens
 
 
 def texts(text: str, spans) -> list[str]:

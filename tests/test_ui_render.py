@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.index_report import IndexReport
-from assistant.loaders import SkippedFile
-from assistant.models import AskResult, Citation, Claim
-from assistant.ui_render import (
+from assistant.ingest.loaders import SkippedFile
+from assistant.ingest.report import IndexReport
+from assistant.schema import AskResult, Citation, Claim
+from assistant.serve.ui.render import (
     example_questions,
     highlight_passage,
     key_phrases,

@@ -8,7 +8,6 @@ the retrieval changes, not a different way of writing answers.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterable, Sequence
 
@@ -19,10 +18,11 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.answering import ExtractiveAnswerer
-from assistant.loaders import LoadedDocument
-from assistant.models import AskResult
-from assistant.verify import verify
+from assistant.answer.base import Answerer
+from assistant.chain import AnswerChain, AnswerMode, ChainComponents
+from assistant.ingest.loaders import LoadedDocument
+from assistant.retrieve.condense import KeepQuestion
+from assistant.schema import AskResult
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
@@ -57,7 +57,7 @@ class LangChainBaseline:
         self,
         documents: Iterable[LoadedDocument],
         embeddings: Embeddings,
-        answerer: ExtractiveAnswerer,
+        answerer: Answerer,
     ) -> None:
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         # A fresh name per instance: ephemeral clients share one in-process system.
@@ -68,22 +68,11 @@ class LangChainBaseline:
         )
         self.store.add_documents(split_documents(documents))
         self.retriever = self.store.as_retriever(search_kwargs={"k": TOP_K})
-        self.answerer = answerer
+        # The project's own chain with this retriever and no follow-up rewriting.
+        self.chain = AnswerChain(
+            ChainComponents(self.retriever, {"extractive": AnswerMode(KeepQuestion(), answerer)})
+        )
 
     def ask(self, question: str, history: Sequence[object] = ()) -> AskResult:
         """Answer from the top 4 passages; the history is ignored, as in the plain recipe."""
-        del history
-        started = time.perf_counter()
-        timings: dict[str, float] = {}
-        passages = self.retriever.invoke(question)
-        timings["retrieve"] = (time.perf_counter() - started) * 1000
-        step = time.perf_counter()
-        result = self.answerer.answer(question, passages)
-        timings["answer"] = (time.perf_counter() - step) * 1000
-        step = time.perf_counter()
-        result = verify(result)
-        timings["verify"] = (time.perf_counter() - step) * 1000
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return result.model_copy(
-            update={"question": question, "standalone_question": question, "timings_ms": timings}
-        )
+        return self.chain.invoke({"question": question, "history": list(history)})

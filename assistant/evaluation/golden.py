@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from assistant.evaluation.metrics import Fact, fact_present, normalise, parse_number
-from assistant.loaders import LoadedDocument, load_corpus
+from assistant.evaluation.metrics import Fact, fact_present, normalise_for_comparison, parse_number
+from assistant.ingest.loaders import LoadedDocument, load_corpus
 
 Kind = Literal["answerable", "unanswerable", "followup"]
 KINDS: tuple[Kind, ...] = ("answerable", "unanswerable", "followup")
@@ -118,11 +118,11 @@ def _corpus_problems(case: GoldenCase, documents: Mapping[str, str]) -> list[str
     missing = [source for source in case.sources if source not in documents]
     if missing:
         return [f"source {source!r} is not a loadable corpus document" for source in missing]
-    texts = [normalise(documents[source]) for source in case.sources]
+    texts = [normalise_for_comparison(documents[source]) for source in case.sources]
     problems = [
         f"evidence quote not found in {', '.join(case.sources)}: {quote!r}"
         for quote in case.evidence
-        if not any(normalise(quote) in text for text in texts)
+        if not any(normalise_for_comparison(quote) in text for text in texts)
     ]
     stated = " ".join(case.evidence)
     problems += [

@@ -29,7 +29,7 @@ _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _EPSILON = 1e-9
 
 
-def normalise(text: str, casefold: bool = True) -> str:
+def normalise_for_comparison(text: str, casefold: bool = True) -> str:
     """Unicode-, punctuation- and whitespace-insensitive form used for every comparison."""
     text = " ".join(unicodedata.normalize("NFKC", text).translate(_PUNCTUATION).split())
     return text.casefold() if casefold else text
@@ -44,7 +44,7 @@ def contains_quote(passage: str, quote: str) -> bool:
     A quote cut by a chunk boundary counts for the chunk that holds its larger part (at least
     half of it, at the chunk's start or end), so relevance survives any re-chunking.
     """
-    text, wanted = normalise(passage), normalise(quote)
+    text, wanted = normalise_for_comparison(passage), normalise_for_comparison(quote)
     if not wanted:
         return False
     if wanted in text:
@@ -116,9 +116,9 @@ def _is_acronym(alias: str) -> bool:
 def _text_present(answer: str, alias: str) -> bool:
     """Word-bounded match of normalised text; "March 5" does not match "March 5.5" or "15"."""
     folded = not _is_acronym(alias)
-    body = re.escape(normalise(alias, casefold=folded))
+    body = re.escape(normalise_for_comparison(alias, casefold=folded))
     pattern = rf"(?<!\w)(?<!\d[.,]){body}(?!\w)(?![.,]\d)"
-    return re.search(pattern, normalise(answer, casefold=folded)) is not None
+    return re.search(pattern, normalise_for_comparison(answer, casefold=folded)) is not None
 
 
 def fact_present(answer: str, fact: Fact) -> bool:

@@ -26,11 +26,11 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.tracers.context import register_configure_hook
 from tqdm import tqdm
 
+from assistant.config import Settings
 from assistant.evaluation import metrics
 from assistant.evaluation.golden import GoldenCase, GoldenError, load_golden, read_corpus
-from assistant.loaders import LoadedDocument
-from assistant.models import AskResult
-from assistant.settings import Settings
+from assistant.ingest.loaders import LoadedDocument
+from assistant.schema import AskResult
 
 DEFAULT_MODES = ("hybrid", "dense", "lexical", "baseline")
 HIT_DEPTHS = (1, 3, 5)
@@ -218,7 +218,7 @@ def _build(mode: str, settings: Settings, documents: Sequence[LoadedDocument]) -
         return LangChainBaseline(documents, reference.embeddings, reference.extractive)
     if mode == "llm":
         assistant = Assistant(settings.model_copy(update={"answer_mode": "llm"}))
-        if assistant.chat_model is None:
+        if not assistant.llm_configured:
             raise RuntimeError(
                 "mode llm needs an LLM: set ASSISTANT_LLM_BASE_URL or ASSISTANT_LLM_GGUF_PATH"
             )
@@ -228,8 +228,8 @@ def _build(mode: str, settings: Settings, documents: Sequence[LoadedDocument]) -
 
 def index_problems(settings: Settings, documents: Sequence[LoadedDocument]) -> list[str]:
     """Why the index does not match the corpus the golden set is checked against."""
-    from assistant.indexer import open_store
-    from assistant.pipeline import pipeline_signature
+    from assistant.ingest.embedding_input import pipeline_signature
+    from assistant.store.chroma import open_store
 
     store, _ = open_store(settings)
     records = store.document_records()

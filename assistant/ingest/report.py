@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.loaders import SkippedFile
+from assistant.ingest.loaders import SkippedFile
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The analysts' web UI: a Gradio Blocks app around one shared `Assistant`.
 
 The conversation, source cards, document viewer and sources list are `gr.HTML` built by
-`assistant.ui_render` (which escapes everything from documents and users). Clicks on
+`assistant.serve.ui.render` (which escapes everything from documents and users). Clicks on
 citations, examples and documents reach Python as custom events sent by small scripts
 (`js_on_load`), so no document text is ever interpreted as markup or code.
 """
@@ -15,10 +15,9 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.loaders import SUPPORTED_SUFFIXES
-from assistant.models import AskResult
-from assistant.service import Assistant, QuestionError
-from assistant.ui_render import (
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES
+from assistant.schema import AskResult, QuestionError
+from assistant.serve.ui.render import (
     example_questions,
     render_conversation,
     render_document,
@@ -29,6 +28,7 @@ from assistant.ui_render import (
     render_turn,
     render_welcome,
 )
+from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 

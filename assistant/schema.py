@@ -32,12 +32,24 @@ class Citation(BaseModel):
 
 
 class Claim(BaseModel):
-    """A sentence of the answer with the citations it carries and its verification verdict."""
+    """A statement of the answer, made by the answerer, with the citations that back it and
+    the verification verdict. `answer[start:end]` is the claim as it stands in the answer."""
 
-    text: str
+    text: str = Field(description="The statement: `answer[start:end]`")
     citations: list[int] = Field(default_factory=list)
+    start: int = Field(0, description="Character offset of the claim in the answer")
+    end: int = Field(0, description="Character offset where the claim ends in the answer")
     supported: bool = True
     problems: list[str] = Field(default_factory=list)
+
+
+class QuestionError(ValueError):
+    """A question or request field that cannot be answered; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class AskResult(BaseModel):

@@ -12,8 +12,8 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-from assistant.sentences import Span, paragraph_spans, sentence_spans
-from assistant.tokens import count_tokens, encoding
+from assistant.text.sentences import Span, paragraph_spans, sentence_spans
+from assistant.text.token_count import count_tokens, encoding
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.loaders import SUPPORTED_SUFFIXES
-from assistant.models import AskResult, ChatMessage, Citation
-from assistant.service import Assistant, QuestionError
-from assistant.settings import Settings
-from assistant.tokens import count_tokens
+from assistant.config import Settings
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES
+from assistant.schema import AskResult, ChatMessage, Citation, QuestionError
+from assistant.service import Assistant
+from assistant.text.token_count import count_tokens
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.index_report import IndexReport
-from assistant.lexical import STOPWORDS
-from assistant.models import AskResult, Citation
+from assistant.ingest.report import IndexReport
+from assistant.schema import AskResult, Citation
+from assistant.text.terms import STOPWORDS
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

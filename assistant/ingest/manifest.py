@@ -12,10 +12,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from assistant.index_report import IndexReport
-from assistant.loaders import METADATA_FILE, list_corpus_files
-from assistant.pipeline import pipeline_signature
-from assistant.settings import Settings
+from assistant.config import Settings
+from assistant.ingest.embedding_input import pipeline_signature
+from assistant.ingest.loaders import METADATA_FILE, list_corpus_files
+from assistant.ingest.report import IndexReport
 
 MANIFEST_FILE = "corpus-manifest.json"
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,10 +21,78 @@ from pydantic_settings import (
 )
 
 
+class AnswererWeights(BaseModel):
+    """Every tuned number of the extractive answerer and the follow-up rewriter, in one place.
+
+    Each note says what chose the value (the golden set of `evals/golden.jsonl` as it was
+    when the value was set); change one only with a measurement on the tuning part.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    # A sentence's score: these weights times its features, summed.
+    sentence_coverage: float = Field(
+        0.6, description="IDF share of the question's terms in the quote or its heading"
+    )
+    passage_coverage: float = Field(0.2, description="the same share over the whole passage")
+    passage_rank: float = Field(0.1, description="divided by 1 + the passage's rank")
+    names_asked: float = Field(0.15, description="share of the question's names the quote has")
+    name_in_document_only: float = Field(
+        0.5,
+        description="credit for a name only the quote's document has (fact recall 0.833 -> "
+        "0.865 with the heading terms)",
+    )
+    answer_type_bonus: float = Field(
+        0.1,
+        description="a new figure of the kind asked for; 0.08 missed a case that 0.1-0.15 "
+        "answer (fact recall 0.891 -> 0.906)",
+    )
+    heading_factor: float = Field(0.6, description="a heading or title line carries no claim")
+    other_year_factor: float = Field(
+        0.9,
+        description="the quote states only other years than the one asked; 0.5-0.8 lost as "
+        "many cases as they won (0.885 -> 0.891)",
+    )
+    heading_capitalised_share: float = Field(
+        0.6, description="share of capitalised words that makes an unpunctuated line a heading"
+    )
+    min_sentence_words: int = Field(4, description="shorter sentences are never quoted")
+    # Choosing sentences.
+    companion_score_ratio: float = Field(
+        0.8, description="a further sentence joins the answer at this share of the best score"
+    )
+    supported_score_ratio: float = Field(
+        0.8,
+        description="a passage having the asked-for name or figure answers at this share of "
+        "the best score; lower ratios answered near-miss unanswerables",
+    )
+    # Abstaining.
+    min_dense_similarity: float = Field(
+        0.3,
+        description="below it no passage is close in meaning: off-topic questions measured "
+        "0.02-0.23, answerable paraphrases 0.36 and up",
+    )
+    min_coverage: float = Field(
+        0.1, description="without dense scores (lexical-only), the least coverage to answer"
+    )
+    # Compound questions and follow-ups.
+    min_question_part_words: int = Field(
+        3, description="a shorter fragment of a compound question stays with the part before"
+    )
+    max_follow_up_words: int = Field(
+        14, description="longer questions are taken as standalone, never rewritten"
+    )
+    condense_history_messages: int = Field(
+        6, description="messages of the conversation an LLM sees when rewriting a follow-up"
+    )
+
+
 class Settings(BaseSettings):
     """Every tunable of indexing, retrieval, answering and serving."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore"
+    )
 
     # Where things live
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents")
@@ -58,6 +126,10 @@ class Settings(BaseSettings):
     answer_mode: Literal["extractive", "llm"] = "extractive"
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_question_chars: int = Field(2000, ge=10)
+    answerer: AnswererWeights = Field(
+        default_factory=AnswererWeights,
+        description="Tuned weights and thresholds (ASSISTANT_ANSWERER__<NAME>)",
+    )
     llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL")
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint")
     llm_api_key: SecretStr = Field(SecretStr("not-needed"))

@@ -13,10 +13,9 @@ _PART_BOUNDARY = re.compile(
     r",?\s+and\s+(?=(?:what|how|which|who|when|where|why|did|does|do|is|are|was|were)\b)|;\s*",
     re.IGNORECASE,
 )
-MIN_PART_WORDS = 3
 
 
-def question_parts(question: str) -> list[str]:
+def question_parts(question: str, min_part_words: int = 3) -> list[str]:
     """The parts of a compound question, or the question alone; a fragment too short to be
     a question ("and why?") stays with the part before it, as written."""
     cuts = [0]
@@ -25,7 +24,7 @@ def question_parts(question: str) -> list[str]:
     cuts.append(len(question))
     spans: list[tuple[int, int]] = []
     for start, end in zip(cuts[::2], cuts[1::2]):
-        if spans and len(question[start:end].split()) < MIN_PART_WORDS:
+        if spans and len(question[start:end].split()) < min_part_words:
             spans[-1] = (spans[-1][0], end)
         elif question[start:end].strip():
             spans.append((start, end))

@@ -17,8 +17,8 @@ from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
-from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.settings import Settings
+from assistant.config import Settings
+from assistant.store.embeddings import SentenceTransformerEmbeddings, get_embeddings
 
 DOCUMENTS_SUFFIX = "_documents"
 STAGING_SUFFIX = "_rebuild"
@@ -265,3 +265,12 @@ class Store:
 
     def _set_generation(self, generation: int) -> None:
         self.chunks.modify(metadata={**(self.chunks.metadata or {}), "generation": generation})
+
+
+def open_store(
+    settings: Settings, rebuild: bool = False
+) -> tuple[Store, SentenceTransformerEmbeddings]:
+    """The store for these settings; `rebuild` fills a fresh one (any model) beside the live
+    index, which `Indexer.run` swaps in when it completes."""
+    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    return Store(settings, embeddings, rebuild), embeddings

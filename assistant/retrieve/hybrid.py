@@ -9,32 +9,11 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.lexical import LexicalIndex
-from assistant.settings import Settings
-from assistant.store import Store
-
-
-def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
-    """Reciprocal rank fusion: robust to the two signals' incomparable score scales."""
-    fused: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, chunk_id in enumerate(ranking):
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (k + rank + 1)
-    return fused
-
-
-def weighted(scores: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
-    """Min-max normalised scores, summed with weights."""
-    fused: dict[str, float] = {}
-    for by_id, weight in zip(scores, weights):
-        if not by_id:
-            continue
-        low, high = min(by_id.values()), max(by_id.values())
-        span = (high - low) or 1.0
-        for chunk_id, score in by_id.items():
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * (score - low) / span
-    return fused
+from assistant.config import Settings
+from assistant.retrieve.fusion import rrf, weighted
+from assistant.store.bm25 import LexicalIndex
+from assistant.store.chroma import Store
+from assistant.store.embeddings import SentenceTransformerEmbeddings
 
 
 class HybridRetriever(BaseRetriever):

@@ -1,9 +1,10 @@
-"""Text normalisation shared by the lexical index and the name and number checks."""
+"""Text normalisation for matching names, numbers and phrases across differently typed text."""
 
 from __future__ import annotations
 
 import re
 
+# The one pattern for a number as written: digits with thousands separators or decimals.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -14,8 +15,9 @@ def normalise_number(text: str) -> str:
     return text.replace(",", ".")
 
 
-def normalise(text: str) -> str:
-    """Lower case, straight quotes, no possessives, numbers normalised, single spaces."""
+def normalise_for_matching(text: str) -> str:
+    """Lower case, straight quotes, no possessives, numbers normalised, single spaces, padded
+    with a space each side: the form `names_figures.occurs` searches whole words in."""
     text = text.replace("’", "'").replace("“", '"').replace("”", '"').lower()
     text = NUMBER.sub(lambda match: normalise_number(match.group()), text)
     return " " + re.sub(r"\s+", " ", re.sub(r"'s\b", "", text)) + " "

@@ -13,10 +13,10 @@ import gradio
 import uvicorn
 from fastapi import FastAPI
 
-from assistant.api import build_api, configured_token
+from assistant.config import Settings
+from assistant.serve.api import build_api, configured_token
+from assistant.serve.ui.app import build_ui
 from assistant.service import Assistant
-from assistant.settings import Settings
-from assistant.ui import build_ui
 
 
 def _ui_login(settings: Settings) -> Callable[[str, str], bool] | None:

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant import manifest
-from assistant.chunking import Chunk, ChunkSizes, chunk_text
-from assistant.embeddings import SentenceTransformerEmbeddings, get_embeddings
-from assistant.index_report import IndexReport
-from assistant.loaders import LoadedDocument, SkippedFile, list_corpus_files, load_corpus
-from assistant.pipeline import embedding_input, pipeline_signature
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.config import Settings
+from assistant.ingest import manifest
+from assistant.ingest.chunking import Chunk, ChunkSizes, chunk_text
+from assistant.ingest.embedding_input import embedding_input, pipeline_signature
+from assistant.ingest.loaders import LoadedDocument, SkippedFile, list_corpus_files, load_corpus
+from assistant.ingest.report import IndexReport
+from assistant.store.chroma import Store
+from assistant.store.embeddings import SentenceTransformerEmbeddings
 
 
 def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dict[str, str | int]:
@@ -38,15 +38,6 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
         "end": chunk.end,
         "tokens": chunk.tokens,
     }
-
-
-def open_store(
-    settings: Settings, rebuild: bool = False
-) -> tuple[Store, SentenceTransformerEmbeddings]:
-    """The store for these settings; `rebuild` fills a fresh one (any model) beside the live
-    index, which `Indexer.run` swaps in when it completes."""
-    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
-    return Store(settings, embeddings, rebuild), embeddings
 
 
 @dataclass

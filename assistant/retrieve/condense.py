@@ -8,13 +8,14 @@ set?". With an LLM configured, the model rewrites the question instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.entities import names, numbers
-from assistant.models import ChatMessage
+from assistant.schema import ChatMessage
+from assistant.text.names_figures import names, numbers
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|then)\b|^\s*(what|how) about\b|^\s*what of\b|^\s*(and )?for\b"
@@ -38,10 +39,10 @@ def _is_acronym(phrase: str) -> bool:
     return phrase.isupper() and " " not in phrase
 
 
-def rewrite_follow_up(question: str, history: Sequence[ChatMessage]) -> str:
+def rewrite_follow_up(question: str, history: Sequence[ChatMessage], max_words: int = 14) -> str:
     """The rule: swap the new subject into the previous question, or join the two."""
     previous = previous_question(history)
-    if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > 14:
+    if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > max_words:
         return question
     old_names = names(previous)
     new_names = [name for name in names(question) if name not in previous]
@@ -66,15 +67,53 @@ CONDENSE_PROMPT = (
 )
 
 
-def condense_with_llm(llm: BaseChatModel, question: str, history: Sequence[ChatMessage]) -> str:
-    if not previous_question(history):
+class Condenser(Protocol):
+    """Turns a follow-up and the conversation so far into a standalone query."""
+
+    def condense(self, question: str, history: Sequence[ChatMessage]) -> str: ...
+
+
+class KeepQuestion:
+    """No rewriting: the question is searched as asked (the plain recipe's behaviour)."""
+
+    def condense(self, question: str, history: Sequence[ChatMessage]) -> str:
+        del history
         return question
-    transcript = "\n".join(f"{m.role}: {m.content}" for m in history[-6:])
-    reply = llm.invoke(
-        [
-            SystemMessage(CONDENSE_PROMPT),
-            HumanMessage(f"Conversation:\n{transcript}\n\nLast question: {question}"),
-        ]
-    )
-    text = str(reply.content).strip().splitlines()[0].strip() if reply.content else ""
-    return text or rewrite_follow_up(question, history)
+
+
+class RuleCondenser:
+    """The no-LLM rule of `rewrite_follow_up`."""
+
+    def __init__(self, max_words: int = 14) -> None:
+        self.max_words = max_words
+
+    def condense(self, question: str, history: Sequence[ChatMessage]) -> str:
+        return rewrite_follow_up(question, history, self.max_words)
+
+
+class LLMCondenser:
+    """The chat model rewrites the follow-up; the rule answers when it replies nothing."""
+
+    def __init__(
+        self,
+        chat_model: Callable[[], BaseChatModel],
+        fallback: RuleCondenser,
+        history_messages: int = 6,
+    ) -> None:
+        self.chat_model = chat_model  # called on first use: loading a model takes seconds
+        self.fallback = fallback
+        self.history_messages = history_messages
+
+    def condense(self, question: str, history: Sequence[ChatMessage]) -> str:
+        if not previous_question(history):
+            return question
+        recent = history[-self.history_messages :]
+        transcript = "\n".join(f"{m.role}: {m.content}" for m in recent)
+        reply = self.chat_model().invoke(
+            [
+                SystemMessage(CONDENSE_PROMPT),
+                HumanMessage(f"Conversation:\n{transcript}\n\nLast question: {question}"),
+            ]
+        )
+        text = str(reply.content).strip().splitlines()[0].strip() if reply.content else ""
+        return text or self.fallback.condense(question, history)

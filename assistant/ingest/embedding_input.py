@@ -10,9 +10,9 @@ import hashlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.chunking import Chunk
-    from assistant.loaders import LoadedDocument
-    from assistant.settings import Settings
+    from assistant.config import Settings
+    from assistant.ingest.chunking import Chunk
+    from assistant.ingest.loaders import LoadedDocument
 
 # Chunks are embedded with their document's title in front (a contextual header), so a
 # passage that never names its subject ("this year's target") still embeds near it.

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.lexical import STOPWORDS
-from assistant.textnorm import normalise, normalise_number
+from assistant.text.normalise import NUMBER, normalise_for_matching, normalise_number
+from assistant.text.terms import STOPWORDS
 
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
 _PHRASE = re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*")
-_NUMBER_WORD = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*")
+_NUMBER_WORD = re.compile(NUMBER.pattern + r"[A-Za-z]*")
+YEAR = re.compile(r"^(1[89]|20)\d\d$")  # a normalised number that reads as a year
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")
 # Capitalised words that start questions or sentences without naming anything.
 _OPENERS = STOPWORDS | {
@@ -89,8 +90,8 @@ def quotations(text: str) -> list[str]:
 
 
 def occurs(term: str, normalised_text: str) -> bool:
-    """Whole-word occurrence of a name, number or phrase in text already `normalise`d."""
-    needle = normalise(term).strip()
+    """Whole-word occurrence of a name, number or phrase in `normalise_for_matching` text."""
+    needle = normalise_for_matching(term).strip()
     pattern = rf"(?<![\w.]){re.escape(needle)}(?:s|es)?(?![\w]|\.\d)"  # plurals too: NEV(s)
     return bool(needle) and re.search(pattern, normalised_text) is not None
 

@@ -1,0 +1,73 @@
+"""Whether the chosen sentences can answer at all: names, figures and metrics the question
+asks about that the support never mentions, and support too weak in meaning."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from langchain_core.documents import Document
+
+from assistant.answer.extractive.scoring import Candidate, SentenceScorer
+from assistant.text.document_heading import with_heading
+from assistant.text.names_figures import name_words, numbers, occurs, without_attribution
+from assistant.text.normalise import normalise_for_matching
+from assistant.text.terms import tokenize
+
+# The figure a question asks about: the words before "rate", "target", "ratio" or "index".
+_METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IGNORECASE)
+
+Selector = Callable[[str, list[Document]], list[Candidate]]
+
+
+def unsupported_terms(
+    scorer: SentenceScorer, question: str, passages: list[Document], support: list[Document]
+) -> list[str]:
+    """Names, figures and metrics the question asks about that the support never mentions.
+
+    Names must occur in the documents the answer quotes; numbers in the quoted passages or
+    their document's title and date (which say which year a report is about); the words
+    naming the asked-for metric ("unemployment" in "unemployment rate") in some retrieved
+    passage.
+    """
+    asked = without_attribution(question)
+    sources = {passage.metadata["source"] for passage in support}
+    documents = " ".join(scorer.lexical.source_text(source) for source in sources)
+    missing = [word for word in name_words(asked) if not occurs(word, documents)]
+    context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
+    missing += [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
+    retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
+    for match in _METRIC.finditer(question):
+        words = match.group(1).split()
+        missing += [w for w in words if any(t not in retrieved for t in tokenize(w))]
+    return missing
+
+
+def select_supported(
+    scorer: SentenceScorer,
+    select: Selector,
+    question: str,
+    passages: list[Document],
+    chosen: list[Candidate],
+    missing: list[str],
+) -> tuple[list[Candidate], list[str]]:
+    """When the best sentences lack a name or figure the question asks about ("2024"),
+    answer from the passages that have it, if their best sentence is nearly as good."""
+    supported = [p for p in passages if not unsupported_terms(scorer, question, passages, [p])]
+    alternative = select(question, supported) if supported else []
+    ratio = scorer.weights.supported_score_ratio
+    if alternative and alternative[0].score >= ratio * chosen[0].score:
+        return alternative, []
+    return chosen, missing
+
+
+def too_weak(
+    scorer: SentenceScorer, question: str, best: Candidate, passages: list[Document]
+) -> bool:
+    """Nothing retrieved is close in meaning; lexical coverage decides without vectors."""
+    dense = [
+        p.metadata["dense_score"] for p in passages if p.metadata.get("dense_score") is not None
+    ]
+    if dense:
+        return max(dense) < scorer.weights.min_dense_similarity
+    return scorer.coverage(question, best) < scorer.weights.min_coverage

@@ -1,0 +1,58 @@
+"""Lexical terms: lower-cased, stemmed words, normalised numbers and CJK bigrams.
+
+What BM25 indexes and what the answerer weighs a question's words by; pure, no store.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+from assistant.text.normalise import NUMBER, normalise_number
+
+# Numbers keep decimals and drop thousands separators ("2,000" -> "2000"); a percent sign
+# adds a second token ("7.2%" -> "7.2", "7.2%"). CJK runs become character bigrams.
+_TOKEN = re.compile(
+    rf"(?P<num>{NUMBER.pattern})(?P<pct>\s?%)?"
+    r"|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)",
+)
+# English function words, plus reporting verbs that say who said it, not what.
+_STOPWORD_LIST = """
+a about above after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing down during each few
+for from further had has have having he her here hers herself him himself his how i if
+in into is it its itself just me more most my myself no nor not now of off on once only
+or other our ours ourselves out over own same she should so some such than that the
+their theirs them themselves then there these they this those through to too under
+until up very was we were what when where which while who whom why will with would you
+your yours yourself yourselves s t don according say said says
+"""
+STOPWORDS = frozenset(_STOPWORD_LIST.split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Lower-cased, stemmed word tokens, normalised numbers, CJK bigrams."""
+    tokens: list[str] = []
+    words: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        if match["num"]:
+            number = normalise_number(match["num"])
+            tokens.append(number)
+            if match["pct"]:
+                tokens.append(number + "%")
+        elif match["cjk"]:
+            run = match["cjk"]
+            tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            word = match["word"].replace("’", "'").removesuffix("'s")
+            if keep_stopwords or word not in STOPWORDS:
+                words.append(word)
+    return tokens + _stemmer().stemWords(words)
