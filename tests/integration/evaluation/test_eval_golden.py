@@ -11,7 +11,7 @@ import pytest
 from assistant.evaluation.golden import GoldenError, load_golden, read_corpus
 from assistant.evaluation.metrics import Fact
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 GOLDEN = REPO / "evals" / "golden.jsonl"
 NINGBO = "003_13730679fda5be95.txt"
 QUOTE = "The city of Ningbo in East China's Zhejiang Province has set a target for GDP growth"

@@ -17,7 +17,7 @@ from assistant.evaluation.metrics import Fact
 from assistant.evaluation.runner import check_thresholds, main, score_case, summarise
 from assistant.schema import AskResult, Citation
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 GOLDEN = REPO / "evals" / "golden.jsonl"
 THRESHOLDS = REPO / "evals" / "thresholds.toml"
 TEXT = "Header.\nDue to a lack of available data, Jilin and Shanxi are excluded. Next."
