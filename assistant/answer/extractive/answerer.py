@@ -54,8 +54,7 @@ class ExtractiveAnswerer:
             ]
             return abstention(question, passages, missing, elsewhere)
         citations = [
-            citation(n, c.passage, c.context_start, c.end, c.quote)
-            for n, c in enumerate(chosen, 1)
+            citation(n, c.passage, c.context_start, c.end, c.quote) for n, c in enumerate(chosen, 1)
         ]
         # The quote is the source's exact text; in the answer its own "[n]" are no markers.
         statements = [(neutralise_markers(c.quote), [n]) for n, c in enumerate(chosen, 1)]
