@@ -8,6 +8,7 @@ directory, if present) and the defaults below.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,16 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """What a file may be: at most `max_bytes`, and (plain text) no line longer than
+    `max_line_chars`: a single enormous line is data (minified, base64), not prose, and
+    would cost minutes of embedding."""
+
+    max_bytes: int
+    max_line_chars: int
 
 
 class AnswererWeights(BaseModel):
@@ -103,6 +114,9 @@ class Settings(BaseSettings):
 
     # Loading and chunking
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped")
+    max_line_chars: int = Field(
+        100_000, ge=1000, description="Text files with a longer line are skipped (not prose)"
+    )
     chunk_tokens: int = Field(180, ge=32, le=2000, description="Target chunk size in tokens")
     chunk_overlap_tokens: int = Field(30, ge=0, description="Overlap between split chunks")
     min_chunk_tokens: int = Field(40, ge=0, description="Shorter paragraphs join the next one")
@@ -166,6 +180,10 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def load_limits(self) -> LoadLimits:
+        return LoadLimits(self.max_file_bytes, self.max_line_chars)
 
     @property
     def max_upload_bytes(self) -> int:

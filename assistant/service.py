@@ -6,7 +6,10 @@ chain as `ChainComponents`, and manages documents. It holds no answering logic i
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,11 +50,27 @@ def _chain_input(
     }
 
 
+def place_file(source: Path, target: Path) -> None:
+    """Copy `source` to `target` through a temporary file and a rename, so a symlink at
+    `target` is replaced, never written through (its target may be outside the corpus)."""
+    if source.resolve() == target.resolve() and not target.is_symlink():
+        return
+    handle, temporary = tempfile.mkstemp(prefix=".upload-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+            shutil.copyfileobj(data, out)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class Assistant:
     """Ask questions with citations, list and add documents. Safe to share between threads."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
+        self._upload_lock = threading.Lock()
         self.store, self.embeddings = open_store(self.settings)
         self.lexical = LexicalIndex(self.store)
         self.retriever = HybridRetriever(
@@ -136,23 +155,21 @@ class Assistant:
         """Copy files into the corpus folder and index just those; bad files are reported."""
         corpus = self.settings.corpus_dir
         corpus.mkdir(parents=True, exist_ok=True)
-        metadata = read_corpus_metadata(corpus)
+        metadata, _ = read_corpus_metadata(corpus)  # its problems are reported by indexing
         rejected: list[SkippedFile] = []
-        targets: list[Path] = []
+        targets: list[tuple[Path, Path]] = []
         for file in map(Path, files):
             try:  # check before copying, so a bad upload never replaces a good file
-                load_file(
-                    file, file.name, metadata.get(file.name, {}), self.settings.max_file_bytes
-                )
+                load_file(file, file.name, metadata.get(file.name, {}), self.settings.load_limits)
             except LoadError as error:
                 rejected.append(SkippedFile(file.name, str(error)))
                 continue
-            target = corpus / file.name
-            if file.resolve() != target.resolve():
-                shutil.copyfile(file, target)
-            targets.append(target)
-        indexer = Indexer(self.settings, self.store, self.embeddings, progress=False)
-        report = indexer.run(paths=targets, on_progress=on_progress)
+            targets.append((file, corpus / file.name))
+        with self._upload_lock:  # uploads apply in order, each reported as it was indexed
+            for file, target in targets:
+                place_file(file, target)
+            indexer = Indexer(self.settings, self.store, self.embeddings, progress=False)
+            report = indexer.run(paths=[target for _, target in targets], on_progress=on_progress)
         report.skipped = rejected + report.skipped
         return report
 

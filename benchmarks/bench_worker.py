@@ -246,7 +246,7 @@ def phase_embed_probe(args: argparse.Namespace) -> dict[str, Any]:
     )
     texts = [
         chunk.text
-        for document in load_corpus(Path(args.corpus), settings.max_file_bytes)
+        for document in load_corpus(Path(args.corpus), settings.load_limits)
         if isinstance(document, LoadedDocument)
         for chunk in chunk_text(document.source, document.text, sizes)
     ]
@@ -287,9 +287,7 @@ def phase_baseline(args: argparse.Namespace) -> dict[str, Any]:
             client.delete_collection("baseline")
         started = time.perf_counter()
         documents = [
-            d
-            for d in load_corpus(corpus, Settings().max_file_bytes)
-            if isinstance(d, LoadedDocument)
+            d for d in load_corpus(corpus, Settings().load_limits) if isinstance(d, LoadedDocument)
         ]
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         chunks = splitter.create_documents(

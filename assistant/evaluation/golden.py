@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from assistant.config import LoadLimits
 from assistant.evaluation.metrics import Fact, fact_present, normalise_for_comparison, parse_number
 from assistant.ingest.loaders import LoadedDocument, load_corpus
 
@@ -37,11 +38,11 @@ class GoldenCase:
     history: tuple[dict[str, str], ...] = ()
 
 
-def read_corpus(corpus_dir: Path, max_bytes: int) -> dict[str, LoadedDocument]:
+def read_corpus(corpus_dir: Path, limits: LoadLimits) -> dict[str, LoadedDocument]:
     """Every loadable corpus document by source name (what citations point into)."""
     return {
         item.source: item
-        for item in load_corpus(corpus_dir, max_bytes)
+        for item in load_corpus(corpus_dir, limits)
         if isinstance(item, LoadedDocument)
     }
 

@@ -377,7 +377,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     modes = list(dict.fromkeys(args.mode or DEFAULT_MODES))
     try:
         thresholds = tomllib.loads(Path(args.thresholds).read_text(encoding="utf-8"))
-        loaded = read_corpus(settings.corpus_dir, settings.max_file_bytes)
+        loaded = read_corpus(settings.corpus_dir, settings.load_limits)
         texts = {source: document.text for source, document in loaded.items()}
         cases = load_golden(Path(args.golden), texts)
     except (OSError, tomllib.TOMLDecodeError, GoldenError) as error:

@@ -20,7 +20,7 @@ from assistant.config import Settings
 from assistant.ingest import manifest
 from assistant.ingest.chunking import Chunk, ChunkSizes, chunk_text
 from assistant.ingest.embedding_input import embedding_input, pipeline_signature
-from assistant.ingest.loaders import LoadedDocument, SkippedFile, list_corpus_files, load_corpus
+from assistant.ingest.loaders import LoadedDocument, SkippedFile, load_corpus, scan_corpus
 from assistant.ingest.report import IndexReport
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
@@ -89,11 +89,12 @@ class Indexer:
                 manifest.corpus_fingerprint(self.settings, corpus)[0] if paths is None else ""
             )
             manifest.forget(self.settings)
-            files = paths if paths is not None else list_corpus_files(corpus)
+            files, passed_over = scan_corpus(corpus) if paths is None else (paths, [])
+            report.skipped += passed_over
             records = self.store.document_records()
             pipeline = pipeline_signature(self.settings)
             pending: list[tuple[LoadedDocument, list[Chunk], bool]] = []
-            loaded = load_corpus(corpus, self.settings.max_file_bytes, files)
+            loaded = load_corpus(corpus, self.settings.load_limits, files)
             for item in tqdm(
                 loaded, total=len(files), desc="Files", unit="file", disable=not self.progress
             ):

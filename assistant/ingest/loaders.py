@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import os
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from assistant.config import LoadLimits
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 METADATA_FILE = "sources.toml"
@@ -41,31 +46,97 @@ class SkippedFile:
     reason: str
 
 
-def read_corpus_metadata(corpus_dir: Path) -> dict[str, dict[str, str]]:
-    """Per-file metadata from `sources.toml` (one table per file name)."""
-    path = corpus_dir / METADATA_FILE
-    if not path.exists():
-        return {}
+def _metadata_tables(text: str) -> tuple[dict[str, object], list[str]]:
+    """The TOML tables that parse. A file with an error is read table by table, so one
+    broken entry costs only that entry; each error is reported with its line."""
     try:
-        tables = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise LoadError(f"{path}: invalid TOML ({error})") from error
-    return {
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as error:
+        whole_error = str(error)
+    tables: dict[str, object] = {}
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
+    problems = []
+    for start, end in itertools.pairwise([0, *starts, len(lines)]):
+        try:
+            tables.update(tomllib.loads("\n".join(lines[start:end])))
+        except tomllib.TOMLDecodeError as error:
+            problems.append(f"line {start + 1}: {error}")
+    return tables, problems or [whole_error]
+
+
+def read_corpus_metadata(
+    corpus_dir: Path,
+) -> tuple[dict[str, dict[str, str]], list[SkippedFile]]:
+    """Per-file metadata from `sources.toml` (one table per file name), and what in that
+    file could not be read (named by line, with the reason); the rest is used."""
+    path = corpus_dir / METADATA_FILE
+    if not path.is_file():
+        return {}, []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, [SkippedFile(METADATA_FILE, f"unreadable, no metadata used ({error})")]
+    tables, problems = _metadata_tables(text)
+    metadata = {
         name: {key: str(value) for key, value in table.items() if key in METADATA_FIELDS}
         for name, table in tables.items()
         if isinstance(table, dict)
     }
+    return metadata, [
+        SkippedFile(METADATA_FILE, f"invalid TOML at {problem}; the other entries are used")
+        for problem in problems
+    ]
 
 
-def list_corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every regular file under the corpus folder except metadata and hidden files."""
-    return sorted(
-        path
-        for path in corpus_dir.rglob("*")
-        if path.is_file()
-        and path.name != METADATA_FILE
-        and not any(part.startswith(".") for part in path.relative_to(corpus_dir).parts)
-    )
+def _is_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _file_kind(path: Path) -> str:
+    mode = path.lstat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+
+
+def scan_corpus(corpus_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """Every document under the corpus folder (not metadata or hidden files), and what was
+    passed over with the reason: links that lead out of the folder, link loops, FIFOs,
+    sockets and devices are named, never opened (reading a FIFO would hang)."""
+    root = corpus_dir.resolve()
+    files: list[Path] = []
+    skipped: list[SkippedFile] = []
+
+    def visit(folder: Path) -> None:
+        for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+            path = Path(entry.path)
+            name = path.relative_to(corpus_dir).as_posix()
+            if entry.name.startswith(".") or name == METADATA_FILE:
+                continue
+            if entry.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    skipped.append(SkippedFile(name, "broken symlink or symlink loop"))
+                    continue
+                if not _is_inside(target, root):
+                    skipped.append(SkippedFile(name, "symlink outside the corpus"))
+                elif target.is_file():
+                    files.append(path)
+                else:
+                    skipped.append(SkippedFile(name, "symlink to a folder or special file"))
+            elif entry.is_dir(follow_symlinks=False):
+                visit(path)
+            elif entry.is_file(follow_symlinks=False):
+                files.append(path)
+            else:
+                skipped.append(SkippedFile(name, f"not a regular file ({_file_kind(path)})"))
+
+    visit(corpus_dir)
+    return files, skipped
 
 
 def _decode(raw: bytes) -> str:
@@ -110,12 +181,17 @@ def _first_line(text: str, limit: int = 120) -> str:
     return ""
 
 
-def load_file(path: Path, source: str, metadata: dict[str, str], max_bytes: int) -> LoadedDocument:
+def load_file(
+    path: Path, source: str, metadata: dict[str, str], limits: LoadLimits
+) -> LoadedDocument:
     """Read one file; raise LoadError with the reason when it cannot be indexed."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(f"unsupported file type '{suffix or 'none'}'")
-    size = path.stat().st_size
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        raise LoadError(f"not a regular file ({_file_kind(path)})")
+    size, max_bytes = status.st_size, limits.max_bytes
     if size > max_bytes:
         raise LoadError(f"too large ({size / 1048576:.1f} MB > {max_bytes / 1048576:.1f} MB)")
     raw = path.read_bytes()
@@ -127,6 +203,12 @@ def load_file(path: Path, source: str, metadata: dict[str, str], max_bytes: int)
         text, found = _html_text(raw)
     else:
         text, found = _decode(raw), {}
+        longest = max(map(len, text.splitlines()), default=0)
+        if longest > limits.max_line_chars:
+            raise LoadError(
+                f"a line of {longest:,} characters (the limit is {limits.max_line_chars:,}): "
+                "not prose; split it into paragraphs to index it"
+            )
     if not text.strip():
         raise LoadError("no text could be extracted")
     merged = {"title": _first_line(text) or source, **found, **metadata}
@@ -136,14 +218,19 @@ def load_file(path: Path, source: str, metadata: dict[str, str], max_bytes: int)
 
 
 def load_corpus(
-    corpus_dir: Path, max_bytes: int, paths: Iterable[Path] | None = None
+    corpus_dir: Path, limits: LoadLimits, paths: Iterable[Path] | None = None
 ) -> Iterable[LoadedDocument | SkippedFile]:
-    """Load each corpus file in turn, yielding a document or the reason it was skipped."""
-    metadata = read_corpus_metadata(corpus_dir)
-    for path in paths if paths is not None else list_corpus_files(corpus_dir):
+    """Load each corpus file in turn, yielding a document or the reason it was skipped
+    (problems with `sources.toml` come first; the metadata that could be read is used)."""
+    metadata, problems = read_corpus_metadata(corpus_dir)
+    yield from problems
+    if paths is None:
+        paths, passed_over = scan_corpus(corpus_dir)
+        yield from passed_over
+    for path in paths:
         source = path.relative_to(corpus_dir).as_posix()
         try:
-            yield load_file(path, source, metadata.get(source, {}), max_bytes)
+            yield load_file(path, source, metadata.get(source, {}), limits)
         except LoadError as error:
             yield SkippedFile(source, str(error))
         except OSError as error:

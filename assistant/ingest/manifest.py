@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.ingest.embedding_input import pipeline_signature
-from assistant.ingest.loaders import METADATA_FILE, list_corpus_files
+from assistant.ingest.loaders import METADATA_FILE, scan_corpus
 from assistant.ingest.report import IndexReport
 
 MANIFEST_FILE = "corpus-manifest.json"
@@ -27,11 +27,13 @@ def _path(settings: Settings) -> Path:
 def corpus_fingerprint(settings: Settings, corpus_dir: Path) -> tuple[str, list[str]]:
     """A digest of everything that decides what the index holds, and the documents' names."""
     corpus = corpus_dir.resolve()
-    files = list_corpus_files(corpus)
+    files, passed_over = scan_corpus(corpus)
     sources = [path.relative_to(corpus).as_posix() for path in files]
     digest = hashlib.sha256()
-    for part in (str(corpus), pipeline_signature(settings), str(settings.max_file_bytes)):
+    for part in (str(corpus), pipeline_signature(settings), repr(settings.load_limits)):
         digest.update(part.encode() + b"\0")
+    for skipped in passed_over:  # a new FIFO or outside link must be reported by a real run
+        digest.update(f"{skipped.source}\0{skipped.reason}\0".encode())
     metadata = corpus / METADATA_FILE
     for path, name in [*zip(files, sources), (metadata, METADATA_FILE)]:
         stat = path.stat() if path.is_file() else None

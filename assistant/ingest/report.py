@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.ingest.loaders import SkippedFile
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(name: str) -> str:
+    """A file name safe to print on one line: control characters (a newline in a name could
+    forge a line of the report) are shown escaped, as Python writes them."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], name)
 
 
 @dataclass
@@ -34,5 +43,5 @@ class IndexReport:
         ]
         if not self.changed and not self.skipped:
             lines.append("Nothing to do: the index is up to date.")
-        lines += [f"Skipped {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"Skipped {printable(s.source)}: {s.reason}" for s in self.skipped]
         return "\n".join(lines)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import Settings
 from assistant.evaluation.golden import GoldenError, load_golden, read_corpus
 from assistant.evaluation.metrics import Fact
 
@@ -20,7 +21,8 @@ QUOTE = "The city of Ningbo in East China's Zhejiang Province has set a target f
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
     return {
-        source: document.text for source, document in read_corpus(REPO / "corpus", 20 << 20).items()
+        source: document.text
+        for source, document in read_corpus(REPO / "corpus", Settings().load_limits).items()
     }
 
 
