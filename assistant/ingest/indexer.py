@@ -10,6 +10,7 @@ document that is not ready. New chunks of several documents are embedded in one 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,8 @@ class Indexer:
                 manifest.corpus_fingerprint(self.settings, corpus)[0] if paths is None else ""
             )
             manifest.forget(self.settings)
+            if not self.store.staging:
+                report.staging_dropped = self.store.drop_staging()
             files, passed_over = scan_corpus(corpus) if paths is None else (paths, [])
             report.skipped += passed_over
             records = self.store.document_records()
@@ -135,8 +138,14 @@ class Indexer:
         total = sum(len(chunks) for _, chunks, _ in pending)
         bar = tqdm(total=total, desc="Chunks", unit="chunk", disable=not self.progress)
         done = 0
+        inputs = Counter(
+            text
+            for document, chunks, _ in pending
+            for text in [document.title, *(embedding_input(document, c) for c in chunks)]
+        )
+        repeated = {text: [] for text, count in inputs.items() if count > 1}
         for group in _groups(pending, self.embed_group_chunks):
-            for item in self._embed(group, pipeline):
+            for item in self._embed(group, pipeline, repeated):
                 document, chunks = item.document, item.chunks
                 ids = [chunk.id for chunk in chunks]
                 base = {**document.metadata, "content_hash": document.content_hash}
@@ -174,14 +183,19 @@ class Indexer:
         bar.close()
 
     def _embed(
-        self, group: list[tuple[LoadedDocument, list[Chunk], bool]], pipeline: str
+        self,
+        group: list[tuple[LoadedDocument, list[Chunk], bool]],
+        pipeline: str,
+        repeated: dict[str, list[float]],
     ) -> list[_Embedded]:
         """Vectors for a group of documents from one model call (titles and new chunks).
 
         One call over many documents lets the model batch texts of similar length together;
         embedding each document on its own padded every batch to that document's longest
         chunk and made the pipeline about 1.5x slower than the model on the same texts.
-        Chunks already in the store (unchanged text, same id) keep their stored vector.
+        Chunks already in the store (unchanged text, same id) keep their stored vector, and
+        an input that occurs more than once in the run (copied files, boilerplate) is
+        embedded once: `repeated` holds its vector after the first time.
         """
         texts: list[str] = []
         plans = []
@@ -192,7 +206,10 @@ class Indexer:
             fresh = [chunk for chunk in chunks if chunk.id not in reused]
             plans.append((document, chunks, existed, reused, fresh, len(texts)))
             texts += [document.title] + [embedding_input(document, chunk) for chunk in fresh]
-        embedded = self.embeddings.embed_documents(texts)
+        unique = [text for text in dict.fromkeys(texts) if not repeated.get(text)]
+        by_text = dict(zip(unique, self.embeddings.embed_documents(unique), strict=True))
+        repeated.update({text: by_text[text] for text in unique if text in repeated})
+        embedded = [by_text.get(text) or repeated[text] for text in texts]
         return [
             _Embedded(
                 document,

@@ -27,6 +27,7 @@ class IndexReport:
     chunks_embedded: int = 0
     chunks_removed: int = 0
     tokens_embedded: int = 0
+    staging_dropped: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -41,6 +42,10 @@ class IndexReport:
             f"Chunks: {self.chunks_total} in the index, {self.chunks_embedded} embedded "
             f"({self.tokens_embedded} tokens), {self.chunks_removed} removed.",
         ]
+        if self.staging_dropped:
+            lines.append(
+                "Removed what an interrupted --rebuild left: " + ", ".join(self.staging_dropped)
+            )
         if not self.changed and not self.skipped:
             lines.append("Nothing to do: the index is up to date.")
         lines += [f"Skipped {printable(s.source)}: {s.reason}" for s in self.skipped]

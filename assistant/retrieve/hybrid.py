@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -28,6 +29,17 @@ class HybridRetriever(BaseRetriever):
     k: int | None = None
     sources: list[str] | None = None
 
+    def _similarities(self, query: list[float], ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of the query to chunks the dense search did not return, from
+        their stored vectors: a lexical hit is not "far in meaning" just because the
+        approximate nearest-neighbour search missed it (many near-identical vectors crowd
+        it out of HNSW's candidates)."""
+        if not ids:
+            return {}
+        stored = self.store.vectors(ids)
+        query_vector = np.asarray(query)
+        return {cid: float(np.dot(query_vector, vector)) for cid, vector in stored.items()}
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
@@ -50,6 +62,13 @@ class HybridRetriever(BaseRetriever):
                     chunk_id, (self.lexical.texts[hit.index], self.lexical.metadatas[hit.index])
                 )
                 lexical[chunk_id] = hit.score
+        similarity = dict(dense)
+        if mode == "hybrid":
+            similarity |= self._similarities(vector, [c for c in lexical if c not in dense])
+            # In fusion a lexical hit ranks no lower than the least similar dense result,
+            # so the dense results' own normalised scores do not move.
+            floor = min(dense.values(), default=0.0)
+            dense |= {cid: max(floor, score) for cid, score in similarity.items()}
         if mode == "dense":
             fused = dense
         elif mode == "lexical":
@@ -73,7 +92,7 @@ class HybridRetriever(BaseRetriever):
                     **found[chunk_id][1],
                     "chunk_id": chunk_id,
                     "score": fused[chunk_id],
-                    "dense_score": dense.get(chunk_id),
+                    "dense_score": similarity.get(chunk_id),
                     "lexical_score": lexical.get(chunk_id),
                 },
             )

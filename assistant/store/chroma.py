@@ -77,6 +77,9 @@ class Store:
         self.embeddings = embeddings
         self.client = make_client(settings)
         self.write_lock = threading.Lock()
+        self._reopen_lock = threading.RLock()
+        self._known_generation = 0
+        self._seen_stamp: tuple[int, ...] | None = None
         self._batch = self.client.get_max_batch_size()
         self._live_names = (settings.collection, settings.collection + DOCUMENTS_SUFFIX)
         names = self._live_names
@@ -89,6 +92,7 @@ class Store:
                 self.client.delete_collection(name)
         self.chunks = self._collection(names[0])
         self.documents = self._collection(names[1])
+        self._known_generation = int((self.chunks.metadata or {}).get("generation", 0))
 
     def _existing(self) -> set[str]:
         return {collection.name for collection in self.client.list_collections()}
@@ -152,8 +156,37 @@ class Store:
     @property
     def generation(self) -> int:
         """Bumped by every write, so caches built from the store know when to rebuild."""
-        self.chunks = self.client.get_collection(self.chunks.name)
-        return int((self.chunks.metadata or {}).get("generation", 0))
+        return self.sync()
+
+    def sync(self) -> int:
+        """The current generation, reopening the embedded store when another process wrote
+        it (`assistant index` beside a running server): the embedded client keeps its vector
+        index in memory and does not see such writes. The database files' size and time
+        tell cheaply whether anything was written since the last look."""
+        with self._reopen_lock:
+            stamp = self._disk_stamp()
+            if stamp is not None and stamp == self._seen_stamp:
+                return self._known_generation
+            self.chunks = self.client.get_collection(self.chunks.name)
+            generation = int((self.chunks.metadata or {}).get("generation", 0))
+            if generation != self._known_generation and stamp is not None:
+                self.client.close()
+                self.client = make_client(self.settings)
+                self.chunks = self.client.get_collection(self.chunks.name)
+                self.documents = self.client.get_collection(self.documents.name)
+            self._known_generation, self._seen_stamp = generation, stamp
+            return generation
+
+    def _disk_stamp(self) -> tuple[int, ...] | None:
+        """Size and modification time of the embedded database and its write-ahead log."""
+        if self.settings.chroma_host:
+            return None
+        stamp: list[int] = []
+        for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
+            path = self.settings.index_dir / name
+            status = path.stat() if path.exists() else None
+            stamp += [status.st_size, status.st_mtime_ns] if status else [0, 0]
+        return tuple(stamp)
 
     def document_records(self) -> dict[str, DocumentRecord]:
         found = self.documents.get(include=["metadatas"])
@@ -187,7 +220,7 @@ class Store:
         return ids, texts, metas
 
     def existing_embeddings(
-        self, ids: Sequence[str], where: dict[str, Any]
+        self, ids: Sequence[str], where: dict[str, Any] | None
     ) -> dict[str, list[float]]:
         """Stored vectors of those of these chunks whose metadata matches `where`."""
         found: dict[str, list[float]] = {}
@@ -199,6 +232,10 @@ class Store:
             )
         return found
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunks (a lexical hit's meaning, without a search)."""
+        return self.existing_embeddings(ids, where=None)
+
     def chunk_ids_of(self, source: str) -> list[str]:
         return self.chunks.get(where={"source": source}, include=[])["ids"]
 
@@ -206,6 +243,7 @@ class Store:
         self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None
     ) -> list[tuple[str, str, dict[str, Any], float]]:
         """Nearest chunks as (id, text, metadata, cosine similarity)."""
+        self.sync()  # reopens the embedded store if another process wrote to it
         where = {"source": {"$in": list(sources)}} if sources else None
         result = self.chunks.query(
             query_embeddings=[list(vector)],
@@ -265,6 +303,14 @@ class Store:
 
     def _set_generation(self, generation: int) -> None:
         self.chunks.modify(metadata={**(self.chunks.metadata or {}), "generation": generation})
+        self._known_generation = generation
+
+    def drop_staging(self) -> list[str]:
+        """Remove collections an interrupted `--rebuild` left behind; returns their names."""
+        leftovers = sorted(name for name in self._existing() if name.endswith(STAGING_SUFFIX))
+        for name in leftovers:
+            self.client.delete_collection(name)
+        return leftovers
 
 
 def open_store(

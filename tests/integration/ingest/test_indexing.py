@@ -236,3 +236,28 @@ def test_interrupted_rebuild_leaves_the_index_whole(tmp_path: Path, corpus_copy:
     assert reopened.generation > generation, "caches built on the old index must rebuild"
     names = {collection.name for collection in reopened.client.list_collections()}
     assert names == {settings.collection, settings.collection + "_documents"}
+
+
+@pytest.mark.slow
+def test_the_next_run_removes_what_an_interrupted_rebuild_left(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
+    settings = make_settings(tmp_path, corpus=corpus_copy)
+    build_index(settings)
+
+    def interrupt(done: float, source: str) -> None:
+        raise KeyboardInterrupt
+
+    staging, embeddings = open_store(settings, rebuild=True)
+    with pytest.raises(KeyboardInterrupt):
+        Indexer(settings, staging, embeddings, progress=False).run(on_progress=interrupt)
+    left = {c.name for c in staging.client.list_collections()} - {settings.collection}
+    assert any(name.endswith("_rebuild") for name in left)
+
+    store, embeddings = open_store(settings)
+    report = Indexer(settings, store, embeddings, progress=False).run()
+
+    assert sorted(report.staging_dropped) == sorted(n for n in left if n.endswith("_rebuild"))
+    names = {collection.name for collection in store.client.list_collections()}
+    assert names == {settings.collection, settings.collection + "_documents"}
+    assert "interrupted --rebuild" in report.summary()
