@@ -19,8 +19,8 @@ import gradio as gr
 
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES
 from assistant.schema import AskResult, QuestionError
+from assistant.serve.ui.examples import example_questions
 from assistant.serve.ui.render import (
-    example_questions,
     render_conversation,
     render_document,
     render_document_placeholder,
