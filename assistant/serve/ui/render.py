@@ -57,16 +57,15 @@ def _linkify(raw: str, turn: int, citations: Mapping[int, Citation]) -> str:
 
 
 def _unsupported_spans(result: AskResult) -> list[tuple[int, int, list[str]]]:
-    """Where in the answer text each claim that failed verification sits."""
+    """Where in the answer text each claim that failed verification sits, from the claims'
+    own offsets (`answer[start:end]`); a span out of range or out of order is left unmarked."""
     spans: list[tuple[int, int, list[str]]] = []
     pos = 0
     for claim in result.claims:
-        found = result.answer.find(claim.text, pos) if claim.text else -1
-        if found < 0:
+        if claim.supported or not pos <= claim.start < claim.end <= len(result.answer):
             continue
-        pos = found + len(claim.text)
-        if not claim.supported:
-            spans.append((found, pos, claim.problems))
+        spans.append((claim.start, claim.end, claim.problems))
+        pos = claim.end
     return spans
 
 

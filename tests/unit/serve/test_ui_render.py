@@ -99,14 +99,18 @@ def test_everything_from_documents_and_users_is_escaped() -> None:
 
 
 def test_unsupported_sentences_are_marked() -> None:
+    first, second = "Ningbo aims for 5.5 percent. [1]", "Ningbo aims for 9 percent. [1]"
+    answer = f"{first} {second}"
     result = AskResult(
-        answer="Ningbo aims for 5.5 percent. [1] Ningbo aims for 9 percent. [1]",
+        answer=answer,
         citations=[citation(supported=False)],
         claims=[
-            Claim(text="Ningbo aims for 5.5 percent. [1]", citations=[1]),
+            Claim(text=first, citations=[1], start=0, end=len(first)),
             Claim(
-                text="Ningbo aims for 9 percent. [1]",
+                text=second,
                 citations=[1],
+                start=len(first) + 1,
+                end=len(answer),
                 supported=False,
                 problems=["number 9 not in the cited passage"],
             ),
