@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
+
+if TYPE_CHECKING:
+    from assistant.schema import AskResult
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -61,11 +66,7 @@ def _load_history(path: Path | None) -> list[dict[str, str]]:
     return history
 
 
-def _print_result(result, as_json: bool) -> None:
-    if as_json:
-        print(result.model_dump_json(indent=2))
-        return
-    print(result.answer)
+def _print_citations(result: AskResult) -> None:
     for citation in result.citations:
         mark = "" if citation.supported else "  (NOT SUPPORTED by this passage)"
         print(
@@ -73,6 +74,43 @@ def _print_result(result, as_json: bool) -> None:
             f"chars {citation.quote_start}-{citation.quote_end}){mark}"
         )
         print(f'      "{citation.quote}"')
+
+
+def _print_result(result: AskResult, as_json: bool) -> None:
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    print(result.answer)
+    _print_citations(result)
+
+
+def _print_streamed(pieces: Iterable[str | AskResult]) -> AskResult:
+    """Print the answer's pieces as they arrive, then its citations; return the result.
+
+    When the final answer differs from the streamed text (an LLM's markers renumbered to
+    match the citations, or its answer turned into an abstention), the final one is printed
+    too, so the numbers below match the text above them.
+    """
+    from assistant.schema import AskResult
+
+    streamed = ""
+    result: AskResult | None = None
+    try:
+        for piece in pieces:
+            if isinstance(piece, AskResult):
+                result = piece
+            else:
+                print(piece, end="", flush=True)
+                streamed += piece
+    finally:
+        if streamed:
+            print()
+    if result is None:
+        raise RuntimeError("the answer stream ended without a result")
+    if streamed.strip() != result.answer:
+        print(result.answer)
+    _print_citations(result)
+    return result
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -107,11 +145,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             history.clear()
             continue
         try:
-            result = assistant.ask(question, history=history, mode=args.mode)
+            result = _print_streamed(assistant.stream(question, history=history, mode=args.mode))
         except QuestionError as error:
             print(f"error: {error}")
             continue
-        _print_result(result, as_json=False)
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": result.answer},

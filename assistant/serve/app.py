@@ -14,7 +14,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from assistant.config import Settings
-from assistant.serve.api import build_api, configured_token
+from assistant.serve.api import build_api
+from assistant.serve.auth import configured_token
 from assistant.serve.ui.app import build_ui
 from assistant.service import Assistant
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,9 +18,15 @@ from assistant.store.chroma import open_store
 ASSISTANT = [sys.executable, "-m", "assistant.cli"]
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*ASSISTANT, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+        [*ASSISTANT, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -84,3 +91,20 @@ def test_bad_input_gets_a_clear_message(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "--history bad.json" in bad.stderr
     missing = run("index", "--corpus", "nowhere", cwd=tmp_path)
     assert missing.returncode == 2 and "corpus folder not found" in missing.stderr
+
+
+@pytest.mark.slow
+def test_chat_streams_each_answer_then_its_citations_and_keeps_the_history(
+    tmp_path: Path,
+) -> None:
+    copy_corpus(tmp_path / "corpus")
+    assert run("index", "--quiet", cwd=tmp_path).returncode == 0
+    questions = "What GDP growth target did Ningbo set for 2025?\nAnd what about Sanya?\n\n"
+    chat = run("chat", cwd=tmp_path, stdin=questions)
+    assert chat.returncode == 0, chat.stderr
+    answers = chat.stdout.split("> ")[1:3]
+    assert len(answers) == 2, chat.stdout
+    for answer, figure in zip(answers, ("5.5", "6.5"), strict=True):
+        text, _, citations = answer.partition("\n  [1] ")  # quotes may span paragraphs
+        assert figure in text and "[1]" in text, answer
+        assert re.match(r".+ \(\S+\.txt, chars \d+-\d+\)\n", citations), answer

@@ -3,13 +3,15 @@
 The conversation, source cards, document viewer and sources list are `gr.HTML` built by
 `assistant.serve.ui.render` (which escapes everything from documents and users). Clicks on
 citations, examples and documents reach Python as custom events sent by small scripts
-(`js_on_load`), so no document text is ever interpreted as markup or code.
+(`js_on_load`), so no document text is ever interpreted as markup or code. The scripts and
+the style sheet are files in `assets/`, read once at import.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,8 @@ import gradio as gr
 
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES
 from assistant.schema import AskResult, QuestionError
+from assistant.serve.ui.examples import example_questions
 from assistant.serve.ui.render import (
-    example_questions,
     render_conversation,
     render_document,
     render_document_placeholder,
@@ -34,174 +36,17 @@ log = logging.getLogger(__name__)
 
 Turns = list[dict[str, Any]]
 
-# Clicks inside the conversation: example chips ask, citations open their passage.
-CONVERSATION_JS = """
-const scroller = () => element.closest('#conversation') || element;
-element.addEventListener('click', (event) => {
-  const example = event.target.closest('[data-example]');
-  if (example) {
-    trigger('example', {question: example.dataset.example});
-    return;
-  }
-  const cite = event.target.closest('[data-source]');
-  if (!cite) return;
-  event.preventDefault();
-  const card = document.getElementById(cite.dataset.card);
-  if (card && cite.classList.contains('cite-ref')) {
-    card.scrollIntoView({block: 'nearest'});
-    card.classList.remove('flash');
-    void card.offsetWidth;
-    card.classList.add('flash');
-  }
-  trigger('cite', {
-    source: cite.dataset.source,
-    start: cite.dataset.start, end: cite.dataset.end,
-    qs: cite.dataset.qs, qe: cite.dataset.qe,
-  });
-});
-watch('value', () => {
-  const box = scroller();
-  const turns = element.querySelectorAll('.turn');
-  const last = turns[turns.length - 1];
-  if (!last) return;
-  const top = last.getBoundingClientRect().top - box.getBoundingClientRect().top;
-  box.scrollTop += Math.max(0, Math.min(top - 8, box.scrollHeight));
-});
-"""
+ASSETS = resources.files("assistant.serve.ui") / "assets"
 
-# After the viewer gets a document, scroll its body so the highlighted quote is in view.
-VIEWER_JS = """
-const reveal = () => {
-  const body = element.querySelector('.doc-body');
-  const mark = element.querySelector('#doc-quote');
-  if (!body) return;
-  if (!mark) { body.scrollTop = 0; return; }
-  body.scrollTop = mark.offsetTop - body.clientHeight / 3;
-  const rect = element.getBoundingClientRect();
-  if (rect.top < 0 || rect.top > window.innerHeight - 120) element.scrollIntoView({block: 'start'});
-};
-watch('value', () => { reveal(); setTimeout(reveal, 120); setTimeout(reveal, 400); });
-"""
 
-# A click on a document in the sources list opens it in the viewer.
-SOURCES_JS = """
-element.addEventListener('click', (event) => {
-  const item = event.target.closest('[data-source]');
-  if (item) trigger('open', {source: item.dataset.source});
-});
-"""
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
 
-# Gradio's bundled Source Sans Pro SemiBold (600) is a 55-glyph subset, so bold text mixes
-# fonts; a full Bold (700) face is registered and used for all emphasis instead.
-CSS = """
-@font-face { font-family: 'Source Sans Pro'; font-weight: 700; font-style: normal;
-  src: url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2'); }
-#ask, #clear { white-space: nowrap; font-weight: 700; }
-.app-header { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap;
-  padding: 4px 2px 10px; border-bottom: 1px solid var(--border-color-primary); }
-.app-header h1 { font-size: 1.45rem; margin: 0; font-weight: 700; }
-.app-header p { margin: 0; color: var(--body-text-color-subdued); }
-#conversation { height: calc(100vh - 300px); min-height: 380px; overflow-y: auto !important;
-  border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg);
-  background: var(--background-fill-secondary); }
-.conversation { padding: 16px 18px 24px; display: flex; flex-direction: column; gap: 18px; }
-.turn { display: flex; flex-direction: column; gap: 10px; }
-.bubble { border-radius: 14px; padding: 10px 14px; line-height: 1.55; max-width: 100%;
-  overflow-wrap: anywhere; white-space: pre-wrap; }
-.bubble.user { align-self: flex-end; max-width: 85%; background: var(--color-accent);
-  color: white; border-bottom-right-radius: 4px; }
-.bubble.answer { align-self: flex-start; background: var(--background-fill-primary);
-  border: 1px solid var(--border-color-primary); border-bottom-left-radius: 4px; }
-.bubble.abstained { align-self: flex-start; background: var(--background-fill-primary);
-  border: 1px dashed #b7791f; border-left: 4px solid #d69e2e; }
-.abstain-head { font-weight: 700; color: #b7791f; margin-bottom: 4px; white-space: normal; }
-.bubble.error { align-self: flex-start; border: 1px solid #e53e3e; color: #c53030;
-  background: rgba(229, 62, 62, 0.06); }
-.thinking { color: var(--body-text-color-subdued); font-style: italic; }
-.streaming .cursor { display: inline-block; width: 7px; height: 1em; margin-left: 2px;
-  vertical-align: text-bottom; background: var(--color-accent);
-  animation: blink 1s steps(1) infinite; }
-@keyframes blink { 50% { opacity: 0; } }
-a.cite-ref { display: inline-block; min-width: 1.6em; padding: 0 5px; margin: 0 1px;
-  border-radius: 6px; font-size: 0.8em; font-weight: 700; text-align: center;
-  line-height: 1.5; text-decoration: none; vertical-align: 1px; cursor: pointer;
-  color: var(--color-accent); background: var(--color-accent-soft);
-  border: 1px solid var(--color-accent); }
-a.cite-ref:hover { background: var(--color-accent); color: white; }
-a.cite-ref.unsupported { color: #c53030; border-color: #c53030; background: rgba(229,62,62,.08); }
-.claim-unsupported { background: rgba(229, 62, 62, 0.10); text-decoration: underline wavy #e53e3e;
-  text-underline-offset: 3px; border-radius: 3px; }
-.claim-unsupported .flag { font-size: 0.72em; font-weight: 700; text-transform: uppercase;
-  color: #c53030; margin-left: 4px; letter-spacing: 0.03em; text-decoration: none; }
-.verify-note { margin-top: 8px; font-size: 0.88em; color: #c53030; white-space: normal; }
-.cards { display: flex; flex-direction: column; gap: 8px; }
-.cards-label { font-size: 0.78em; text-transform: uppercase; letter-spacing: 0.06em;
-  color: var(--body-text-color-subdued); font-weight: 700; }
-.cite-card { background: var(--background-fill-primary);
-  border: 1px solid var(--border-color-primary); border-left: 4px solid var(--color-accent);
-  border-radius: 10px; padding: 10px 12px; transition: box-shadow 0.3s; }
-.cite-card.unsupported { border-left-color: #e53e3e; }
-.cite-card.flash { animation: flash 1.6s ease-out; }
-@keyframes flash { 0%, 40% { box-shadow: 0 0 0 3px var(--color-accent); }
-  100% { box-shadow: none; } }
-.card-head { display: flex; gap: 10px; align-items: flex-start; }
-.card-n { flex: none; width: 1.7em; height: 1.7em; border-radius: 50%; display: grid;
-  place-items: center; font-size: 0.8em; font-weight: 700; color: white;
-  background: var(--color-accent); }
-.unsupported .card-n { background: #e53e3e; }
-.card-title { font-weight: 700; line-height: 1.35; }
-.card-meta, .card-file, .doc-meta, .doc-item-meta, .muted { color: var(--body-text-color-subdued);
-  font-size: 0.85em; }
-.card-passage { margin: 8px 0 6px; padding: 8px 10px; font-size: 0.9em; line-height: 1.55;
-  white-space: pre-wrap; overflow-wrap: anywhere; max-height: 13em; overflow-y: auto;
-  border-radius: 6px; background: var(--background-fill-secondary);
-  color: var(--body-text-color-subdued); }
-mark { background: rgba(250, 204, 21, 0.45); color: var(--body-text-color);
-  border-radius: 3px; padding: 0 1px; }
-.card-foot { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
-.card-file { font-family: var(--font-mono); font-size: 0.78em; }
-.badge.bad { font-size: 0.78em; font-weight: 700; color: #c53030; border: 1px solid #e53e3e;
-  border-radius: 999px; padding: 0 8px; }
-button.open-doc { margin-left: auto; font-size: 0.85em; font-weight: 700; cursor: pointer;
-  color: var(--color-accent); background: none; border: none; padding: 2px 4px; }
-button.open-doc:hover { text-decoration: underline; }
-.answer-details { font-size: 0.85em; color: var(--body-text-color-subdued); }
-.answer-details summary { cursor: pointer; }
-.answer-details table.kv { margin-top: 6px; border-collapse: collapse; }
-.answer-details td { padding: 1px 14px 1px 0; }
-.answer-details td:last-child { text-align: right; font-variant-numeric: tabular-nums; }
-.rewritten { font-size: 0.82em; color: var(--body-text-color-subdued); margin-bottom: -4px; }
-.welcome { margin: auto; max-width: 640px; padding: 28px 8px; text-align: center; }
-.welcome h3 { margin: 0 0 8px; font-size: 1.2rem; font-weight: 700; }
-.welcome p { color: var(--body-text-color-subdued); line-height: 1.55; }
-.examples { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; margin-top: 14px; }
-.examples > span { width: 100%; font-size: 0.85em; color: var(--body-text-color-subdued); }
-button.example { cursor: pointer; border: 1px solid var(--border-color-primary);
-  background: var(--background-fill-primary); color: var(--body-text-color);
-  border-radius: 999px; padding: 6px 14px; font-size: 0.9em; text-align: left; }
-button.example:hover { border-color: var(--color-accent); color: var(--color-accent); }
-.doc-view { display: flex; flex-direction: column; gap: 8px; }
-.doc-view.empty { display: block; color: var(--body-text-color-subdued); padding: 24px 6px;
-  line-height: 1.6; }
-.doc-title { font-weight: 700; font-size: 1.05rem; line-height: 1.35; }
-.doc-body { position: relative; height: calc(100vh - 330px); min-height: 320px; overflow-y: auto;
-  white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.6; font-size: 0.93em;
-  padding: 12px 14px; border: 1px solid var(--border-color-primary); border-radius: 10px;
-  background: var(--background-fill-secondary); }
-.doc-passage { background: rgba(59, 130, 246, 0.10); border-radius: 3px; }
-mark.doc-quote { outline: 2px solid rgba(217, 119, 6, 0.55); }
-#sources { max-height: calc(100vh - 360px); overflow-y: auto !important; }
-.doc-list { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column;
-  gap: 6px; }
-.doc-item { cursor: pointer; padding: 8px 10px; border-radius: 8px;
-  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
-.doc-item:hover { border-color: var(--color-accent); }
-.doc-item-title { font-weight: 700; line-height: 1.35; }
-.index-report ul { margin: 4px 0 0; padding-left: 18px; }
-.index-report li.ok { color: #2f855a; }
-.index-report li.bad { color: #c53030; }
-.index-report li.muted { color: var(--body-text-color-subdued); }
-"""
+
+CSS = _asset("app.css")  # the page's styles
+CONVERSATION_JS = _asset("conversation.js")  # example chips ask, citations open their passage
+VIEWER_JS = _asset("viewer.js")  # scrolls the document viewer to the highlighted quote
+SOURCES_JS = _asset("sources.js")  # a click in the sources list opens the document
 
 
 def _header(assistant: Assistant) -> str:

@@ -8,9 +8,7 @@ from assistant.ingest.loaders import SkippedFile
 from assistant.ingest.report import IndexReport
 from assistant.schema import AskResult, Citation, Claim
 from assistant.serve.ui.render import (
-    example_questions,
     highlight_passage,
-    key_phrases,
     render_conversation,
     render_document,
     render_documents,
@@ -101,14 +99,18 @@ def test_everything_from_documents_and_users_is_escaped() -> None:
 
 
 def test_unsupported_sentences_are_marked() -> None:
+    first, second = "Ningbo aims for 5.5 percent. [1]", "Ningbo aims for 9 percent. [1]"
+    answer = f"{first} {second}"
     result = AskResult(
-        answer="Ningbo aims for 5.5 percent. [1] Ningbo aims for 9 percent. [1]",
+        answer=answer,
         citations=[citation(supported=False)],
         claims=[
-            Claim(text="Ningbo aims for 5.5 percent. [1]", citations=[1]),
+            Claim(text=first, citations=[1], start=0, end=len(first)),
             Claim(
-                text="Ningbo aims for 9 percent. [1]",
+                text=second,
                 citations=[1],
+                start=len(first) + 1,
+                end=len(answer),
                 supported=False,
                 problems=["number 9 not in the cited passage"],
             ),
@@ -190,28 +192,3 @@ def test_conversation_renders_turns_and_the_pending_one() -> None:
     assert page.index("First?") < page.index("Broken?") < page.index("Third?")
     assert 'id="card-0-1"' in page and "Searching the documents" in page
     assert "WELCOME" in render_conversation([], "WELCOME")
-
-
-def test_example_questions_come_from_each_documents_own_phrases() -> None:
-    docs = [
-        {"source": "old.txt", "title": "Old", "published": "2020"},
-        {"source": "new.txt", "title": "New", "published": "2024"},
-        {"source": "mid.txt", "title": "Mid", "published": "2022"},
-    ]
-    texts = {
-        "old.txt": "Coral reef restoration is slow. Coral reef restoration needs funding.",
-        "new.txt": "Battery recycling plants grew. The battery recycling plants employ many.",
-        "mid.txt": "Nothing repeats here at all.",
-    }
-    questions = example_questions(docs, texts, limit=5)
-    assert questions == [
-        "What do the documents say about battery recycling plants?",
-        "What do the documents say about Coral reef restoration?",
-    ]
-    assert example_questions(docs, texts, limit=1) == questions[:1]
-    titled = [{**docs[1], "title": "Battery recycling plants"}]
-    assert example_questions(titled, texts, limit=1) == []
-    assert example_questions(docs, texts, limit=0) == []
-    counts, spelling = key_phrases("Open-source models. Open-source models. 5 per cent, per cent")
-    assert counts[("open-source", "models")] == 2 and spelling[("open-source", "models")]
-    assert ("per", "cent") not in counts

@@ -1,0 +1,24 @@
+"""What the /api and /v1 routes share: the one Assistant, and the check of named sources."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from assistant.schema import QuestionError
+from assistant.service import Assistant
+
+
+def get_assistant(request: Request) -> Assistant:
+    return request.app.state.assistant
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def check_sources(assistant: Assistant, sources: list[str] | None) -> None:
+    """An unknown source is a mistake to report, not a filter that silently matches nothing."""
+    unknown = sorted(set(sources or ()) - set(assistant.store.document_records()))
+    if unknown:
+        raise QuestionError("sources", f"not in the index: {', '.join(unknown)}")
