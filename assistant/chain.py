@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant.answer.base import Answerer, AnswerPiece, final_result
 from assistant.answer.verify import verify
 from assistant.retrieve.condense import Condenser
-from assistant.schema import AskResult, ChatMessage, QuestionError
+from assistant.schema import AskResult, ChatMessage, PlainText, QuestionError
 from assistant.text.token_count import count_tokens
 
 AnswerModeName = Literal["extractive", "llm"]
@@ -32,11 +32,11 @@ AnswerModeName = Literal["extractive", "llm"]
 class ChainInput(BaseModel):
     """What the chain accepts (a plain string is taken as the question)."""
 
-    question: str = Field(description="The question; follow-ups may rely on `history`")
+    question: PlainText = Field(description="The question; follow-ups may rely on `history`")
     history: list[ChatMessage] = Field(default_factory=list, description="The conversation")
     k: int | None = Field(None, ge=1, le=50, description="Passages to use (default: top_k)")
     mode: AnswerModeName | None = Field(None, description="Answerer (default from settings)")
-    sources: list[str] | None = Field(None, description="Only search these documents")
+    sources: list[PlainText] | None = Field(None, description="Only search these documents")
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,11 @@ class Settings(BaseSettings):
 
     # Serving
     host: str = "127.0.0.1"
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to, besides the bind address, localhost "
+        "and 127.0.0.1 ('*': any); other Host headers get 400 (DNS rebinding)",
+    )
     port: int = Field(7860, ge=1, le=65535)
     api_token: SecretStr | None = Field(None, description="Bearer token; unset = open API")
     max_upload_mb: float = Field(10.0, gt=0, description="Largest file accepted by an upload")
@@ -180,6 +185,12 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def served_hosts(self) -> frozenset[str]:
+        """Every Host name the server answers to (lower case, no port)."""
+        names = {self.host, "localhost", "127.0.0.1", "::1", *self.allowed_hosts}
+        return frozenset(name.strip().strip("[]").lower() for name in names if name.strip())
 
     @property
     def load_limits(self) -> LoadLimits:

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """A lone surrogate ("\\ud800" in JSON) is no character: it cannot be encoded, and would
+    fail deep inside tokenizers. It is refused where the text comes in, naming the field."""
+    found = _SURROGATE.search(text)
+    if found:
+        raise ValueError(
+            f"contains a lone surrogate (U+{ord(found.group()):04X}) at character "
+            f"{found.start()}; send valid Unicode text"
+        )
+    return text
+
+
+PlainText = Annotated[str, AfterValidator(_encodable)]
 
 
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant", "system"]
-    content: str
+    content: PlainText
 
 
 class Citation(BaseModel):

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from assistant.retrieve.hybrid import HybridRetriever
 from assistant.schema import AskResult, ChatMessage
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import open_store
+from assistant.store.embeddings import SentenceTransformerEmbeddings
 
 History = Sequence[ChatMessage | dict[str, str]]
 
@@ -100,6 +102,14 @@ class Assistant:
             )
         )
 
+    @cached_property
+    def _indexing_model(self) -> SentenceTransformerEmbeddings:
+        """A model instance of its own for uploads: embedding a large file holds its
+        instance's lock for the whole batch, and questions must not wait for that."""
+        return SentenceTransformerEmbeddings(
+            self.settings.embedding_model, self.settings.embedding_batch_size
+        )
+
     @property
     def llm_configured(self) -> bool:
         return "llm" in self.chain.components.modes
@@ -168,7 +178,7 @@ class Assistant:
         with self._upload_lock:  # uploads apply in order, each reported as it was indexed
             for file, target in targets:
                 place_file(file, target)
-            indexer = Indexer(self.settings, self.store, self.embeddings, progress=False)
+            indexer = Indexer(self.settings, self.store, self._indexing_model, progress=False)
             report = indexer.run(paths=[target for _, target in targets], on_progress=on_progress)
         report.skipped = rejected + report.skipped
         return report

@@ -28,11 +28,14 @@ from assistant.serve.models import (
     SkippedItem,
     UploadReport,
 )
+from assistant.serve.request_guard import RequestGuard
 from assistant.serve.uploads import saved_uploads, upload_names
 from assistant.service import Assistant
 
 UPLOAD_PATH = "/api/documents"
 API_PREFIXES = ("/api/", "/v1/")
+HEALTH_PATH = "/api/health"
+PUBLIC_PATHS = frozenset({HEALTH_PATH})
 
 # --- routes ----------------------------------------------------------------------------------
 
@@ -40,7 +43,7 @@ public = APIRouter(responses=errors())
 protected = APIRouter(dependencies=[Depends(require_token)], responses=errors(401))
 
 
-@public.get("/api/health", tags=["assistant"])
+@public.get(HEALTH_PATH, tags=["assistant"])
 def health(assistant: AssistantDep) -> HealthResponse:
     """Liveness and what is loaded; never needs the token (for load balancers)."""
     return HealthResponse(**assistant.health(), model_loaded=assistant.embeddings.loaded)
@@ -144,5 +147,11 @@ def build_api(assistant: Assistant, **fastapi_options: Any) -> FastAPI:
     app.include_router(public)
     app.add_middleware(
         BodyLimit, settings=assistant.settings, upload_path=UPLOAD_PATH, prefixes=API_PREFIXES
+    )
+    app.add_middleware(  # added last: runs first, before any body is read
+        RequestGuard,
+        settings=assistant.settings,
+        protected_prefixes=API_PREFIXES,
+        public_paths=PUBLIC_PATHS,
     )
     return app

@@ -53,7 +53,8 @@ class ApiError(HTTPException):
 
 
 ERROR_MEANINGS: dict[int | str, str] = {
-    400: "Malformed JSON or multipart body",
+    400: "Malformed JSON or multipart body, or a Host header this server does not serve",
+    403: "A request that writes, sent from a page of another origin",
     401: "Missing or wrong bearer token",
     404: "No such document",
     413: "Body or file too large, or too many files",

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.schema import ChatMessage
+from assistant.schema import ChatMessage, PlainText
 
 
 class AskOptions(BaseModel):
@@ -16,7 +16,7 @@ class AskOptions(BaseModel):
 
     k: int | None = Field(None, ge=1, le=50, description="Passages to use (default: top_k)")
     mode: Literal["extractive", "llm"] | None = Field(None, description="Answerer to use")
-    sources: list[str] | None = Field(
+    sources: list[PlainText] | None = Field(
         None, max_length=1000, description="Only search these documents (see /api/documents)"
     )
 
@@ -28,7 +28,7 @@ class AskOptions(BaseModel):
 class AskRequest(AskOptions):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(description="The question; follow-ups may rely on `history`")
+    question: PlainText = Field(description="The question; follow-ups may rely on `history`")
     history: list[ChatMessage] = Field(
         default_factory=list, max_length=200, description="The conversation so far"
     )

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
-from assistant.schema import AskResult, ChatMessage, Citation, QuestionError
+from assistant.schema import AskResult, ChatMessage, Citation, PlainText, QuestionError
 from assistant.serve.auth import require_token
 from assistant.serve.deps import AssistantDep, check_sources
 from assistant.serve.errors import BODY_ERRORS, ErrorDetail, ErrorResponse, errors
@@ -53,7 +53,7 @@ def join_text_parts(content: object) -> object:
 class OpenAIMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant"]
     content: Annotated[
-        str,
+        PlainText,
         BeforeValidator(join_text_parts),
         WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": TEXT_PART}]}),
     ]

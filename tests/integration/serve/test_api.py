@@ -64,7 +64,7 @@ def open_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         tmp, copy_corpus(tmp / "corpus"), max_upload_mb=0.05, max_upload_files=3
     )
     build_index(settings)
-    with TestClient(create_app(Assistant(settings))) as client:
+    with TestClient(create_app(Assistant(settings)), base_url="http://127.0.0.1") as client:
         yield client
 
 
@@ -486,7 +486,7 @@ def test_internal_failures_hide_the_traceback(
 
     monkeypatch.setattr(assistant, "ask", broken_ask)
     monkeypatch.setattr(assistant, "stream", broken_stream)
-    client = TestClient(open_app.app, raise_server_exceptions=False)
+    client = TestClient(open_app.app, raise_server_exceptions=False, base_url="http://127.0.0.1")
     failed = client.post("/api/ask", json={"question": NINGBO})
     assert error_of(failed, 500)["type"] == "internal" and "secret" not in failed.text
     streamed = client.post("/v1/chat/completions", json=chat(NINGBO, stream=True))

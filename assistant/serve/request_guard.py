@@ -1,0 +1,95 @@
+"""The first check on every request, before any body is read: the Host header, where a
+request that writes comes from, and the bearer token.
+
+- A Host outside `Settings.served_hosts` gets 400: a page on another name that resolves to
+  127.0.0.1 (DNS rebinding) cannot reach the server.
+- A request that can write (POST, PUT, PATCH, DELETE) from a page of another origin gets
+  403, for the API and the UI alike: a browser says where a request comes from in `Origin`
+  and `Sec-Fetch-Site`, and even `mode: "no-cors"` requests carry them. Programs (curl, the
+  SDKs) send neither and are not affected.
+- With a token set, a protected API path without it gets 401 before its body is parsed or
+  measured, so nothing about the request is examined for an unauthenticated caller.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from assistant.config import Settings
+from assistant.serve.auth import configured_token
+from assistant.serve.errors import ApiError
+
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_OTHER_SITES = frozenset({"cross-site", "same-site"})
+
+
+def _host_name(host: str) -> str:
+    """'example.org:7860' -> 'example.org'; '[::1]:7860' -> '::1'."""
+    return (urlsplit(f"//{host}").hostname or "").lower()
+
+
+class RequestGuard:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        protected_prefixes: tuple[str, ...],
+        public_paths: frozenset[str],
+    ) -> None:
+        self.app = app
+        self.hosts = settings.served_hosts
+        self.token = configured_token(settings)
+        self.protected_prefixes = protected_prefixes
+        self.public_paths = public_paths
+
+    def refusal(self, scope: Scope) -> ApiError | None:
+        headers = Headers(scope=scope)
+        host = headers.get("host", "")
+        if "*" not in self.hosts and _host_name(host) not in self.hosts:
+            return ApiError(
+                400,
+                f"Host '{host}' is not served here; add it to ASSISTANT_ALLOWED_HOSTS",
+                field="Host",
+            )
+        if scope["method"] in WRITING_METHODS:
+            origin = headers.get("origin")
+            if headers.get("sec-fetch-site") in _OTHER_SITES or (
+                origin is not None and urlsplit(origin).netloc.lower() != host.lower()
+            ):
+                source = origin or "a page of another site"
+                return ApiError(
+                    403,
+                    f"requests that write are refused from another origin ({source})",
+                    field="Origin",
+                    kind="forbidden",
+                )
+        path = scope["path"]
+        if (
+            self.token is not None
+            and path.startswith(self.protected_prefixes)
+            and path not in self.public_paths
+        ):
+            scheme, _, given = headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not secrets.compare_digest(
+                given.strip().encode(), self.token.encode()
+            ):
+                return ApiError(
+                    401,
+                    "a valid 'Authorization: Bearer <token>' header is required",
+                    field="Authorization",
+                    kind="unauthorized",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = self.refusal(scope) if scope["type"] in ("http", "websocket") else None
+        if refusal is None:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "http":
+            await refusal.response()(scope, receive, send)
+        # a refused websocket is closed by returning without accepting it
