@@ -96,11 +96,14 @@ def serve_in_thread(app) -> Iterator[str]:
         thread.join(timeout=30)
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`assistant ARGS` as a separate process, as a user runs it."""
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`assistant ARGS` as a separate process, as a user runs it (`env` adds variables)."""
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,

@@ -18,6 +18,8 @@ from conftest import (
     copy_corpus,
     free_port,
     make_settings,
+    run_cli,
+    serve_in_thread,
     stop_process,
 )
 from fastapi.testclient import TestClient
@@ -117,6 +119,32 @@ def test_two_environment_variables_switch_the_api_to_the_server(
         answer = client.post("/api/ask", json={"question": "What GDP target did Ningbo set?"})
     assert answer.json()["citations"][0]["source"] == "003_13730679fda5be95.txt"
     assert not (tmp_path / "absent").exists()
+
+
+def test_a_running_api_follows_an_index_run_of_another_process(
+    chroma_port: int, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(tmp_path / "corpus")
+    settings = served(tmp_path, chroma_port, corpus, collection="followed")
+    build_index(settings)
+    environment = {
+        "ASSISTANT_CHROMA_HOST": "127.0.0.1",
+        "ASSISTANT_CHROMA_PORT": str(chroma_port),
+        "ASSISTANT_COLLECTION": "followed",
+    }
+    question = {"question": "How many jellyfish does the Blorptown aquarium house?"}
+    with serve_in_thread(create_app(settings)) as base:
+        assert httpx.post(f"{base}/api/ask", json=question, timeout=60).json()["abstained"]
+        (corpus / "new.txt").write_text("The Blorptown aquarium houses 11,000 jellyfish.\n")
+        indexed = run_cli("index", "--quiet", cwd=tmp_path, env=environment)
+        assert indexed.returncode == 0 and "1 added" in indexed.stdout, indexed.stderr
+        filtered = httpx.post(
+            f"{base}/api/ask", json={**question, "sources": ["new.txt"]}, timeout=60
+        )
+        unfiltered = httpx.post(f"{base}/api/ask", json=question, timeout=60)
+    for response in (filtered, unfiltered):
+        assert response.status_code == 200, response.text
+        assert response.json()["citations"][0]["source"] == "new.txt"
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
