@@ -17,16 +17,24 @@ if TYPE_CHECKING:
 # Chunks are embedded with their document's title in front (a contextual header), so a
 # passage that never names its subject ("this year's target") still embeds near it.
 EMBEDDING_INPUT_VERSION = "title-header-1"
+# Chunks carry the id of their unique vector (identical inputs share one), since layout 2.
+STORE_LAYOUT_VERSION = "unique-vectors-2"
 
 
 def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:
     return f"{document.title}\n\n{chunk.text}"
 
 
+def vector_id(text: str) -> str:
+    """The id of the one stored vector for this embedding input, whichever chunks share it."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
 def pipeline_signature(settings: Settings) -> str:
     """Changes when chunking or the model changes, so such a change re-indexes every file."""
     parts = (
         EMBEDDING_INPUT_VERSION,
+        STORE_LAYOUT_VERSION,
         settings.embedding_model,
         settings.chunk_tokens,
         settings.chunk_overlap_tokens,

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.ingest import manifest
 from assistant.ingest.chunking import Chunk, ChunkSizes, chunk_text
-from assistant.ingest.embedding_input import embedding_input, pipeline_signature
+from assistant.ingest.embedding_input import embedding_input, pipeline_signature, vector_id
 from assistant.ingest.loaders import LoadedDocument, SkippedFile, load_corpus, scan_corpus
 from assistant.ingest.report import IndexReport
 from assistant.store.chroma import Store
@@ -30,6 +30,7 @@ from assistant.store.embeddings import SentenceTransformerEmbeddings
 def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dict[str, str | int]:
     return {
         "source": chunk.source,
+        "vector_id": vector_id(embedding_input(document, chunk)),
         "pipeline": pipeline,
         "title": document.title,
         "publisher": document.metadata.get("publisher", ""),

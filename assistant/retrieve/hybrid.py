@@ -30,7 +30,7 @@ class HybridRetriever(BaseRetriever):
     sources: list[str] | None = None
 
     def _similarities(self, query: list[float], ids: list[str]) -> dict[str, float]:
-        """Cosine similarity of the query to chunks the dense search did not return, from
+        """Cosine similarity of the query to texts the dense search did not return, from
         their stored vectors: a lexical hit is not "far in meaning" just because the
         approximate nearest-neighbour search missed it (many near-identical vectors crowd
         it out of HNSW's candidates)."""
@@ -38,7 +38,7 @@ class HybridRetriever(BaseRetriever):
             return {}
         stored = self.store.vectors(ids)
         query_vector = np.asarray(query)
-        return {cid: float(np.dot(query_vector, vector)) for cid, vector in stored.items()}
+        return {vid: float(np.dot(query_vector, vector)) for vid, vector in stored.items()}
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
@@ -47,21 +47,22 @@ class HybridRetriever(BaseRetriever):
         sources = kwargs.get("sources", self.sources)
         mode = kwargs.get("mode") or self.settings.retrieval_mode
         wide = max(self.settings.candidate_k, k)
-        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        found: dict[str, tuple[str, str, dict[str, Any]]] = {}  # chunk id, text, metadata
         dense: dict[str, float] = {}
         lexical: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             vector = self.embeddings.embed_query(query)
-            for chunk_id, text, meta, similarity in self.store.query(vector, wide, sources):
-                found[chunk_id] = (text, meta)
-                dense[chunk_id] = similarity
+            for chunk_id, text, meta, score in self.store.query(vector, wide, sources):
+                key = str(meta.get("vector_id", chunk_id))  # one entry per distinct text
+                found[key] = (chunk_id, text, meta)
+                dense[key] = score
         if mode in ("hybrid", "lexical"):
             for hit in self.lexical.search(query, wide, sources):
-                chunk_id = self.lexical.ids[hit.index]
-                found.setdefault(
-                    chunk_id, (self.lexical.texts[hit.index], self.lexical.metadatas[hit.index])
-                )
-                lexical[chunk_id] = hit.score
+                key = self.lexical.ids[hit.index]
+                if key not in found:
+                    chunk_id, meta = self.lexical.occurrence(hit.index, sources)
+                    found[key] = (chunk_id, self.lexical.texts[hit.index], meta)
+                lexical[key] = hit.score
         similarity = dict(dense)
         if mode == "hybrid":
             similarity |= self._similarities(vector, [c for c in lexical if c not in dense])
@@ -87,14 +88,14 @@ class HybridRetriever(BaseRetriever):
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
         return [
             Document(
-                page_content=found[chunk_id][0],
+                page_content=found[key][1],
                 metadata={
-                    **found[chunk_id][1],
-                    "chunk_id": chunk_id,
-                    "score": fused[chunk_id],
-                    "dense_score": similarity.get(chunk_id),
-                    "lexical_score": lexical.get(chunk_id),
+                    **found[key][2],
+                    "chunk_id": found[key][0],
+                    "score": fused[key],
+                    "dense_score": similarity.get(key),
+                    "lexical_score": lexical.get(key),
                 },
             )
-            for chunk_id in ranked
+            for key in ranked
         ]

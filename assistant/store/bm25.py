@@ -15,7 +15,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from assistant.store.chroma import Store
+from assistant.store.chroma import Store, first_occurrence
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
@@ -28,15 +28,18 @@ class LexicalHit:
 
 
 class LexicalIndex:
-    """BM25 over every chunk in the store, with ids, texts and metadata kept alongside."""
+    """BM25 over every distinct chunk text in the store (one row per unique vector: copies
+    of a text are one row, so they cannot fill the top hits), with each row's occurrences,
+    texts and metadata kept alongside."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._generation = -1
-        self.ids: list[str] = []
+        self.ids: list[str] = []  # the rows' vector ids
         self.texts: list[str] = []
-        self.metadatas: list[dict[str, Any]] = []
+        self.metadatas: list[dict[str, Any]] = []  # each row's first occurrence
+        self.occurrences: list[list[tuple[str, dict[str, Any]]]] = []  # (chunk id, metadata)
         self._bm25: bm25s.BM25 | None = None
         self._document_frequency: dict[str, int] = {}
         self._source_text: dict[str, str] = {}
@@ -49,7 +52,22 @@ class LexicalIndex:
         with self._lock:
             if generation == self._generation and self._bm25 is not None:
                 return
-            ids, texts, metadatas = self.store.all_chunks()
+            chunk_ids, chunk_texts, chunk_metadatas = self.store.all_chunks()
+            row_of: dict[str, int] = {}
+            ids: list[str] = []
+            texts: list[str] = []
+            occurrences: list[list[tuple[str, dict[str, Any]]]] = []
+            for cid, text, meta in zip(chunk_ids, chunk_texts, chunk_metadatas, strict=True):
+                vid = str(meta.get("vector_id", cid))
+                if vid not in row_of:
+                    row_of[vid] = len(ids)
+                    ids.append(vid)
+                    texts.append(text)
+                    occurrences.append([])
+                occurrences[row_of[vid]].append((cid, meta))
+            for found in occurrences:
+                found.sort(key=lambda occurrence: first_occurrence(occurrence[1]))
+            metadatas = [found[0][1] for found in occurrences]
             corpus_tokens = [
                 tokenize(with_heading(text, meta)) for text, meta in zip(texts, metadatas)
             ]
@@ -61,19 +79,27 @@ class LexicalIndex:
                 for token in set(tokens):
                     frequency[token] = frequency.get(token, 0) + 1
             by_source: dict[str, list[str]] = {}
-            for text, meta in zip(texts, metadatas):
+            for text, meta in zip(chunk_texts, chunk_metadatas, strict=True):
                 by_source.setdefault(str(meta.get("source")), [heading(meta)]).append(text)
             self._source_text = {
                 source: normalise_for_matching(" ".join(parts))
                 for source, parts in by_source.items()
             }
             self.ids, self.texts, self.metadatas = ids, texts, metadatas
+            self.occurrences = occurrences
             self._bm25, self._document_frequency = bm25, frequency
             self._generation = generation
 
+    def occurrence(self, row: int, sources: list[str] | None = None) -> tuple[str, dict[str, Any]]:
+        """The chunk (id, metadata) a row's hit is cited at: its first occurrence, or the
+        first in the allowed documents."""
+        found = self.occurrences[row]
+        allowed = set(sources or ())
+        return next((o for o in found if o[1].get("source") in allowed), found[0])
+
     def source_text(self, source: str) -> str:
         """A document's heading and text (its chunks joined), normalised for
-        `entities.occurs`."""
+        `names_figures.occurs`."""
         return self._source_text.get(source, "")
 
     def source_texts(self) -> list[str]:
@@ -86,6 +112,7 @@ class LexicalIndex:
         return math.log(1 + (total + 0.5) / (self._document_frequency.get(token, 0) + 0.5))
 
     def search(self, query: str, k: int, sources: list[str] | None = None) -> list[LexicalHit]:
+        """The best rows for a query (row index and BM25 score), within `sources` if given."""
         self.refresh()
         tokens = tokenize(query)
         if not tokens or not self.ids or self._bm25 is None:
@@ -93,7 +120,9 @@ class LexicalIndex:
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=float)
         if sources:
             allowed = set(sources)
-            mask = np.array([meta.get("source") in allowed for meta in self.metadatas])
+            mask = np.array(
+                [any(m.get("source") in allowed for _, m in found) for found in self.occurrences]
+            )
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:k]
         return [LexicalHit(int(i), float(scores[i])) for i in top if scores[i] > 0]

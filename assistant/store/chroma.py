@@ -21,6 +21,7 @@ from assistant.config import Settings
 from assistant.store.embeddings import SentenceTransformerEmbeddings, get_embeddings
 
 DOCUMENTS_SUFFIX = "_documents"
+VECTORS_SUFFIX = "_vectors"
 STAGING_SUFFIX = "_rebuild"
 
 
@@ -62,6 +63,11 @@ def make_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
+def first_occurrence(metadata: dict[str, Any]) -> tuple[str, int]:
+    """The order in which a text's occurrences are preferred: by file name, then position."""
+    return (str(metadata.get("source", "")), int(metadata.get("ordinal", 0)))
+
+
 def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -81,7 +87,11 @@ class Store:
         self._known_generation = 0
         self._seen_stamp: tuple[int, ...] | None = None
         self._batch = self.client.get_max_batch_size()
-        self._live_names = (settings.collection, settings.collection + DOCUMENTS_SUFFIX)
+        self._live_names = (
+            settings.collection,
+            settings.collection + DOCUMENTS_SUFFIX,
+            settings.collection + VECTORS_SUFFIX,
+        )
         names = self._live_names
         self.staging = rebuild
         if rebuild:
@@ -90,8 +100,7 @@ class Store:
             names = tuple(name + STAGING_SUFFIX for name in names)
             for name in set(names) & self._existing():
                 self.client.delete_collection(name)
-        self.chunks = self._collection(names[0])
-        self.documents = self._collection(names[1])
+        self.chunks, self.documents, self.unique_vectors = map(self._collection, names)
         self._known_generation = int((self.chunks.metadata or {}).get("generation", 0))
 
     def _existing(self) -> set[str]:
@@ -113,12 +122,20 @@ class Store:
         for name in self._live_names:
             if name in existing:
                 self.client.delete_collection(name)
-        self.chunks.modify(name=self._live_names[0])
-        self.documents.modify(name=self._live_names[1])
-        self.chunks = self.client.get_collection(self._live_names[0])
-        self.documents = self.client.get_collection(self._live_names[1])
+        for collection, name in zip(self._collections, self._live_names, strict=True):
+            collection.modify(name=name)
+        self._reload_collections()
         self.staging = False
         self._set_generation(generation + 1)
+
+    @property
+    def _collections(self) -> tuple[Collection, Collection, Collection]:
+        return self.chunks, self.documents, self.unique_vectors
+
+    def _reload_collections(self) -> None:
+        self.chunks, self.documents, self.unique_vectors = (
+            self.client.get_collection(collection.name) for collection in self._collections
+        )
 
     @property
     def location(self) -> str:
@@ -172,8 +189,7 @@ class Store:
             if generation != self._known_generation and stamp is not None:
                 self.client.close()
                 self.client = make_client(self.settings)
-                self.chunks = self.client.get_collection(self.chunks.name)
-                self.documents = self.client.get_collection(self.documents.name)
+                self._reload_collections()
             self._known_generation, self._seen_stamp = generation, stamp
             return generation
 
@@ -232,9 +248,14 @@ class Store:
             )
         return found
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        """The stored vectors of these chunks (a lexical hit's meaning, without a search)."""
-        return self.existing_embeddings(ids, where=None)
+    def vectors(self, vector_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored unique vectors with these ids (a lexical hit's meaning, no search)."""
+        found: dict[str, list[float]] = {}
+        for batch in _batches(list(vector_ids), self._batch):
+            page = self.unique_vectors.get(ids=list(batch), include=["embeddings"])
+            embeddings = page["embeddings"] if page["embeddings"] is not None else []
+            found.update({vid: list(map(float, v)) for vid, v in zip(page["ids"], embeddings)})
+        return found
 
     def chunk_ids_of(self, source: str) -> list[str]:
         return self.chunks.get(where={"source": source}, include=[])["ids"]
@@ -242,17 +263,47 @@ class Store:
     def query(
         self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None
     ) -> list[tuple[str, str, dict[str, Any], float]]:
-        """Nearest chunks as (id, text, metadata, cosine similarity)."""
+        """Nearest chunks as (id, text, metadata, cosine similarity), one per distinct text.
+
+        Without a filter the search runs over the unique vectors (identical chunks are one
+        vector there, so copies cannot crowd a unique passage out of the approximate
+        search) and each hit is reported at its first occurrence. With a filter it runs over
+        the chunks of those documents.
+        """
         self.sync()  # reopens the embedded store if another process wrote to it
-        where = {"source": {"$in": list(sources)}} if sources else None
-        result = self.chunks.query(
+        Row = tuple[str, str, dict[str, Any], float]
+        best: dict[str, Row] = {}  # one row per distinct text, by vector id
+        if sources:
+            where = {"source": {"$in": list(sources)}}
+            for cid, text, meta, score in self._nearest(self.chunks, vector, k, where):
+                vid = str(meta.get("vector_id", cid))
+                if vid not in best or score > best[vid][3]:
+                    best[vid] = (cid, text, meta, score)
+        else:
+            scores = {
+                vid: score for vid, *_, score in self._nearest(self.unique_vectors, vector, k)
+            }
+            for cid, text, meta in self.occurrences(list(scores)):
+                vid = str(meta["vector_id"])
+                if vid not in best or first_occurrence(meta) < first_occurrence(best[vid][2]):
+                    best[vid] = (cid, text, meta, scores[vid])
+        return sorted(best.values(), key=lambda row: row[3], reverse=True)
+
+    def _nearest(
+        self,
+        collection: Collection,
+        vector: Sequence[float],
+        k: int,
+        where: dict[str, Any] | None = None,
+    ) -> list[tuple[str, str, dict[str, Any], float]]:
+        result = collection.query(
             query_embeddings=[list(vector)],
-            n_results=max(1, min(k, self.chunks.count() or 1)),
+            n_results=max(1, min(k, collection.count() or 1)),
             where=where,
             include=["documents", "metadatas", "distances"],
         )
         return [
-            (cid, text, dict(meta), 1.0 - float(distance))
+            (cid, text or "", dict(meta or {}), 1.0 - float(distance))
             for cid, text, meta, distance in zip(
                 result["ids"][0],
                 (result["documents"] or [[]])[0],
@@ -261,6 +312,21 @@ class Store:
                 strict=True,
             )
         ]
+
+    def occurrences(self, vector_ids: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every chunk (id, text, metadata) whose text is one of these unique vectors."""
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        for batch in _batches(list(vector_ids), self._batch):
+            page = self.chunks.get(
+                where={"vector_id": {"$in": list(batch)}}, include=["documents", "metadatas"]
+            )
+            found += [
+                (cid, text, dict(meta))
+                for cid, text, meta in zip(
+                    page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
+                )
+            ]
+        return found
 
     # --- writing -------------------------------------------------------------------------
 
@@ -271,6 +337,11 @@ class Store:
         metadatas: Sequence[dict[str, Any]],
         embeddings: Sequence[Sequence[float]],
     ) -> None:
+        """Write chunks (each with its `vector_id` in the metadata) and their unique vectors:
+        a text that occurs in many chunks is one vector in the searched collection."""
+        unique: dict[str, tuple[str, Sequence[float]]] = {}
+        for text, meta, vector in zip(texts, metadatas, embeddings, strict=True):
+            unique.setdefault(str(meta["vector_id"]), (text, vector))
         for start in range(0, len(ids), self._batch):
             end = start + self._batch
             self.chunks.upsert(
@@ -279,10 +350,25 @@ class Store:
                 metadatas=list(metadatas[start:end]),
                 embeddings=[list(v) for v in embeddings[start:end]],
             )
+        vector_ids = list(unique)
+        for batch in _batches(vector_ids, self._batch):
+            self.unique_vectors.upsert(
+                ids=list(batch),
+                documents=[unique[vid][0] for vid in batch],
+                embeddings=[list(unique[vid][1]) for vid in batch],
+            )
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
+        """Delete chunks, and the unique vectors no remaining chunk has."""
+        vector_ids: set[str] = set()
         for batch in _batches(list(ids), self._batch):
+            page = self.chunks.get(ids=list(batch), include=["metadatas"])
+            vector_ids |= {str(m["vector_id"]) for m in page["metadatas"] or [] if m}
             self.chunks.delete(ids=list(batch))
+        still_used = {str(meta["vector_id"]) for _, _, meta in self.occurrences(sorted(vector_ids))}
+        orphans = sorted(vector_ids - still_used)
+        for batch in _batches(orphans, self._batch):
+            self.unique_vectors.delete(ids=list(batch))
 
     def upsert_document(
         self, source: str, text: str, metadata: dict[str, Any], title_vector: Sequence[float]

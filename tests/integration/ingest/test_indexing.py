@@ -235,7 +235,7 @@ def test_interrupted_rebuild_leaves_the_index_whole(tmp_path: Path, corpus_copy:
     assert store_chunks(reopened).keys() == before.keys()
     assert reopened.generation > generation, "caches built on the old index must rebuild"
     names = {collection.name for collection in reopened.client.list_collections()}
-    assert names == {settings.collection, settings.collection + "_documents"}
+    assert names == {settings.collection + suffix for suffix in ("", "_documents", "_vectors")}
 
 
 @pytest.mark.slow
@@ -259,5 +259,34 @@ def test_the_next_run_removes_what_an_interrupted_rebuild_left(
 
     assert sorted(report.staging_dropped) == sorted(n for n in left if n.endswith("_rebuild"))
     names = {collection.name for collection in store.client.list_collections()}
-    assert names == {settings.collection, settings.collection + "_documents"}
+    assert names == {settings.collection + suffix for suffix in ("", "_documents", "_vectors")}
     assert "interrupted --rebuild" in report.summary()
+
+
+@pytest.mark.slow
+def test_identical_chunks_are_one_vector_with_every_source(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (Path(__file__).resolve().parents[3] / "corpus" / "003_13730679fda5be95.txt").read_text()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (corpus / name).write_text(text)
+    settings = make_settings(tmp_path)
+    store, embeddings, report = build_index(settings)
+    per_file = report.chunks_total // 3
+    assert store.chunks.count() == 3 * per_file and store.unique_vectors.count() == per_file
+
+    assistant = Assistant(settings)
+    question = "What GDP growth target did Ningbo set for 2025?"
+    assert assistant.ask(question).citations[0].source == "a.txt", "the first occurrence"
+    assert assistant.ask(question, sources=["c.txt"]).citations[0].source == "c.txt"
+    passages = assistant.retrieve(question, k=5)
+    assert len({p.page_content for p in passages}) == 5, "copies do not fill the top passages"
+
+    (corpus / "a.txt").unlink()
+    Indexer(settings, store, embeddings, progress=False).run()
+    assert store.unique_vectors.count() == per_file, "b and c still have every text"
+    assert Assistant(settings).ask(question).citations[0].source == "b.txt"
+    (corpus / "b.txt").unlink()
+    (corpus / "c.txt").unlink()
+    Indexer(settings, store, embeddings, progress=False).run()
+    assert store.chunks.count() == store.unique_vectors.count() == 0
