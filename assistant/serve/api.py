@@ -1,17 +1,26 @@
 """The HTTP API: `/api/*` returns the assistant's own JSON, `/v1/*` speaks OpenAI chat.
 
 This module holds the `/api` routes and `build_api`, which assembles the app: both routers,
-the error handlers of `assistant.serve.errors`, the body limit, and a JSON 404/405 for any
-other `/api` or `/v1` path.
+the error handlers of `assistant.serve.errors`, the body limit, a JSON 404/405 for any
+other `/api` or `/v1` path, and `/docs` and `/redoc` with their assets served locally.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import version
+from pathlib import Path
 from typing import Annotated, Any
 
+import fastapi_standalone_docs
 from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
+from starlette.staticfiles import StaticFiles
 
 from assistant.schema import AskResult
 from assistant.serve import openai_api
@@ -36,6 +45,14 @@ UPLOAD_PATH = "/api/documents"
 API_PREFIXES = ("/api/", "/v1/")
 HEALTH_PATH = "/api/health"
 PUBLIC_PATHS = frozenset({HEALTH_PATH})
+
+DOCS_URL = "/docs"
+REDOC_URL = "/redoc"
+OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
+DOCS_ASSETS_URL = "/docs-assets"
+# Swagger UI (swagger-ui-dist's bundle and CSS), ReDoc and FastAPI's favicon, as the
+# fastapi-standalone-docs package ships them: swagger/, redoc/ and fastapi/.
+DOCS_ASSETS_DIR = Path(fastapi_standalone_docs.__file__).parent / "static"
 
 # --- routes ----------------------------------------------------------------------------------
 
@@ -132,6 +149,53 @@ for prefix in API_PREFIXES:
 # --- the app ---------------------------------------------------------------------------------
 
 
+def add_offline_docs(app: FastAPI) -> None:
+    """`/docs` (Swagger UI) and `/redoc` as FastAPI makes them, but with every script, style
+    and icon served by the app from DOCS_ASSETS_DIR instead of a CDN: the assistant runs
+    offline. Like FastAPI's own pages they need no token and honour the request's root_path.
+    """
+    openapi_url = app.openapi_url or "/openapi.json"
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS_DIR), name="docs-assets")
+
+    def root(request: Request) -> str:
+        return request.scope.get("root_path", "").rstrip("/")
+
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        assets = root(request) + DOCS_ASSETS_URL
+        return get_swagger_ui_html(
+            openapi_url=root(request) + openapi_url,
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=root(request) + OAUTH2_REDIRECT_URL,
+            swagger_js_url=f"{assets}/swagger/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/fastapi/favicon.png",
+            swagger_ui_parameters=app.swagger_ui_parameters,
+            init_oauth=app.swagger_ui_init_oauth,
+        )
+
+    async def oauth2_redirect(_request: Request) -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    async def redoc(request: Request) -> HTMLResponse:
+        assets = root(request) + DOCS_ASSETS_URL
+        return get_redoc_html(
+            openapi_url=root(request) + openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{assets}/redoc/redoc.standalone.js",
+            redoc_favicon_url=f"{assets}/fastapi/favicon.png",
+            with_google_fonts=False,
+        )
+
+    async def redoc_logo(_request: Request) -> FileResponse:
+        """The package's ReDoc asks for its sidebar logo at `<page path>/logo-mini.svg`."""
+        return FileResponse(DOCS_ASSETS_DIR / "redoc" / "logo-mini.svg")
+
+    app.add_route(DOCS_URL, swagger_ui, include_in_schema=False)
+    app.add_route(OAUTH2_REDIRECT_URL, oauth2_redirect, include_in_schema=False)
+    app.add_route(REDOC_URL, redoc, include_in_schema=False)
+    app.add_route(f"{REDOC_URL}/logo-mini.svg", redoc_logo, include_in_schema=False)
+
+
 def build_api(assistant: Assistant, **fastapi_options: Any) -> FastAPI:
     """The API app around one shared Assistant (routes run in the threadpool: they block)."""
     app = FastAPI(
@@ -139,9 +203,12 @@ def build_api(assistant: Assistant, **fastapi_options: Any) -> FastAPI:
         version=version("policy-assistant"),
         description="Cited answers over policy documents; OpenAI-compatible under /v1.",
         exception_handlers=EXCEPTION_HANDLERS,
+        docs_url=None,  # add_offline_docs serves both pages without a CDN
+        redoc_url=None,
         **fastapi_options,
     )
     app.state.assistant = assistant
+    add_offline_docs(app)
     app.include_router(protected)
     app.include_router(openai_api.router)
     app.include_router(public)
