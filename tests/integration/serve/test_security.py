@@ -174,3 +174,25 @@ def test_concurrent_uploads_of_one_name_are_each_applied_and_reported(open_serve
     assert final in versions
     indexed = httpx.get(f"{base}/api/documents/berths.txt/text", timeout=30).json()["text"]
     assert indexed.encode() == final, "the index holds the last upload applied"
+
+
+@pytest.mark.slow
+def test_an_upload_never_writes_through_a_link_and_survives_broken_metadata(
+    open_server, tmp_path: Path
+) -> None:
+    base, corpus = open_server
+    outside = tmp_path / "outside.txt"
+    outside.write_text("The vault code is 7741.\n")
+    (corpus / "vault.txt").symlink_to(outside)
+    metadata = (corpus / "sources.toml").read_text()
+    (corpus / "sources.toml").write_text('["broken"\n' + metadata)
+    try:
+        reply = upload(base, "vault.txt", b"The Blorptown vault holds old harbour maps.\n")
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["added"] == ["vault.txt"]
+        assert any(s["source"] == "sources.toml" for s in reply.json()["skipped"])
+        assert outside.read_text() == "The vault code is 7741.\n"
+        text = httpx.get(f"{base}/api/documents/vault.txt/text", timeout=30).json()["text"]
+        assert "harbour maps" in text and "7741" not in text
+    finally:
+        (corpus / "sources.toml").write_text(metadata)
