@@ -1,13 +1,17 @@
 """Paragraph and sentence spans with character offsets into the original text.
 
-A single line break ends a paragraph unless the next line continues the sentence (starts in
-lower case), so header lines such as view counters or dates never glue onto the sentence
-that follows, while hard-wrapped prose (Markdown) still reads as one paragraph.
-Sentence boundaries inside a paragraph come from `sentencex`.
+A blank line always ends a paragraph. What a single line break means depends on how the
+text is written: in hard-wrapped text (most lines at most ~100 characters) it is only a
+wrap, whatever the next line starts with, unless the line is a short one that ends a
+sentence or the next one opens a list item; in text written a paragraph per line it ends
+the paragraph unless the next line continues the sentence (starts in lower case), so
+header lines such as dates never glue onto the sentence that follows. Sentence boundaries
+inside a paragraph come from `sentencex`, never inside a dotted name ("config.DEFAULT").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sentencex
@@ -28,27 +32,76 @@ def _strip(text: str, start: int, end: int) -> Span | None:
     return Span(start, end) if end > start else None
 
 
+# Hard-wrapped text: nine lines in ten are at most WRAP_WIDTH long (and at least
+# MIN_WRAP_WIDTH: shorter lines are headers or lists, not wrapped prose).
+WRAP_WIDTH = 100
+MIN_WRAP_WIDTH = 40
+_LIST_ITEM = re.compile(r"^(?:[-*+•‣◦]|\d{1,3}[.)])\s")
+_SENTENCE_END = tuple('.!?:;。！？…"”')
+
+
 def _continues(line: str) -> bool:
     return bool(line) and (line[0].islower() or line[0] in ",;)")
 
 
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width text was hard-wrapped at, or None when it has a paragraph per line (or is
+    a run of short lines such as a header: wrapped lines mostly come close to the width)."""
+    lengths = sorted(len(line) for line in lines if line)
+    if len(lengths) < 2:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    median = lengths[len(lengths) // 2]
+    wrapped = MIN_WRAP_WIDTH <= width <= WRAP_WIDTH and median >= 0.6 * width
+    return width if wrapped else None
+
+
 def paragraph_spans(text: str) -> list[Span]:
-    """Paragraphs as spans: runs of non-blank lines joined only where a sentence continues."""
-    paragraphs: list[Span] = []
-    current: Span | None = None
+    """Paragraphs as spans (see the module docstring for what a line break means)."""
+    lines: list[Span | None] = []
     position = 0
     for raw_line in text.splitlines(keepends=True):
-        line = _strip(text, position, position + len(raw_line))
+        lines.append(_strip(text, position, position + len(raw_line)))
         position += len(raw_line)
-        if line and current and _continues(text[line.start : line.end]):
-            current = Span(current.start, line.end)
+    width = _wrap_width([text[line.start : line.end] for line in lines if line])
+    paragraphs: list[Span] = []
+    current: Span | None = None
+    for line in lines:
+        if line is None:  # a blank line
+            if current:
+                paragraphs.append(current)
+            current = None
             continue
-        if current:
+        content = text[line.start : line.end]
+        if current is not None:
+            previous = text[current.start : current.end]
+            if width is None:
+                joins = _continues(content)
+            else:
+                last_line = previous.rsplit("\n", 1)[-1].strip()
+                ended = last_line.endswith(_SENTENCE_END) and len(last_line) < 0.7 * width
+                joins = not ended and not _LIST_ITEM.match(content)
+            if joins:
+                current = Span(current.start, line.end)
+                continue
             paragraphs.append(current)
         current = line
     if current:
         paragraphs.append(current)
     return paragraphs
+
+
+def _joined_dotted_names(piece: str, boundaries: list[dict[str, int]]) -> list[tuple[int, int]]:
+    """sentencex's sentences, with the cuts right after a full stop that no space follows
+    and a letter or digit follows ("config.DEFAULT", "example.Org") undone."""
+    spans: list[tuple[int, int]] = []
+    for boundary in boundaries:
+        start, end = boundary["start_index"], boundary["end_index"]
+        if spans and piece[spans[-1][1] - 1] == "." and piece[start].isalnum():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def sentence_spans(text: str, within: Span | None = None, language: str = "en") -> list[Span]:
@@ -58,8 +111,9 @@ def sentence_spans(text: str, within: Span | None = None, language: str = "en") 
     for paragraph in paragraph_spans(text[region.start : region.end]):
         base = region.start + paragraph.start
         piece = text[base : region.start + paragraph.end]
-        for boundary in sentencex.get_sentence_boundaries(language, piece):
-            span = _strip(text, base + boundary["start_index"], base + boundary["end_index"])
+        boundaries = sentencex.get_sentence_boundaries(language, piece)
+        for start, end in _joined_dotted_names(piece, boundaries):
+            span = _strip(text, base + start, base + end)
             if span:
                 spans.append(span)
     return spans
