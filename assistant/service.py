@@ -22,8 +22,9 @@ from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.llm import LLMAnswerer
 from assistant.chain import AnswerChain, AnswerMode, ChainComponents
 from assistant.config import Settings, get_settings
+from assistant.ingest.document import LoadError, SkippedFile
 from assistant.ingest.indexer import Indexer
-from assistant.ingest.loaders import LoadError, SkippedFile, load_file, read_corpus_metadata
+from assistant.ingest.loaders import load_file, read_corpus_metadata
 from assistant.ingest.report import IndexReport
 from assistant.retrieve.condense import LLMCondenser, RuleCondenser
 from assistant.retrieve.hybrid import HybridRetriever

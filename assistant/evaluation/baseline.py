@@ -20,7 +20,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.answer.base import Answerer
 from assistant.chain import AnswerChain, AnswerMode, ChainComponents
-from assistant.ingest.loaders import LoadedDocument
+from assistant.ingest.document import LoadedDocument
 from assistant.retrieve.condense import KeepQuestion
 from assistant.schema import AskResult
 

@@ -15,7 +15,8 @@ from typing import Any, Literal, cast
 
 from assistant.config import LoadLimits
 from assistant.evaluation.metrics import Fact, fact_present, normalise_for_comparison, parse_number
-from assistant.ingest.loaders import LoadedDocument, load_corpus
+from assistant.ingest.document import LoadedDocument
+from assistant.ingest.loaders import load_corpus
 
 Kind = Literal["answerable", "unanswerable", "followup"]
 KINDS: tuple[Kind, ...] = ("answerable", "unanswerable", "followup")

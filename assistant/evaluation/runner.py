@@ -29,7 +29,7 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.evaluation import metrics
 from assistant.evaluation.golden import GoldenCase, GoldenError, load_golden, read_corpus
-from assistant.ingest.loaders import LoadedDocument
+from assistant.ingest.document import LoadedDocument
 from assistant.schema import AskResult
 
 DEFAULT_MODES = ("hybrid", "dense", "lexical", "baseline")

@@ -1,8 +1,9 @@
-"""Split a document into token-bounded chunks on paragraph and sentence boundaries.
+"""Split a document into token-bounded chunks on block and sentence boundaries.
 
-Chunks are built paragraph by paragraph (short paragraphs such as headings join the next
-one; long ones become overlapping sentence windows), so an edit only changes the chunks
-around it and every other chunk keeps its text, and therefore its id.
+Consecutive blocks of one section are packed up to the target size; a heading starts a new
+chunk and names the section of those after it; code and tables are chunks of their own
+kind; a block too long for one chunk becomes overlapping sentence windows. An edit only
+changes the chunks around it: every other chunk keeps its text, and therefore its id.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from assistant.ingest.document import Block
+from assistant.text.document_heading import SECTION_SEPARATOR
 from assistant.text.sentences import Span, paragraph_spans, sentence_spans
 from assistant.text.token_count import count_tokens, encoding
+
+ChunkKind = Literal["prose", "code", "table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +32,9 @@ class Chunk:
     end: int
     text: str
     tokens: int
+    section: str = ""  # the heading path: "Handbook › Networking › Configuring DHCP"
+    kind: ChunkKind = "prose"
+    pages: tuple[int, int] | None = None  # first and last page (PDF)
 
 
 @dataclass(frozen=True)
@@ -69,19 +79,58 @@ def _windows(text: str, region: Span, sizes: ChunkSizes) -> list[Span]:
     return windows
 
 
-def _regions(text: str, sizes: ChunkSizes) -> list[Span]:
-    """Paragraph groups: a paragraph under the minimum size joins the one after it."""
-    regions: list[Span] = []
-    pending: Span | None = None
-    for paragraph in paragraph_spans(text):
-        region = Span(pending.start, paragraph.end) if pending else paragraph
-        if count_tokens(text[region.start : region.end]) < sizes.minimum:
-            pending = region
+@dataclass(frozen=True)
+class _Region:
+    """Consecutive blocks of one section and one kind, chunked together."""
+
+    span: Span
+    kind: ChunkKind
+    section: str
+    pages: tuple[int, int] | None
+
+
+_KIND_OF_BLOCK: dict[str, ChunkKind] = {"code": "code", "table_row": "table"}
+
+
+def _regions(text: str, blocks: Sequence[Block], sizes: ChunkSizes) -> list[_Region]:
+    """Blocks packed up to the target size, never across a heading or a change of kind
+    (prose, code, table); a block too large for one chunk is a region of its own."""
+    regions: list[_Region] = []
+    path: list[tuple[int, str]] = []  # (level, heading) from the top
+    group: list[Block] = []
+    tokens = 0
+
+    def flush() -> None:
+        nonlocal group, tokens
+        if group:
+            pages = [b.page for b in group if b.page is not None]
+            regions.append(
+                _Region(
+                    Span(group[0].start, group[-1].end),
+                    _KIND_OF_BLOCK.get(group[0].kind, "prose"),
+                    SECTION_SEPARATOR.join(heading for _, heading in path),
+                    (min(pages), max(pages)) if pages else None,
+                )
+            )
+        group, tokens = [], 0
+
+    for block in blocks:
+        if block.kind == "heading":
+            flush()
+            path = [entry for entry in path if entry[0] < block.level]
+            path.append((block.level, " ".join(text[block.start : block.end].split())))
             continue
-        regions.append(region)
-        pending = None
-    if pending:
-        regions.append(pending)
+        size = count_tokens(text[block.start : block.end])
+        kind = _KIND_OF_BLOCK.get(block.kind, "prose")
+        starts_new = group and (
+            kind != _KIND_OF_BLOCK.get(group[0].kind, "prose")
+            or (tokens >= sizes.minimum and tokens + size > sizes.target)
+        )
+        if starts_new:
+            flush()
+        group.append(block)
+        tokens += size
+    flush()
     return regions
 
 
@@ -90,16 +139,21 @@ def chunk_id(source: str, text: str, occurrence: int) -> str:
     return hashlib.sha256(f"{source}\x00{occurrence}\x00{text}".encode()).hexdigest()[:24]
 
 
-def chunk_text(source: str, text: str, sizes: ChunkSizes) -> list[Chunk]:
-    spans: list[Span] = []
-    for region in _regions(text, sizes):
-        if count_tokens(text[region.start : region.end]) <= sizes.target:
-            spans.append(region)
+def chunk_text(
+    source: str, text: str, sizes: ChunkSizes, blocks: Sequence[Block] | None = None
+) -> list[Chunk]:
+    """Chunks of a document, from the blocks its loader found (or its paragraphs)."""
+    if blocks is None:
+        blocks = [Block(p.start, p.end, "paragraph") for p in paragraph_spans(text)]
+    pieces: list[tuple[Span, _Region]] = []
+    for region in _regions(text, blocks, sizes):
+        if count_tokens(text[region.span.start : region.span.end]) <= sizes.target:
+            pieces.append((region.span, region))
         else:
-            spans.extend(_windows(text, region, sizes))
+            pieces += [(span, region) for span in _windows(text, region.span, sizes)]
     seen: Counter[str] = Counter()
     chunks = []
-    for ordinal, span in enumerate(spans):
+    for ordinal, (span, region) in enumerate(pieces):
         piece = text[span.start : span.end]
         seen[piece] += 1
         chunks.append(
@@ -111,6 +165,19 @@ def chunk_text(source: str, text: str, sizes: ChunkSizes) -> list[Chunk]:
                 end=span.end,
                 text=piece,
                 tokens=count_tokens(piece),
+                section=region.section,
+                kind=region.kind,
+                pages=_pages_of(span, region, blocks),
             )
         )
     return chunks
+
+
+def _pages_of(span: Span, region: _Region, blocks: Sequence[Block]) -> tuple[int, int] | None:
+    """The first and last page a chunk's text stands on."""
+    if region.pages is None:
+        return None
+    pages = [
+        b.page for b in blocks if b.page is not None and b.start < span.end and b.end > span.start
+    ]
+    return (min(pages), max(pages)) if pages else region.pages

@@ -64,9 +64,7 @@ class DocumentBuilder:
         self._length = 0
         self.blocks: list[Block] = []
 
-    def add(
-        self, text: str, kind: BlockKind, level: int = 0, page: int | None = None
-    ) -> None:
+    def add(self, text: str, kind: BlockKind, level: int = 0, page: int | None = None) -> None:
         text = text.strip("\n") if kind == "code" else text.strip()
         if not text.strip():
             return

@@ -9,20 +9,24 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from assistant.text.document_heading import SECTION_SEPARATOR
+
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.ingest.chunking import Chunk
-    from assistant.ingest.loaders import LoadedDocument
+    from assistant.ingest.document import LoadedDocument
 
 # Chunks are embedded with their document's title in front (a contextual header), so a
 # passage that never names its subject ("this year's target") still embeds near it.
-EMBEDDING_INPUT_VERSION = "title-header-1"
+EMBEDDING_INPUT_VERSION = "title-section-header-2"
 # Chunks carry the id of their unique vector (identical inputs share one), since layout 2.
 STORE_LAYOUT_VERSION = "unique-vectors-2"
 
 
 def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:
-    return f"{document.title}\n\n{chunk.text}"
+    """The chunk under its document title and section path, as it is embedded."""
+    header = SECTION_SEPARATOR.join(part for part in (document.title, chunk.section) if part)
+    return f"{header}\n\n{chunk.text}"
 
 
 def vector_id(text: str) -> str:

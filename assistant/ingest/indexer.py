@@ -20,8 +20,9 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.ingest import manifest
 from assistant.ingest.chunking import Chunk, ChunkSizes, chunk_text
+from assistant.ingest.document import LoadedDocument, SkippedFile
 from assistant.ingest.embedding_input import embedding_input, pipeline_signature, vector_id
-from assistant.ingest.loaders import LoadedDocument, SkippedFile, load_corpus, scan_corpus
+from assistant.ingest.loaders import load_corpus, scan_corpus
 from assistant.ingest.report import IndexReport
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
@@ -31,6 +32,10 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
     return {
         "source": chunk.source,
         "vector_id": vector_id(embedding_input(document, chunk)),
+        "section": chunk.section,
+        "kind": chunk.kind,
+        "page": chunk.pages[0] if chunk.pages else 0,
+        "page_end": chunk.pages[1] if chunk.pages else 0,
         "pipeline": pipeline,
         "title": document.title,
         "publisher": document.metadata.get("publisher", ""),
@@ -113,7 +118,13 @@ class Indexer:
                 ):
                     report.unchanged.append(item.source)
                     continue
-                pending.append((item, chunk_text(item.source, item.text, self.sizes), bool(record)))
+                pending.append(
+                    (
+                        item,
+                        chunk_text(item.source, item.text, self.sizes, item.blocks or None),
+                        bool(record),
+                    )
+                )
             self._write(pending, pipeline, report, on_progress)
             if paths is None:
                 on_disk = {path.relative_to(corpus).as_posix() for path in files}

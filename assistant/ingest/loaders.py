@@ -1,49 +1,27 @@
-"""Turn files into text plus metadata, or into a clear reason why a file was skipped.
+"""The corpus folder: which files it holds, their metadata, and each file loaded as a
+document (by the extractor of its format) or the reason it was skipped.
 
-Offsets of chunks and citations are character offsets into the text returned here: for
-`.txt`/`.md` that is the decoded file exactly; for `.html` and `.pdf` the extracted text,
-which the index keeps so a citation can always be shown in place.
+Offsets of chunks and citations are character offsets into the text the extractor returns:
+for `.txt`/`.md` that is the decoded file exactly; for the other formats the extracted
+text, which the index keeps so a citation can always be shown in place.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import os
 import stat
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import LoadLimits
+from assistant.ingest.document import LoadedDocument, LoadError, SkippedFile
+from assistant.ingest.formats import EXTRACTORS, SUPPORTED_SUFFIXES
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 METADATA_FILE = "sources.toml"
 METADATA_FIELDS = ("title", "publisher", "published", "author", "language", "url")
-
-
-class LoadError(Exception):
-    """A file that cannot be indexed; the message is the reason shown to the user."""
-
-
-@dataclass(frozen=True)
-class LoadedDocument:
-    source: str  # file name relative to the corpus folder, with forward slashes
-    text: str
-    content_hash: str
-    metadata: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return self.metadata.get("title", self.source)
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    source: str
-    reason: str
 
 
 def _metadata_tables(text: str) -> tuple[dict[str, object], list[str]]:
@@ -139,40 +117,6 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
     return files, skipped
 
 
-def _decode(raw: bytes) -> str:
-    if b"\x00" in raw[:8192]:
-        raise LoadError("binary file (contains NUL bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise LoadError(
-            f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})"
-        ) from error
-
-
-def _html_text(raw: bytes) -> tuple[str, dict[str, str]]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(_decode(raw), "html.parser")
-    title = soup.title.get_text().strip() if soup.title else ""
-    for hidden in soup(["head", "script", "style", "noscript", "template"]):
-        hidden.decompose()
-    return soup.get_text(), ({"title": title} if title else {})
-
-
-def _pdf_text(raw: bytes) -> tuple[str, dict[str, str]]:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = (reader.metadata.title or "").strip() if reader.metadata else ""
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise LoadError(f"broken PDF ({type(error).__name__}: {error})") from error
-    return "\n\n".join(pages), ({"title": title} if title else {})
-
-
 def _first_line(text: str, limit: int = 120) -> str:
     """The first non-blank line, without Markdown heading marks, as a fallback title."""
     for line in text.splitlines():
@@ -197,12 +141,9 @@ def load_file(
     raw = path.read_bytes()
     if not raw.strip():
         raise LoadError("empty file")
-    if suffix == ".pdf":
-        text, found = _pdf_text(raw)
-    elif suffix in (".html", ".htm"):
-        text, found = _html_text(raw)
-    else:
-        text, found = _decode(raw), {}
+    extracted = EXTRACTORS[suffix](raw)
+    text = extracted.text
+    if suffix in (".txt", ".md"):
         longest = max(map(len, text.splitlines()), default=0)
         if longest > limits.max_line_chars:
             raise LoadError(
@@ -211,10 +152,10 @@ def load_file(
             )
     if not text.strip():
         raise LoadError("no text could be extracted")
-    merged = {"title": _first_line(text) or source, **found, **metadata}
+    merged = {"title": _first_line(text) or source, **extracted.metadata, **metadata}
     digest = hashlib.sha256(raw)
     digest.update(repr(sorted(merged.items())).encode())
-    return LoadedDocument(source, text, digest.hexdigest(), merged)
+    return LoadedDocument(source, text, digest.hexdigest(), merged, extracted.blocks)
 
 
 def load_corpus(

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import UploadFile
 
 from assistant.config import Settings
-from assistant.ingest.loaders import SUPPORTED_SUFFIXES
+from assistant.ingest.formats import SUPPORTED_SUFFIXES
 from assistant.serve.errors import ApiError
 
 

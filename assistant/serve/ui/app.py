@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.ingest.loaders import SUPPORTED_SUFFIXES
+from assistant.ingest.formats import SUPPORTED_SUFFIXES
 from assistant.schema import AskResult, QuestionError
 from assistant.serve.ui.examples import example_questions
 from assistant.serve.ui.render import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.ingest.loaders import SkippedFile
+from assistant.ingest.document import SkippedFile
 from assistant.ingest.report import IndexReport
 from assistant.schema import AskResult, Citation, Claim
 from assistant.serve.ui.render import (

@@ -1,0 +1,171 @@
+"""Web pages: the main content, block by block, without the page's navigation.
+
+readability-lxml finds the main content (it drops sidebars, tables of contents, breadcrumbs,
+"previous / next" bars and footers); this module walks what it keeps and writes one block
+per heading, paragraph, list item, code block and table row. Headings lose their anchor
+marks (¶, #), code keeps its line breaks, and a table row carries its header
+("Package: apt | Version: 2.2"), so a row answers a question about it on its own. Blocks
+that are mostly links (menus readability kept) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from assistant.ingest.document import BlockKind, DocumentBuilder, Extracted
+from assistant.ingest.formats.plain_text import decode
+
+_HIDDEN = ("script", "style", "noscript", "template", "head", "svg", "button", "form")
+_SKIPPED = (*_HIDDEN, "nav", "aside", "footer", "header")
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
+_BLOCKS = {
+    "p", "div", "section", "article", "main", "blockquote", "figure", "figcaption",
+    "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "hr", "br", "center", "details",
+    "summary", *_HEADINGS,
+}  # fmt: skip
+_ANCHOR_MARKS = {"¶", "#", "§", "🔗", "link"}
+# A block whose text is mostly link text is a menu, unless it is long prose.
+MAX_LINK_SHARE = 0.6
+# An element named like furniture is removed when it is short or a third links.
+FURNITURE_MAX_WORDS = 40
+FURNITURE_LINK_SHARE = 0.3
+_SPACE = re.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _is_anchor_mark(tag: Tag) -> bool:
+    """Permalink marks beside headings ("¶"), and links to their own page anchor."""
+    text = tag.get_text().strip()
+    classes = " ".join(tag.get("class") or [])
+    return text in _ANCHOR_MARKS or "headerlink" in classes or "anchor" in classes
+
+
+def _has_blocks(tag: Tag) -> bool:
+    return any(isinstance(child, Tag) and child.name in _BLOCKS for child in tag.children)
+
+
+def _link_share(tag: Tag) -> float:
+    text = len(_clean(tag.get_text()))
+    links = sum(len(_clean(a.get_text())) for a in tag.find_all("a"))
+    return links / text if text else 0.0
+
+
+def _table_rows(table: Tag) -> Iterator[str]:
+    """Each row as "Header: value | ...", the header taken from the <th> row."""
+    header: list[str] = []
+    for row in table.find_all("tr"):
+        cells = row.find_all(["th", "td"], recursive=False)
+        texts = [_clean(cell.get_text(" ")) for cell in cells]
+        if not header and cells and all(cell.name == "th" for cell in cells):
+            header = texts
+            continue
+        if header and len(header) == len(texts):
+            yield " | ".join(
+                f"{name}: {value}" if name else value for name, value in zip(header, texts)
+            )
+        elif any(texts):
+            yield " | ".join(text for text in texts if text)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.builder = DocumentBuilder()
+        self._inline: list[str] = []
+
+    def flush(self, kind: BlockKind = "paragraph", element: Tag | None = None) -> None:
+        text = _clean("".join(self._inline))
+        self._inline = []
+        if text and not (
+            element is not None
+            and kind != "heading"
+            and _link_share(element) > MAX_LINK_SHARE
+            and len(text) < 200
+        ):
+            self.builder.add(text, kind)
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.strip():
+                    self._inline.append(str(child))
+                continue
+            if not isinstance(child, Tag) or child.name in _SKIPPED or _is_anchor_mark(child):
+                continue
+            name = child.name
+            if name in _HEADINGS:
+                self.flush(element=node)
+                self.builder.add(_clean(child.get_text(" ")), "heading", _HEADINGS[name])
+            elif name == "pre":
+                self.flush(element=node)
+                self.builder.add(child.get_text(), "code")
+            elif name == "table":
+                self.flush(element=node)
+                for row in _table_rows(child):
+                    self.builder.add(row, "table_row")
+            elif name in ("li", "dt", "dd") and not _has_blocks(child):
+                self.flush(element=node)
+                self._inline.append(child.get_text())
+                self.flush("list_item", child)
+            elif name in _BLOCKS:
+                self.flush(element=node)
+                if _has_blocks(child):
+                    self.walk(child)
+                    self.flush(element=child)
+                else:
+                    self._inline.append(child.get_text())
+                    self.flush(element=child)
+            else:  # inline: code, em, a, span ...
+                self._inline.append(child.get_text())
+
+
+# Page furniture, by role or by a class or id naming it ("docnav", "sphinxsidebar",
+# "md-header", "breadcrumbs", "toc"...): removed with everything inside it.
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu"}
+_FURNITURE = re.compile(
+    r"(^|[-_ ])(nav|navbar|navigation|docnav|menu|sidebar|sphinxsidebar|breadcrumbs?|toc|"
+    r"footer|header|masthead|banner|related|pager|pagination|skip|search|cookies?|social|"
+    r"share|prev|next|edit|sourcelink|feedback|copyright)([-_ ]|$)",
+    re.IGNORECASE,
+)
+
+
+def _is_furniture(tag: Tag) -> bool:
+    """Named or marked as furniture, and reading like it: mostly links, or a few words (a
+    "sidebar" box of prose in a manual is content, a sidebar of links is a menu)."""
+    if tag.name in ("body", "main", "article") or tag.get("role") == "main":
+        return False
+    names = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
+    named = tag.get("role") in _FURNITURE_ROLES or (
+        bool(names.strip()) and _FURNITURE.search(names) is not None
+    )
+    if not named:
+        return False
+    words = len(tag.get_text().split())
+    return words < FURNITURE_MAX_WORDS or _link_share(tag) > FURNITURE_LINK_SHARE
+
+
+def _main_content(page: BeautifulSoup) -> Tag:
+    """The page's main element when it marks one, else its body, without page furniture."""
+    root = page.find("main") or page.find(attrs={"role": "main"}) or page.body or page
+    for tag in root.find_all(_is_furniture):
+        if not tag.decomposed:
+            tag.decompose()
+    return root
+
+
+def extract_html(raw: bytes) -> Extracted:
+    html = decode(raw)
+    page = BeautifulSoup(html, "html.parser")
+    title = _clean(page.title.get_text()) if page.title else ""
+    for hidden in page(list(_HIDDEN)):
+        hidden.decompose()
+    walker = _Walker()
+    walker.walk(_main_content(page))
+    walker.flush()
+    return walker.builder.build({"title": title} if title else {})

@@ -1,0 +1,112 @@
+"""PDFs with a text layer, read with PDFium (pypdfium2): the word spacing and reading order
+a viewer shows, for files from any tool chain (TeX, office suites, printers' drivers).
+
+Each page's lines are joined into paragraphs (a short line that ends a sentence closes
+one; a word hyphenated across lines is joined), running headers and footers (a line at the
+top or bottom of most pages, page numbers aside) are dropped, every block remembers its
+page, and the PDF's bookmarks give the section headings. A PDF without a text layer is
+refused by name: OCR is not supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant.ingest.document import DocumentBuilder, Extracted, LoadError
+
+# A line that starts or ends a page on at least this share of the pages is a running
+# header or footer (digits ignored, so "Page 3" and "Page 4" are the same line).
+RUNNING_LINE_SHARE = 0.5
+# A line shorter than this share of the page's usual line, ending a sentence, ends a
+# paragraph.
+SHORT_LINE_SHARE = 0.8
+_DIGITS = re.compile(r"\d+")
+_BULLET = re.compile(r"^(?:[-–•●▪◦*]|\(?\d{1,3}[.)]|[a-z][.)])\s")
+_SENTENCE_END = tuple('.!?:;"”')
+
+
+def _page_lines(page: object) -> list[str]:
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    try:
+        text = textpage.get_text_bounded()
+    finally:
+        textpage.close()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [" ".join(line.split()) for line in lines]
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """The digit-blind forms of lines that head or foot most pages."""
+    if len(pages) < 3:
+        return set()
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        content = [line for line in lines if line]
+        edges.update({_DIGITS.sub("#", line) for line in content[:2] + content[-2:]})
+    return {line for line, count in edges.items() if count >= RUNNING_LINE_SHARE * len(pages)}
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    lengths = sorted(len(line) for line in lines if line)
+    usual = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            continue
+        if current and _BULLET.match(line):
+            paragraphs.append(current)
+            current = ""
+        if current.endswith("-") and line[:1].islower() and current[-2:-1].isalpha():
+            current = current[:-1] + line  # a word hyphenated across the line break
+        else:
+            current = f"{current} {line}" if current else line
+        if line.endswith(_SENTENCE_END) and len(line) < SHORT_LINE_SHARE * usual:
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _sections(pdf: object, page_count: int) -> dict[int, list[tuple[int, str]]]:
+    """Bookmarks starting on each page, as (level, title), in order."""
+    starts: dict[int, list[tuple[int, str]]] = {}
+    try:
+        for item in pdf.get_toc():  # type: ignore[attr-defined]
+            page = item.page_index
+            if page is not None and 0 <= page < page_count and item.title.strip():
+                starts.setdefault(page, []).append((item.level + 1, " ".join(item.title.split())))
+    except Exception:  # a broken outline only costs the headings
+        return {}
+    return starts
+
+
+def extract_pdf(raw: bytes) -> Extracted:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as error:
+        raise LoadError(f"broken PDF ({error})") from error
+    try:
+        pages = [_page_lines(page) for page in pdf]
+        title = str((pdf.get_metadata_dict() or {}).get("Title") or "").strip()
+        sections = _sections(pdf, len(pages))
+    finally:
+        pdf.close()
+    if not any(line for lines in pages for line in lines):
+        raise LoadError("no text layer (a scanned PDF?); OCR is not supported")
+    running = _running_lines(pages)
+    builder = DocumentBuilder()
+    for number, lines in enumerate(pages, 1):
+        for level, heading in sections.get(number - 1, []):
+            builder.add(heading, "heading", level, page=number)
+        kept = [line for line in lines if _DIGITS.sub("#", line) not in running]
+        for paragraph in _paragraphs(kept):
+            builder.add(paragraph, "paragraph", page=number)
+    return builder.build({"title": title} if title else {})
