@@ -38,6 +38,8 @@ class Citation(BaseModel):
     title: str
     publisher: str = ""
     published: str = ""
+    section: str = Field("", description='Heading path of the passage ("A › B › C")')
+    page: str = Field("", description='Page or pages of the passage ("12", "12-13"), PDFs')
     chunk_id: str
     start: int = Field(description="Character offset of the passage in the source text")
     end: int

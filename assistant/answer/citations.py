@@ -18,6 +18,8 @@ def citation(n: int, passage: Document, start: int, end: int, quote: str) -> Cit
         title=meta.get("title", meta["source"]),
         publisher=meta.get("publisher", ""),
         published=meta.get("published", ""),
+        section=str(meta.get("section") or ""),
+        page=page_label(meta),
         chunk_id=meta["chunk_id"],
         start=int(meta["start"]),
         end=int(meta["end"]),
@@ -27,6 +29,14 @@ def citation(n: int, passage: Document, start: int, end: int, quote: str) -> Cit
         quote_end=end,
         score=float(meta.get("score") or 0.0),
     )
+
+
+def page_label(meta: dict) -> str:
+    """ "12", or "12-13" for a passage across two pages; "" when pages are not known."""
+    first, last = int(meta.get("page") or 0), int(meta.get("page_end") or 0)
+    if not first:
+        return ""
+    return str(first) if last <= first else f"{first}-{last}"
 
 
 def compose(statements: Sequence[tuple[str, list[int]]]) -> tuple[str, list[Claim]]:

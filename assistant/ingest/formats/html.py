@@ -153,8 +153,8 @@ def _is_furniture(tag: Tag) -> bool:
 def _main_content(page: BeautifulSoup) -> Tag:
     """The page's main element when it marks one, else its body, without page furniture."""
     root = page.find("main") or page.find(attrs={"role": "main"}) or page.body or page
-    for tag in root.find_all(_is_furniture):
-        if not tag.decomposed:
+    for tag in [*root.find_all(_is_furniture), *root.find_all(["a", "span"], string=True)]:
+        if not tag.decomposed and (tag.name not in ("a", "span") or _is_anchor_mark(tag)):
             tag.decompose()
     return root
 

@@ -32,8 +32,9 @@ def _page_lines(page: object) -> list[str]:
         text = textpage.get_text_bounded()
     finally:
         textpage.close()
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [" ".join(line.split()) for line in lines]
+    # PDFium joins a word hyphenated at a line end itself, marking the hyphen with U+0002.
+    text = text.replace("\x02", "").replace("\r\n", "\n").replace("\r", "\n")
+    return [" ".join(line.split()) for line in text.split("\n")]
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:

@@ -107,6 +107,13 @@ def _meta_line(*parts: object) -> str:
     return " · ".join(esc(part) for part in parts if part)
 
 
+def page_text(citation: Citation) -> str:
+    """ "p. 12" or "pp. 12-13" for a passage from a PDF, else ""."""
+    if not citation.page:
+        return ""
+    return f"pp. {citation.page}" if "-" in citation.page else f"p. {citation.page}"
+
+
 def render_card(citation: Citation, turn: int) -> str:
     """A source card: number, title, publisher and date, passage with the quote highlighted."""
     badge = (
@@ -118,6 +125,7 @@ def render_card(citation: Citation, turn: int) -> str:
         f'<div class="card-head"><span class="card-n">{citation.n}</span>'
         f'<div class="card-titles"><div class="card-title">{esc(citation.title)}</div>'
         f'<div class="card-meta">{_meta_line(citation.publisher, citation.published)}</div>'
+        f'<div class="card-section">{_meta_line(citation.section, page_text(citation))}</div>'
         f"</div></div>"
         f'<div class="card-passage">{highlight_passage(citation)}</div>'
         f'<div class="card-foot"><span class="card-file">{esc(citation.source)}</span>{badge}'

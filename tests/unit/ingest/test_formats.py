@@ -1,0 +1,184 @@
+"""Each format's extractor on small files made here: the blocks it finds, and what it drops."""
+
+from __future__ import annotations
+
+import io
+
+from assistant.ingest.chunking import ChunkSizes, chunk_text
+from assistant.ingest.document import Extracted
+from assistant.ingest.formats.docx import extract_docx
+from assistant.ingest.formats.html import extract_html
+from assistant.ingest.formats.pdf import extract_pdf
+from assistant.ingest.formats.plain_text import extract_markdown, extract_plain_text
+
+SPHINX_PAGE = """<!DOCTYPE html><html><head><title>Configuring DHCP &#8212; Handbook 1.0</title>
+<script>var x = 1;</script></head><body>
+<div class="related" role="navigation"><ul><li><a href="index.html">index</a></li>
+<li><a href="next.html">next</a> |</li><li><a href="prev.html">previous</a> |</li></ul></div>
+<div class="document"><div class="documentwrapper"><div class="bodywrapper"><div class="body">
+<div role="navigation" aria-label="breadcrumbs"><a href="index.html">Handbook</a> &raquo;
+<a href="net.html">Networking</a> &raquo; Configuring DHCP</div>
+<section id="dhcp"><h1>Configuring DHCP<a class="headerlink" href="#dhcp">¶</a></h1>
+<p>The DHCP server hands out addresses from a pool
+that the administrator defines in
+Its configuration file, which is read at start-up.</p>
+<section id="leases"><h2>Lease times<a class="headerlink" href="#leases">¶</a></h2>
+<p>Leases last <code>86400</code> seconds by default. Shorter leases suit busy nets.</p>
+<div class="highlight"><pre>&gt;&gt;&gt; config.DEFAULT_LEASE = 600
+# seconds</pre></div>
+<table><thead><tr><th>Option</th><th>Default</th></tr></thead>
+<tbody><tr><td>max-lease-time</td><td>7200</td></tr></tbody></table>
+</section></section></div></div></div>
+<div class="sphinxsidebar" role="navigation"><h3>Table of Contents</h3><ul>
+<li><a href="#dhcp">Configuring DHCP</a></li><li><a href="#leases">Lease times</a></li></ul>
+<div id="searchbox"><form><input type="text"/></form></div></div></div>
+<div class="footer">&copy; Copyright 2025. Created using Sphinx.
+<a href="_sources/x.txt">Show Source</a></div>
+</body></html>"""
+
+
+def blocks(extracted: Extracted) -> list[tuple[str, int, str]]:
+    return [(b.kind, b.level, extracted.text[b.start : b.end]) for b in extracted.blocks]
+
+
+def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> None:
+    page = extract_html(SPHINX_PAGE.encode())
+    assert page.metadata["title"] == "Configuring DHCP — Handbook 1.0"
+    assert blocks(page) == [
+        ("heading", 1, "Configuring DHCP"),
+        (
+            "paragraph",
+            0,
+            "The DHCP server hands out addresses from a pool that the administrator defines "
+            "in Its configuration file, which is read at start-up.",
+        ),
+        ("heading", 2, "Lease times"),
+        (
+            "paragraph",
+            0,
+            "Leases last 86400 seconds by default. Shorter leases suit busy nets.",
+        ),
+        ("code", 0, ">>> config.DEFAULT_LEASE = 600\n# seconds"),
+        ("table_row", 0, "Option: max-lease-time | Default: 7200"),
+    ]
+    for furniture in ("previous", "Show Source", "Table of Contents", "Copyright", "¶", "»"):
+        assert furniture not in page.text
+
+
+def test_sections_kinds_and_sizes_of_chunks_follow_the_blocks() -> None:
+    page = extract_html(SPHINX_PAGE.encode())
+    chunks = chunk_text("dhcp.html", page.text, ChunkSizes(180, 30, 10), page.blocks)
+    assert [(c.section, c.kind) for c in chunks] == [
+        ("Configuring DHCP", "prose"),
+        ("Configuring DHCP › Lease times", "prose"),
+        ("Configuring DHCP › Lease times", "code"),
+        ("Configuring DHCP › Lease times", "table"),
+    ]
+    assert all(page.text[c.start : c.end] == c.text for c in chunks)
+    assert "Lease times" not in chunks[1].text, "a heading names its section, it is no text"
+
+
+def test_markdown_headings_code_and_wrapped_paragraphs() -> None:
+    text = (
+        "# Guide\n\nThe tool reads its settings from a configuration file in the home folder\n"
+        "That the installer writes once, the first time the tool starts on a machine.\n\n"
+        "## Usage\n\n- first item\n- second item\n\n```sh\n$ tool --help\n```\n"
+    )
+    found = blocks(extract_markdown(text.encode()))
+    assert found == [
+        ("heading", 1, "Guide"),
+        (
+            "paragraph",
+            0,
+            "The tool reads its settings from a configuration file in the home folder\n"
+            "That the installer writes once, the first time the tool starts on a machine.",
+        ),
+        ("heading", 2, "Usage"),
+        ("list_item", 0, "- first item"),
+        ("list_item", 0, "- second item"),
+        ("code", 0, "$ tool --help\n"),
+    ]
+
+
+def test_plain_text_is_the_file_itself() -> None:
+    raw = b"Title line\n\nA paragraph that is long enough.\n"
+    extracted = extract_plain_text(raw)
+    assert extracted.text == raw.decode()
+    assert [b.kind for b in extracted.blocks] == ["paragraph", "paragraph"]
+
+
+def test_word_documents_keep_headings_lists_and_table_headers() -> None:
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = "Port plan"
+    document.add_heading("Berths", level=1)
+    document.add_paragraph("The port adds two berths in 2026.")
+    document.add_paragraph("dredge the channel", style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Berth", "Depth"
+    table.rows[1].cells[0].text, table.rows[1].cells[1].text = "B7", "16 m"
+    out = io.BytesIO()
+    document.save(out)
+
+    extracted = extract_docx(out.getvalue())
+    assert extracted.metadata == {"title": "Port plan"}
+    assert blocks(extracted) == [
+        ("heading", 1, "Berths"),
+        ("paragraph", 0, "The port adds two berths in 2026."),
+        ("list_item", 0, "dredge the channel"),
+        ("table_row", 0, "Berth: B7 | Depth: 16 m"),
+    ]
+
+
+def _pdf(pages: list[list[str]]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", size=11)
+    for number, lines in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.cell(0, 8, "Harbour Handbook - internal", new_x="LMARGIN", new_y="NEXT")
+        for line in lines:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-20)
+        pdf.cell(0, 8, f"Page {number}")
+    return bytes(pdf.output())
+
+
+def test_pdf_pages_running_lines_and_hyphenation() -> None:
+    body = [
+        "The harbour master assigns berths to incoming vessels according",
+        "to their draught and the tide tables published each week by the",
+        "port authority. Pilots board two miles off-",
+        "shore.",
+        "Cranes unload containers day and night.",
+    ]
+    second = ["Tugs are on call at all hours.", "The fuel quay opens at six."]
+    third = ["Ferries leave from the east pier.", "The customs office closes at noon."]
+    extracted = extract_pdf(_pdf([body, second, third]))
+    texts = [(b.page, extracted.text[b.start : b.end]) for b in extracted.blocks]
+    assert texts[0] == (
+        1,
+        "The harbour master assigns berths to incoming vessels according to their draught and "
+        "the tide tables published each week by the port authority. Pilots board two miles "
+        "offshore.",
+    )
+    assert {page for page, _ in texts} == {1, 2, 3}
+    assert "Harbour Handbook - internal" not in extracted.text
+    assert "Page 2" not in extracted.text
+
+
+def test_a_pdf_without_text_is_named_as_such() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50)
+    try:
+        extract_pdf(bytes(pdf.output()))
+    except Exception as error:
+        assert "no text layer" in str(error) and "OCR is not supported" in str(error)
+    else:
+        raise AssertionError("a PDF without text must be refused")
