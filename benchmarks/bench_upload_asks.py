@@ -344,6 +344,23 @@ def report(result: dict[str, Any]) -> None:
     print(f"load average: {result['load']}")
 
 
+def to_json(data: dict[str, Any]) -> str:
+    """The results with indentation, and every ask's record on one line per phase as columns
+    (seconds after the phase began, client ms, status, server ms), to keep the file small."""
+    records = data.pop("records", None)
+    text = json.dumps(data, indent=1)
+    data["records"] = records
+    if not records:
+        return text + "\n"
+    lines = []
+    for phase, items in records.items():
+        columns = {
+            field: [r[field] for r in items] for field in ("at_s", "ms", "status", "server_ms")
+        }
+        lines.append(f'  "{phase}": {json.dumps(columns, separators=(",", ":"))}')
+    return text[:-2] + ',\n "records": {\n' + ",\n".join(lines) + "\n }\n}\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--upload-mb", type=float, default=2.0, help="size of the upload (MB)")
@@ -366,7 +383,7 @@ def main() -> int:
         data["finished"] = dt.datetime.now().isoformat(timespec="seconds")
         RESULTS_DIR.mkdir(exist_ok=True)
         path = RESULTS_DIR / f"{started.strftime('%Y-%m-%dT%H%M')}-upload-asks.json"
-        path.write_text(json.dumps(data, indent=1) + "\n")
+        path.write_text(to_json(data))
         if args.keep:
             print(f"[upload-asks] kept {tmp}")
         else:
