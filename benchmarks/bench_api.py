@@ -7,32 +7,14 @@ first. Latency is measured per request on the client side, so it includes queuei
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_common import BIN, CHILD_ENV, QUESTIONS, summarize
+from bench_common import QUESTIONS, assistant_server, peak_rss_mb, summarize
 
 LEVELS = (1, 8, 32)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _peak_rss_mb(pid: int) -> float:
-    """VmHWM: the peak resident set of a running process."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def _level(url: str, clients: int, total: int, limit_s: float) -> dict[str, Any]:
@@ -72,48 +54,15 @@ async def _level(url: str, clients: int, total: int, limit_s: float) -> dict[str
 
 def measure(corpus: Path, index: Path, quick: bool = False) -> dict[str, Any]:
     """Start the server on a free port, load it level by level, stop it."""
-    port = _free_port()
-    argv = [str(BIN / "assistant"), "serve", f"--port={port}", f"--corpus={corpus}"]
-    argv.append(f"--index={index}")
-    log = index.parent / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            argv,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **CHILD_ENV},
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        started = time.perf_counter()
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"assistant serve exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.perf_counter() - started > 180:
-                raise TimeoutError("assistant serve did not answer /api/health within 180 s")
-            time.sleep(0.5)
-        ready_s = time.perf_counter() - started
-        url = f"{base}/api/ask"
+    with assistant_server(corpus, index, index.parent / "serve.log") as server:
+        url = f"{server.base}/api/ask"
         asyncio.run(_level(url, 4, 12, 60))  # warm-up: model, BM25, thread pool
         levels = []
         for clients in LEVELS:
             total = (20 if quick else 60) * max(1, clients // 4 if clients > 1 else 1)
             levels.append(asyncio.run(_level(url, clients, total, 30 if quick else 90)))
         return {
-            "ready_s": ready_s,
+            "ready_s": server.ready_s,
             "levels": levels,
-            "server_peak_rss_mb": _peak_rss_mb(server.pid),
+            "server_peak_rss_mb": peak_rss_mb(server.process.pid),
         }
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()

@@ -7,18 +7,23 @@ that phase alone and one phase's caches cannot speed up another.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"
@@ -142,6 +147,70 @@ def worker(phase: str, *args: str, timeout: float, env: dict[str, str] | None = 
     if run.returncode != 0:
         raise RuntimeError(f"worker phase {phase} failed ({run.returncode}):\n{run.stderr[-4000:]}")
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the peak resident set of a running process."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Server:
+    """A running `assistant serve`: its base URL, process and seconds until /api/health."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    ready_s: float
+
+
+@contextlib.contextmanager
+def assistant_server(
+    corpus: Path, index: Path, log: Path, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`assistant serve` on a free loopback port, ready (health answers) on entry, stopped
+    (SIGINT, then SIGKILL after 20 s) on exit; its output goes to `log`."""
+    port = free_port()
+    argv = [str(BIN / "assistant"), "serve", f"--port={port}", f"--corpus={corpus}"]
+    argv.append(f"--index={index}")
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **CHILD_ENV, **(env or {})},
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        started = time.perf_counter()
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"assistant serve exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.perf_counter() - started > 180:
+                raise TimeoutError("assistant serve did not answer /api/health within 180 s")
+            time.sleep(0.5)
+        yield Server(base, server, time.perf_counter() - started)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def percentile(values: list[float], q: float) -> float:

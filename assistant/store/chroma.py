@@ -22,6 +22,7 @@ from assistant.store.embeddings import SentenceTransformerEmbeddings, get_embedd
 
 DOCUMENTS_SUFFIX = "_documents"
 VECTORS_SUFFIX = "_vectors"
+WRITE_BATCH = 256  # rows per Chroma call (benchmarks/bench_upload_asks.py measured why)
 STAGING_SUFFIX = "_rebuild"
 
 
@@ -86,7 +87,9 @@ class Store:
         self._reopen_lock = threading.RLock()
         self._known_generation = 0
         self._seen_stamp: tuple[int, ...] | None = None
-        self._batch = self.client.get_max_batch_size()
+        # Chroma's binding holds the GIL for a whole call: small batches let questions run
+        # between the writes of an upload (one 3,400-chunk upsert stalled the server 5 s).
+        self._batch = min(WRITE_BATCH, self.client.get_max_batch_size())
         self._live_names = (
             settings.collection,
             settings.collection + DOCUMENTS_SUFFIX,
