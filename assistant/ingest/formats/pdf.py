@@ -1,5 +1,10 @@
-"""PDFs with a text layer, read with PDFium (pypdfium2): the word spacing and reading order
-a viewer shows, for files from any tool chain (TeX, office suites, printers' drivers).
+"""PDFs with a text layer, from any tool chain (TeX, office suites, FOP, Ghostscript).
+
+The text comes from poppler's `pdftotext` when it is installed (Debian's poppler-utils; the
+Makefile installs it): it keeps word spacing where other extractors glue words together
+(measured on five Debian manuals: 94-99 % of pdftotext's word sequence for PDFium, 25-99 %
+for pypdf, which read xdvipdfmx output as one long word). Without it, PDFium (pypdfium2)
+reads the text. Bookmarks come from PDFium either way.
 
 Each page's lines are joined into paragraphs (a short line that ends a sentence closes
 one; a word hyphenated across lines is joined), running headers and footers (a line at the
@@ -11,6 +16,9 @@ refused by name: OCR is not supported.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import unicodedata
 from collections import Counter
 
 from assistant.ingest.document import DocumentBuilder, Extracted, LoadError
@@ -26,15 +34,35 @@ _BULLET = re.compile(r"^(?:[-–•●▪◦*]|\(?\d{1,3}[.)]|[a-z][.)])\s")
 _SENTENCE_END = tuple('.!?:;"”')
 
 
-def _page_lines(page: object) -> list[str]:
+def _lines(text: str) -> list[str]:
+    # PDFium joins a word hyphenated at a line end itself, marking the hyphen with U+0002;
+    # NFKC spells out ligatures ("ﬁ" -> "fi") so words match what people type.
+    text = unicodedata.normalize("NFKC", text.replace("\x02", ""))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def _pdftotext_pages(raw: bytes) -> list[str] | None:
+    """Each page's text from poppler's pdftotext, or None when it is not installed."""
+    command = shutil.which("pdftotext")
+    if command is None:
+        return None
+    done = subprocess.run(
+        [command, "-enc", "UTF-8", "-", "-"], input=raw, capture_output=True, timeout=300
+    )
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise LoadError(f"broken PDF ({message[-1] if message else 'pdftotext failed'})")
+    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _pdfium_page_text(page: object) -> str:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
-        text = textpage.get_text_bounded()
+        return textpage.get_text_bounded()
     finally:
         textpage.close()
-    # PDFium joins a word hyphenated at a line end itself, marking the hyphen with U+0002.
-    text = text.replace("\x02", "").replace("\r\n", "\n").replace("\r", "\n")
-    return [" ".join(line.split()) for line in text.split("\n")]
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
@@ -95,7 +123,8 @@ def extract_pdf(raw: bytes) -> Extracted:
     except pdfium.PdfiumError as error:
         raise LoadError(f"broken PDF ({error})") from error
     try:
-        pages = [_page_lines(page) for page in pdf]
+        texts = _pdftotext_pages(raw) or [_pdfium_page_text(page) for page in pdf]
+        pages = [_lines(text) for text in texts]
         title = str((pdf.get_metadata_dict() or {}).get("Title") or "").strip()
         sections = _sections(pdf, len(pages))
     finally:
