@@ -16,7 +16,7 @@ from assistant.config import Settings
 from assistant.schema import AskResult, Claim, QuestionError
 from assistant.text.markers import CITATION_MARKER, cited_numbers, strip_markers
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import decode_spans, sentence_spans
 from assistant.text.terms import tokenize
 from assistant.text.token_count import count_tokens
 
@@ -88,7 +88,7 @@ def _best_sentence(claims: str, passage: Document) -> tuple[int, int, str]:
     """The passage sentence sharing most words with the claims that cite it."""
     wanted = set(tokenize(claims))
     text = passage.page_content
-    spans = sentence_spans(text) or []
+    spans = sentence_spans(text, paragraphs=decode_spans(passage.metadata.get("paragraphs")))
     best = max(
         spans, key=lambda s: len(wanted & set(tokenize(text[s.start : s.end]))), default=None
     )

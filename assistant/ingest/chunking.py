@@ -35,6 +35,7 @@ class Chunk:
     section: str = ""  # the heading path: "Handbook › Networking › Configuring DHCP"
     kind: ChunkKind = "prose"
     pages: tuple[int, int] | None = None  # first and last page (PDF)
+    paragraphs: tuple[Span, ...] = ()  # its blocks, relative to its start
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,10 @@ def _token_pieces(text: str, span: Span, limit: int) -> list[Span]:
     return [Span(span.start + a, span.start + b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-def _windows(text: str, region: Span, sizes: ChunkSizes) -> list[Span]:
+def _windows(text: str, region: _Region, sizes: ChunkSizes) -> list[Span]:
     """Sentence windows over a region that is larger than the target size."""
     units: list[tuple[Span, int]] = []
-    for sentence in sentence_spans(text, region):
+    for sentence in sentence_spans(text, paragraphs=[Span(b.start, b.end) for b in region.blocks]):
         tokens = count_tokens(text[sentence.start : sentence.end])
         pieces = (
             [sentence] if tokens <= sizes.target else _token_pieces(text, sentence, sizes.target)
@@ -87,6 +88,7 @@ class _Region:
     kind: ChunkKind
     section: str
     pages: tuple[int, int] | None
+    blocks: tuple[Block, ...]
 
 
 _KIND_OF_BLOCK: dict[str, ChunkKind] = {"code": "code", "table_row": "table"}
@@ -110,6 +112,7 @@ def _regions(text: str, blocks: Sequence[Block], sizes: ChunkSizes) -> list[_Reg
                     _KIND_OF_BLOCK.get(group[0].kind, "prose"),
                     SECTION_SEPARATOR.join(heading for _, heading in path),
                     (min(pages), max(pages)) if pages else None,
+                    tuple(group),
                 )
             )
         group, tokens = [], 0
@@ -150,7 +153,7 @@ def chunk_text(
         if count_tokens(text[region.span.start : region.span.end]) <= sizes.target:
             pieces.append((region.span, region))
         else:
-            pieces += [(span, region) for span in _windows(text, region.span, sizes)]
+            pieces += [(span, region) for span in _windows(text, region, sizes)]
     seen: Counter[str] = Counter()
     chunks = []
     for ordinal, (span, region) in enumerate(pieces):
@@ -168,6 +171,11 @@ def chunk_text(
                 section=region.section,
                 kind=region.kind,
                 pages=_pages_of(span, region, blocks),
+                paragraphs=tuple(
+                    Span(max(b.start, span.start) - span.start, min(b.end, span.end) - span.start)
+                    for b in region.blocks
+                    if b.start < span.end and b.end > span.start
+                ),
             )
         )
     return chunks

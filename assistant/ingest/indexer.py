@@ -26,6 +26,7 @@ from assistant.ingest.loaders import load_corpus, scan_corpus
 from assistant.ingest.report import IndexReport
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
+from assistant.text.sentences import encode_spans
 
 
 def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dict[str, str | int]:
@@ -36,6 +37,7 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
         "kind": chunk.kind,
         "page": chunk.pages[0] if chunk.pages else 0,
         "page_end": chunk.pages[1] if chunk.pages else 0,
+        "paragraphs": encode_spans(chunk.paragraphs),
         "pipeline": pipeline,
         "title": document.title,
         "publisher": document.metadata.get("publisher", ""),

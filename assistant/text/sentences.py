@@ -12,6 +12,7 @@ inside a paragraph come from `sentencex`, never inside a dotted name ("config.DE
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sentencex
@@ -21,6 +22,18 @@ import sentencex
 class Span:
     start: int
     end: int
+
+
+def encode_spans(spans: Sequence[Span]) -> str:
+    """Spans as "start-end,start-end", to keep a chunk's paragraphs in its metadata."""
+    return ",".join(f"{span.start}-{span.end}" for span in spans)
+
+
+def decode_spans(encoded: object) -> list[Span] | None:
+    """The spans `encode_spans` wrote, or None when there are none (an older index)."""
+    if not isinstance(encoded, str) or not encoded:
+        return None
+    return [Span(*map(int, part.split("-"))) for part in encoded.split(",")]
 
 
 def _strip(text: str, start: int, end: int) -> Span | None:
@@ -104,11 +117,22 @@ def _joined_dotted_names(piece: str, boundaries: list[dict[str, int]]) -> list[t
     return spans
 
 
-def sentence_spans(text: str, within: Span | None = None, language: str = "en") -> list[Span]:
-    """Sentences of `text` (or of the part `within`), as absolute, whitespace-trimmed spans."""
+def sentence_spans(
+    text: str,
+    within: Span | None = None,
+    language: str = "en",
+    paragraphs: Sequence[Span] | None = None,
+) -> list[Span]:
+    """Sentences of `text` (or of the part `within`), as absolute, whitespace-trimmed spans.
+
+    `paragraphs` (relative to `within`) are the paragraphs when the document's structure
+    is known; otherwise they are read from the text, which a short excerpt can mislead.
+    """
     region = within or Span(0, len(text))
     spans: list[Span] = []
-    for paragraph in paragraph_spans(text[region.start : region.end]):
+    if paragraphs is None:
+        paragraphs = paragraph_spans(text[region.start : region.end])
+    for paragraph in paragraphs:
         base = region.start + paragraph.start
         piece = text[base : region.start + paragraph.end]
         boundaries = sentencex.get_sentence_boundaries(language, piece)

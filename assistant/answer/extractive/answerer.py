@@ -14,7 +14,12 @@ from assistant.answer.base import AnswerPiece
 from assistant.answer.citations import abstention, citation, compose
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.answer.extractive.selection import select
-from assistant.answer.extractive.support import select_supported, too_weak, unsupported_terms
+from assistant.answer.extractive.support import (
+    select_supported,
+    states_asked_figure,
+    too_weak,
+    unsupported_terms,
+)
 from assistant.config import AnswererWeights
 from assistant.schema import AskResult
 from assistant.store.bm25 import LexicalIndex
@@ -46,6 +51,8 @@ class ExtractiveAnswerer:
             chosen, missing = select_supported(
                 self.scorer, self.select, question, passages, chosen, missing
             )
+        if chosen and not states_asked_figure(question, chosen):
+            missing = ["the figure asked for"]
         if not chosen or missing or too_weak(self.scorer, question, chosen[0], passages):
             elsewhere = [
                 term

@@ -19,7 +19,7 @@ from assistant.store.bm25 import LexicalIndex
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import decode_spans, sentence_spans
 from assistant.text.terms import tokenize
 
 # Words that say what kind of answer is wanted but are not about the subject.
@@ -84,6 +84,12 @@ def brings(stated: list[str], asked: set[str], wants: str | None) -> bool:
     if wants == "date":
         return bool(new)
     return wants == "quantity" and any(not YEAR.match(number) for number in new)
+
+
+def is_lead_in(sentence: str) -> bool:
+    """A sentence that ends in a colon announces what follows (a list, a quote): alone it
+    states nothing, so it is never quoted as an answer."""
+    return sentence.rstrip().endswith((":", "："))
 
 
 def is_instruction(text: str) -> bool:
@@ -151,10 +157,16 @@ class SentenceScorer:
             in_document = {name for name in question_names if occurs(name, document)}
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
             passage_cover = sum(weights[t] for t in passage_terms) / total
-            spans = sentence_spans(text)
+            spans = sentence_spans(
+                text, paragraphs=decode_spans(passage.metadata.get("paragraphs"))
+            )
             for index, span in enumerate(spans):
                 sentence = text[span.start : span.end]
-                if len(sentence.split()) < tuned.min_sentence_words or is_instruction(sentence):
+                if (
+                    len(sentence.split()) < tuned.min_sentence_words
+                    or is_instruction(sentence)
+                    or is_lead_in(sentence)
+                ):
                     continue
                 anaphoric = index > 0 and _ANAPHORIC.match(sentence) is not None
                 context = spans[index - 1].start if anaphoric else span.start

@@ -8,9 +8,14 @@ from collections.abc import Callable
 
 from langchain_core.documents import Document
 
-from assistant.answer.extractive.scoring import Candidate, SentenceScorer
+from assistant.answer.extractive.scoring import (
+    Candidate,
+    SentenceScorer,
+    brings,
+    wanted_figure,
+)
 from assistant.text.document_heading import with_heading
-from assistant.text.names_figures import name_words, numbers, occurs, without_attribution
+from assistant.text.names_figures import YEAR, name_words, numbers, occurs, without_attribution
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
@@ -71,3 +76,14 @@ def too_weak(
     if dense:
         return max(dense) < scorer.weights.min_dense_similarity
     return scorer.coverage(question, best) < scorer.weights.min_coverage
+
+
+def states_asked_figure(question: str, chosen: list[Candidate]) -> bool:
+    """A question asking how much, how many or what rate is answered only by a quote that
+    states a figure the question does not already give. (A question that gives a figure
+    itself, other than a year, asks about something else: "which city forecast 6.5%?")"""
+    wants = wanted_figure(question)
+    asked = set(numbers(question))
+    if wants != "quantity" or any(not YEAR.match(number) for number in asked):
+        return True
+    return any(brings(numbers(c.quote), asked, wants) for c in chosen)
