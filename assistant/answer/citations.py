@@ -55,7 +55,11 @@ def compose(statements: Sequence[tuple[str, list[int]]]) -> tuple[str, list[Clai
 
 
 def abstention(
-    question: str, passages: list[Document], missing: list[str], elsewhere: Sequence[str] = ()
+    question: str,
+    passages: list[Document],
+    missing: list[str],
+    elsewhere: Sequence[str] = (),
+    reason: str = "",
 ) -> AskResult:
     """Say the documents do not cover it, and what the closest documents are about.
 
@@ -69,7 +73,9 @@ def abstention(
             f"The passages on this question do not mention {', '.join(elsewhere)}; other"
             " parts of the documents do."
         )
-    reason = " ".join(reasons) or "The documents do not answer this question."
+    reason = " ".join([*reasons, reason] if reason else reasons) or (
+        "The documents do not answer this question."
+    )
     titles: list[str] = []
     for passage in passages:
         title = passage.metadata.get("title", passage.metadata.get("source", ""))

@@ -15,6 +15,21 @@ _NAME_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
 _PHRASE = re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*")
 _NUMBER_WORD = re.compile(NUMBER.pattern + r"[A-Za-z]*")
 YEAR = re.compile(r"^(1[89]|20)\d\d$")  # a normalised number that reads as a year
+# Figures written in words: "eleven thousand", "a dozen", "half" (in lower case: "Five-Year
+# Plan" and "Two Sessions" are names).
+_NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half|double|twice|"
+    r"triple|quarter|third)\b"
+)
+
+
+def spelled_figures(text: str) -> list[str]:
+    """Figures written as words, in order."""
+    return [match.group() for match in _NUMBER_WORDS.finditer(text)]
+
+
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")
 # Capitalised words that start questions or sentences without naming anything.
 _OPENERS = STOPWORDS | {

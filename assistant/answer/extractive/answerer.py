@@ -51,8 +51,9 @@ class ExtractiveAnswerer:
             chosen, missing = select_supported(
                 self.scorer, self.select, question, passages, chosen, missing
             )
-        if chosen and not states_asked_figure(question, chosen):
-            missing = ["the figure asked for"]
+        if chosen and not missing and not states_asked_figure(question, chosen):
+            reason = "The passages that match the question state no figure for it."
+            return abstention(question, passages, [], reason=reason)
         if not chosen or missing or too_weak(self.scorer, question, chosen[0], passages):
             elsewhere = [
                 term

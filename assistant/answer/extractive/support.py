@@ -15,7 +15,14 @@ from assistant.answer.extractive.scoring import (
     wanted_figure,
 )
 from assistant.text.document_heading import with_heading
-from assistant.text.names_figures import YEAR, name_words, numbers, occurs, without_attribution
+from assistant.text.names_figures import (
+    YEAR,
+    name_words,
+    numbers,
+    occurs,
+    spelled_figures,
+    without_attribution,
+)
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
@@ -86,4 +93,4 @@ def states_asked_figure(question: str, chosen: list[Candidate]) -> bool:
     asked = set(numbers(question))
     if wants != "quantity" or any(not YEAR.match(number) for number in asked):
         return True
-    return any(brings(numbers(c.quote), asked, wants) for c in chosen)
+    return any(brings(numbers(c.quote), asked, wants) or spelled_figures(c.quote) for c in chosen)

@@ -29,8 +29,7 @@ _BLOCKS = {
 _ANCHOR_MARKS = {"¶", "#", "§", "🔗", "link"}
 # A block whose text is mostly link text is a menu, unless it is long prose.
 MAX_LINK_SHARE = 0.6
-# An element named like furniture is removed when it is short or a third links.
-FURNITURE_MAX_WORDS = 40
+# An element named like a sidebar is a menu when a third of its text is links.
 FURNITURE_LINK_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
 
@@ -124,30 +123,31 @@ class _Walker:
                 self._inline.append(child.get_text())
 
 
-# Page furniture, by role or by a class or id naming it ("docnav", "sphinxsidebar",
-# "md-header", "breadcrumbs", "toc"...): removed with everything inside it.
-_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu"}
+# Page furniture, by role or by a class or id naming it ("docnav", "breadcrumbs", "toc",
+# "md-footer"...): removed with everything inside it. Names that manuals also give to
+# content ("sidebar" boxes of notes, "header" rows) count only where the element reads
+# like a menu: mostly links.
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "menu"}
 _FURNITURE = re.compile(
-    r"(^|[-_ ])(nav|navbar|navigation|docnav|menu|sidebar|sphinxsidebar|breadcrumbs?|toc|"
-    r"footer|header|masthead|banner|related|pager|pagination|skip|search|cookies?|social|"
-    r"share|prev|next|edit|sourcelink|feedback|copyright)([-_ ]|$)",
+    r"(^|[-_ ])(nav|navbar|navigation|docnav|menu|breadcrumbs?|toc|footer|masthead|banner|"
+    r"related|pager|pagination|skip|search|searchbox|cookies?|social|share|prev|next|"
+    r"sourcelink|copyright)([-_ ]|$)",
     re.IGNORECASE,
+)
+_MENU_LIKE = re.compile(
+    r"(^|[-_ ])(sidebar|sphinxsidebar|header|aside|complementary)([-_ ]|$)", re.IGNORECASE
 )
 
 
 def _is_furniture(tag: Tag) -> bool:
-    """Named or marked as furniture, and reading like it: mostly links, or a few words (a
-    "sidebar" box of prose in a manual is content, a sidebar of links is a menu)."""
     if tag.name in ("body", "main", "article") or tag.get("role") == "main":
         return False
-    names = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
-    named = tag.get("role") in _FURNITURE_ROLES or (
-        bool(names.strip()) and _FURNITURE.search(names) is not None
+    names = " ".join(
+        [*(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")]
     )
-    if not named:
-        return False
-    words = len(tag.get_text().split())
-    return words < FURNITURE_MAX_WORDS or _link_share(tag) > FURNITURE_LINK_SHARE
+    if tag.get("role") in _FURNITURE_ROLES or _FURNITURE.search(names):
+        return True
+    return _MENU_LIKE.search(names) is not None and _link_share(tag) > FURNITURE_LINK_SHARE
 
 
 def _main_content(page: BeautifulSoup) -> Tag:

@@ -112,7 +112,8 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy
     (corpus_copy / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me".encode("latin-1"))
     (corpus_copy / "huge.txt").write_text("x" * 300_000)
     (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
-    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")  # a broken Word file
+    (corpus_copy / "slides.pptx").write_bytes(b"PK\x03\x04")
     (corpus_copy / "page.html").write_text(
         "<html><head><title>Harbour note</title><script>var x = 'hidden';</script></head>"
         "<body><p>Qingdao expanded its container harbour in 2025.</p></body></html>"
@@ -128,8 +129,9 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy
     assert "UTF-8" in reasons["latin1.txt"]
     assert "too large" in reasons["huge.txt"]
     assert "broken PDF" in reasons["broken.pdf"]
-    assert "unsupported" in reasons["notes.docx"]
-    assert len(reasons) == 7
+    assert "not a readable Word document" in reasons["notes.docx"]
+    assert "unsupported" in reasons["slides.pptx"]
+    assert len(reasons) == 8
     assert set(report.added) == {
         *(p.name for p in corpus_copy.glob("0*.txt")),
         "page.html",

@@ -248,7 +248,7 @@ def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     empty.write_text("  \n", encoding="utf-8")
     broken = session.server.tmp / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 this is not really a pdf")
-    unsupported = session.server.tmp / "notes.docx"
+    unsupported = session.server.tmp / "slides.pptx"
     unsupported.write_bytes(b"PK\x03\x04 not a supported type")
     page.get_by_role("tab", name="Sources").click()
     expect(page.locator("#sources .doc-item")).to_have_count(6)
@@ -257,7 +257,7 @@ def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     expect(report).to_contain_text("Added: harbour_report.md", timeout=120_000)
     expect(report).to_contain_text("Not indexed: empty_notes.txt — empty file")
     expect(report).to_contain_text("Not indexed: broken.pdf — broken PDF")
-    expect(report).to_contain_text("Not indexed: notes.docx — unsupported file type '.docx'")
+    expect(report).to_contain_text("Not indexed: slides.pptx — unsupported file type '.pptx'")
     expect(page.locator("#sources .doc-item")).to_have_count(7)
     expect(page.locator("#sources .doc-item", has_text="harbour_report.md")).to_contain_text(
         "chunks"
