@@ -64,7 +64,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 @pytest.fixture(scope="module")
 def client(assistant: Assistant) -> Iterator[TestClient]:
-    with TestClient(create_app(assistant)) as test_client:
+    with TestClient(create_app(assistant), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
