@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections import Counter
 
 from assistant.ingest.document import DocumentBuilder, Extracted, LoadError
@@ -30,16 +29,26 @@ RUNNING_LINE_SHARE = 0.5
 # paragraph.
 SHORT_LINE_SHARE = 0.8
 _DIGITS = re.compile(r"\d+")
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
+# "2.1 Installing . . . . . . . 14": a table-of-contents line, no prose.
+_DOT_LEADER = re.compile(r"(\.\s?){5,}\s*\d*\s*$")
+# A line this much shorter than the page's usual line, followed by one that starts with a
+# capital, is a heading or a list entry, not the middle of a paragraph.
+HEADING_LINE_SHARE = 0.6
 _BULLET = re.compile(r"^(?:[-–•●▪◦*]|\(?\d{1,3}[.)]|[a-z][.)])\s")
 _SENTENCE_END = tuple('.!?:;"”')
 
 
 def _lines(text: str) -> list[str]:
-    # PDFium joins a word hyphenated at a line end itself, marking the hyphen with U+0002;
-    # NFKC spells out ligatures ("ﬁ" -> "fi") so words match what people type.
-    text = unicodedata.normalize("NFKC", text.replace("\x02", ""))
+    """The page's lines, spaces folded, ligatures spelled out ("ﬁ" -> "fi", so words match
+    what people type), and the dotted lines of a table of contents left out."""
+    # PDFium joins a word hyphenated at a line end itself, marking the hyphen with U+0002.
+    text = text.replace("\x02", "").translate(_LIGATURES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [" ".join(line.split()) for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return ["" if _DOT_LEADER.search(line) else line for line in lines]
 
 
 def _pdftotext_pages(raw: bytes) -> list[str] | None:
@@ -81,19 +90,26 @@ def _paragraphs(lines: list[str]) -> list[str]:
     usual = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
     paragraphs: list[str] = []
     current = ""
+    last_line = ""
+
+    def closes(paragraph: str) -> bool:
+        """Whether the last line of the paragraph so far reads like a heading or entry."""
+        return len(last_line) < HEADING_LINE_SHARE * usual and not paragraph.endswith(",")
+
     for line in lines:
         if not line:
             if current:
                 paragraphs.append(current)
             current = ""
             continue
-        if current and _BULLET.match(line):
+        if current and (_BULLET.match(line) or (line[0].isupper() and closes(current))):
             paragraphs.append(current)
             current = ""
         if current.endswith("-") and line[:1].islower() and current[-2:-1].isalpha():
             current = current[:-1] + line  # a word hyphenated across the line break
         else:
             current = f"{current} {line}" if current else line
+        last_line = line
         if line.endswith(_SENTENCE_END) and len(line) < SHORT_LINE_SHARE * usual:
             paragraphs.append(current)
             current = ""
