@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from assistant.ingest.document import EXTRACTION_VERSION
 from assistant.text.document_heading import SECTION_SEPARATOR
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def vector_id(text: str) -> str:
 def pipeline_signature(settings: Settings) -> str:
     """Changes when chunking or the model changes, so such a change re-indexes every file."""
     parts = (
+        EXTRACTION_VERSION,
         EMBEDDING_INPUT_VERSION,
         STORE_LAYOUT_VERSION,
         settings.embedding_model,
