@@ -1,23 +1,40 @@
-# Everything a fresh machine needs: a venv, torch (CPU build) first, then the project.
+# Everything a fresh machine needs: a venv, torch (CPU build) first, then the pinned
+# dependencies from requirements.lock, then the project itself without resolving anything.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
+LOCK := requirements.lock
+# pip as pinned in requirements.lock; pip-tools 7.6 works with it.
+PIP_VERSION := 26.3
+PIP_TOOLS_VERSION := 7.6.2
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) Makefile | sha256sum | cut -c1-12)
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install system-deps index run test lint bench clean
+.PHONY: install lock system-deps index run test lint bench clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml $(LOCK) Makefile
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test,llm,bench]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+# Re-pin requirements.lock after changing dependencies in pyproject.toml: runtime plus the
+# extras install uses. Pins still allowed are kept; `make lock LOCK_ARGS=--upgrade` moves
+# every package to its newest allowed release. pip-tools is installed into the venv.
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --extra test --extra llm --extra bench \
+		--extra baseline $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 # Debian packages the browser tests need (headless Chromium).
 system-deps:
