@@ -13,7 +13,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install lock system-deps index run test lint bench clean
+.PHONY: install lock system-deps index run test lint bench eval-all clean
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -36,10 +36,12 @@ lock:
 		--no-emit-index-url --no-emit-find-links --extra test --extra llm --extra bench \
 		--extra baseline $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
-# Debian packages the browser tests need (headless Chromium).
+# Debian packages: headless Chromium for the browser tests, poppler's pdftotext (the best
+# PDF text; PDFium reads PDFs without it) and pdfinfo for the Debian eval corpus.
 system-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+		poppler-utils >/dev/null; }
 
 index: install
 	$(BIN)/assistant index
@@ -50,12 +52,25 @@ run: index
 lint: install
 	$(BIN)/ruff check assistant tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check assistant tests $(wildcard benchmarks)
+	$(BIN)/lint-imports
 
 test: install system-deps lint
 	$(BIN)/pytest
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# Every eval: the shipped corpus in all modes, then the Debian corpus (rebuilt from
+# Debian's packages beside the repository, indexed into /tmp/debian-index).
+DEBIAN_CORPUS := ../corpora/debian
+eval-all: install system-deps
+	$(BIN)/assistant index --quiet
+	$(BIN)/assistant eval
+	$(BIN)/python evals/build_debian_corpus.py --out $(DEBIAN_CORPUS)
+	$(BIN)/assistant index --quiet --corpus $(DEBIAN_CORPUS) --index /tmp/debian-index
+	$(BIN)/assistant eval --corpus $(DEBIAN_CORPUS) --index /tmp/debian-index \
+		--golden evals/golden-debian.jsonl --thresholds evals/thresholds-debian.toml \
+		--report evals/reports/debian
 
 clean:
 	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* evals/reports
