@@ -28,11 +28,18 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.evaluation import metrics
-from assistant.evaluation.golden import GoldenCase, GoldenError, load_golden, read_corpus
+from assistant.evaluation.golden import (
+    GoldenCase,
+    GoldenError,
+    case_part,
+    load_golden,
+    read_corpus,
+)
 from assistant.ingest.document import LoadedDocument
 from assistant.schema import AskResult
 
 DEFAULT_MODES = ("hybrid", "dense", "lexical", "baseline")
+PARTS = ("tuning", "test")
 HIT_DEPTHS = (1, 3, 5)
 # (key, label) of every reported metric, in table order.
 METRICS: tuple[tuple[str, str], ...] = (
@@ -79,6 +86,7 @@ class CaseOutcome:
 
     id: str
     kind: str
+    part: str
     question: str
     tags: list[str]
     history: list[dict[str, str]]
@@ -136,6 +144,7 @@ def score_case(
     return CaseOutcome(
         id=case.id,
         kind=case.kind,
+        part=case_part(case.id),
         question=case.question,
         tags=list(case.tags),
         history=list(case.history),
@@ -319,7 +328,19 @@ def _tables(report: dict[str, Any], markdown: bool) -> str:
         ]
         for stage in stages
     ]
-    return _table(["metric", *modes], summary + latency, markdown)
+    all_cases = _table(["metric (all cases)", *modes], summary + latency, markdown)
+    by_part = [
+        [
+            label,
+            *(
+                " / ".join(_fmt(report["modes"][m]["parts"][part][key]) for part in PARTS)
+                for m in modes
+            ),
+        ]
+        for key, label in METRICS
+    ]
+    header = ["metric (tuning / test)", *modes]
+    return all_cases + "\n\n" + _table(header, by_part, markdown)
 
 
 def _markdown(report: dict[str, Any]) -> str:
@@ -410,6 +431,10 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             report["modes"][mode] = {
                 "depth": max((len(o.retrieved) for o in outcomes), default=0),
                 "metrics": summarise(outcomes),
+                "parts": {
+                    part: summarise([o for o in outcomes if o.part == part])
+                    for part in ("tuning", "test")
+                },
                 "latency_ms": metrics.latency_summary(o.timings_ms for o in outcomes),
                 "failing": sum(bool(o.problems) for o in outcomes),
                 "cases": [asdict(o) for o in outcomes],
