@@ -96,13 +96,25 @@ def serve_in_thread(app) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+# Headless Debian Chromium for the browser tests, with nothing reaching out to the network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`assistant ARGS` as a separate process, as a user runs it (`env` adds variables)."""
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
         cwd=cwd,
+        input=stdin,
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,

@@ -4,27 +4,14 @@ must name every file it passes over, never leave the folder, never hang, index t
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_corpus, make_settings
+from conftest import copy_corpus, make_settings, run_cli
 
 from assistant.service import Assistant
 
 SECRET = "The launch code of the outside file is 7741."
-
-
-def index(cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "index", "--quiet"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.slow
@@ -42,7 +29,8 @@ def test_links_fifos_loops_bad_metadata_and_data_lines_are_reported(tmp_path: Pa
     broken = '\n["002_774895255cfbd757.txt"\ntitle = "unclosed table header"\n'
     (corpus / "sources.toml").write_text(broken + metadata)
 
-    result = index(tmp_path)  # a FIFO that was opened would block here until the timeout
+    # An opened FIFO would block this run until its timeout.
+    result = run_cli("index", "--quiet", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
@@ -12,8 +10,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
-import uvicorn
-from conftest import build_index, copy_corpus, free_port, make_settings
+from conftest import build_index, copy_corpus, make_settings, serve_in_thread
 from fastapi.testclient import TestClient
 
 from assistant.serve.app import create_app
@@ -34,18 +31,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("live")
     settings = make_settings(tmp, copy_corpus(tmp / "corpus"), api_token=TOKEN)
     build_index(settings)
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serve_in_thread(create_app(settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pytest
-from conftest import build_index, copy_corpus, make_settings, serve_in_thread
+from conftest import CHROMIUM_ARGS, build_index, copy_corpus, make_settings, serve_in_thread
 from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.slow
 TOKEN = "docs-token-123"
 TITLE = "Policy assistant API"
 ABSOLUTE_URL = re.compile(r"https?://[^\s\"'<>)]+")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 class _Assets(HTMLParser):

@@ -16,20 +16,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import build_index, copy_corpus, free_port, make_settings, stop_process
+from conftest import CHROMIUM_ARGS, build_index, copy_corpus, free_port, make_settings, stop_process
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.slow
 
 SHOTS = Path("/tmp/ui-shots")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TIMEOUT_MS = 60_000
 MARKUP_DOC = (
     '<b>Quillfeather</b> markup notice <img src=x onerror="window.__xss=3">\n\n'
