@@ -60,7 +60,7 @@ def test_no_op_index_skips_the_store_only_while_the_corpus_is_unchanged(tmp_path
     (other / "note.txt").write_text("The harbour office published a short note. " * 4)
     settings = make_settings(tmp_path, corpus=corpus)
     store, embeddings = open_store(settings)
-    Indexer(settings, store, embeddings, progress=False).run_cli(corpus_dir=other)
+    Indexer(settings, store, embeddings, progress=False).run(corpus_dir=other)
     again = run_cli("index", "--quiet", cwd=tmp_path)
     assert "5 added" in again.stdout and "1 removed" in again.stdout, again.stdout
 
