@@ -6,7 +6,6 @@ Both share one `Assistant`, so the embedding model is loaded once and the store 
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import AsyncIterator, Callable
 
 import gradio
@@ -15,7 +14,7 @@ from fastapi import FastAPI
 
 from assistant.config import Settings
 from assistant.serve.api import build_api
-from assistant.serve.auth import configured_token
+from assistant.serve.auth import configured_token, token_accepted
 from assistant.serve.ui.app import build_ui
 from assistant.service import Assistant
 
@@ -27,7 +26,7 @@ def _ui_login(settings: Settings) -> Callable[[str, str], bool] | None:
         return None
 
     def check(_username: str, password: str) -> bool:
-        return secrets.compare_digest(password.encode(), token.encode())
+        return token_accepted(token, password)
 
     return check
 

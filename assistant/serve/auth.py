@@ -22,6 +22,21 @@ def configured_token(settings: Settings) -> str | None:
 bearer = HTTPBearer(auto_error=False, description="The token from ASSISTANT_API_TOKEN")
 
 
+def token_accepted(token: str, given: str) -> bool:
+    """Whether `given` is the token, compared in constant time."""
+    return secrets.compare_digest(given.encode(), token.encode())
+
+
+def unauthorized() -> ApiError:
+    return ApiError(
+        401,
+        "a valid 'Authorization: Bearer <token>' header is required",
+        field="Authorization",
+        kind="unauthorized",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
 def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -29,12 +44,5 @@ def require_token(
     token = configured_token(get_assistant(request).settings)
     if token is None:
         return
-    given = credentials.credentials if credentials else ""
-    if not secrets.compare_digest(given.encode(), token.encode()):
-        raise ApiError(
-            401,
-            "a valid 'Authorization: Bearer <token>' header is required",
-            field="Authorization",
-            kind="unauthorized",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+    if not token_accepted(token, credentials.credentials if credentials else ""):
+        raise unauthorized()

@@ -13,14 +13,13 @@ request that writes comes from, and the bearer token.
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.config import Settings
-from assistant.serve.auth import configured_token
+from assistant.serve.auth import configured_token, token_accepted, unauthorized
 from assistant.serve.errors import ApiError
 
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -74,16 +73,8 @@ class RequestGuard:
             and path not in self.public_paths
         ):
             scheme, _, given = headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not secrets.compare_digest(
-                given.strip().encode(), self.token.encode()
-            ):
-                return ApiError(
-                    401,
-                    "a valid 'Authorization: Bearer <token>' header is required",
-                    field="Authorization",
-                    kind="unauthorized",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+            if scheme.lower() != "bearer" or not token_accepted(self.token, given.strip()):
+                return unauthorized()
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
