@@ -238,27 +238,26 @@ class Store:
             metas += [dict(m) for m in page["metadatas"] or []]
         return ids, texts, metas
 
-    def existing_embeddings(
-        self, ids: Sequence[str], where: dict[str, Any] | None
+    def _embeddings(
+        self, collection: Collection, ids: Sequence[str], where: dict[str, Any] | None = None
     ) -> dict[str, list[float]]:
-        """Stored vectors of those of these chunks whose metadata matches `where`."""
+        """Stored vectors of those of these rows whose metadata matches `where`."""
         found: dict[str, list[float]] = {}
         for batch in _batches(list(ids), self._batch):
-            page = self.chunks.get(ids=list(batch), where=where, include=["embeddings"])
+            page = collection.get(ids=list(batch), where=where, include=["embeddings"])
             embeddings = page["embeddings"] if page["embeddings"] is not None else []
-            found.update(
-                {cid: list(map(float, vector)) for cid, vector in zip(page["ids"], embeddings)}
-            )
+            found.update({rid: list(map(float, v)) for rid, v in zip(page["ids"], embeddings)})
         return found
+
+    def existing_embeddings(
+        self, ids: Sequence[str], where: dict[str, Any]
+    ) -> dict[str, list[float]]:
+        """Stored vectors of those of these chunks whose metadata matches `where`."""
+        return self._embeddings(self.chunks, ids, where)
 
     def vectors(self, vector_ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored unique vectors with these ids (a lexical hit's meaning, no search)."""
-        found: dict[str, list[float]] = {}
-        for batch in _batches(list(vector_ids), self._batch):
-            page = self.unique_vectors.get(ids=list(batch), include=["embeddings"])
-            embeddings = page["embeddings"] if page["embeddings"] is not None else []
-            found.update({vid: list(map(float, v)) for vid, v in zip(page["ids"], embeddings)})
-        return found
+        return self._embeddings(self.unique_vectors, vector_ids)
 
     def chunk_ids_of(self, source: str) -> list[str]:
         return self.chunks.get(where={"source": source}, include=[])["ids"]
@@ -273,7 +272,8 @@ class Store:
         search) and each hit is reported at its first occurrence. With a filter it runs over
         the chunks of those documents.
         """
-        self.sync()  # reopens the embedded store if another process wrote to it
+        if not self.settings.chroma_host:  # a server is always current; nothing to reopen
+            self.sync()  # reopens the embedded store if another process wrote to it
         Row = tuple[str, str, dict[str, Any], float]
         best: dict[str, Row] = {}  # one row per distinct text, by vector id
         if sources:
