@@ -87,7 +87,6 @@ class _Region:
     span: Span
     kind: ChunkKind
     section: str
-    pages: tuple[int, int] | None
     blocks: tuple[Block, ...]
 
 
@@ -105,13 +104,11 @@ def _regions(text: str, blocks: Sequence[Block], sizes: ChunkSizes) -> list[_Reg
     def flush() -> None:
         nonlocal group, tokens
         if group:
-            pages = [b.page for b in group if b.page is not None]
             regions.append(
                 _Region(
                     Span(group[0].start, group[-1].end),
                     _KIND_OF_BLOCK.get(group[0].kind, "prose"),
                     SECTION_SEPARATOR.join(heading for _, heading in path),
-                    (min(pages), max(pages)) if pages else None,
                     tuple(group),
                 )
             )
@@ -159,6 +156,8 @@ def chunk_text(
     for ordinal, (span, region) in enumerate(pieces):
         piece = text[span.start : span.end]
         seen[piece] += 1
+        inside = [b for b in region.blocks if b.start < span.end and b.end > span.start]
+        pages = [b.page for b in inside if b.page is not None]
         chunks.append(
             Chunk(
                 id=chunk_id(source, piece, seen[piece]),
@@ -170,22 +169,11 @@ def chunk_text(
                 tokens=count_tokens(piece),
                 section=region.section,
                 kind=region.kind,
-                pages=_pages_of(span, region, blocks),
+                pages=(min(pages), max(pages)) if pages else None,
                 paragraphs=tuple(
                     Span(max(b.start, span.start) - span.start, min(b.end, span.end) - span.start)
-                    for b in region.blocks
-                    if b.start < span.end and b.end > span.start
+                    for b in inside
                 ),
             )
         )
     return chunks
-
-
-def _pages_of(span: Span, region: _Region, blocks: Sequence[Block]) -> tuple[int, int] | None:
-    """The first and last page a chunk's text stands on."""
-    if region.pages is None:
-        return None
-    pages = [
-        b.page for b in blocks if b.page is not None and b.start < span.end and b.end > span.start
-    ]
-    return (min(pages), max(pages)) if pages else region.pages
