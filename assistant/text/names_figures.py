@@ -13,7 +13,9 @@ from assistant.text.terms import STOPWORDS
 
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
 _PHRASE = re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*")
-_NUMBER_WORD = re.compile(NUMBER.pattern + r"[A-Za-z]*")
+# A number glued to letters before it (IPv6, utf-8, x86_64) is part of an identifier, not
+# a figure; letters after it are caught below (14th, 2010s, 64bit).
+_NUMBER_WORD = re.compile(r"(?<!\w)(?<![^\W\d][-_])" + NUMBER.pattern + r"[A-Za-z]*")
 YEAR = re.compile(r"^(1[89]|20)\d\d$")  # a normalised number that reads as a year
 # Figures written in words: "eleven thousand", "a dozen", "half" (in lower case: "Five-Year
 # Plan" and "Two Sessions" are names).
@@ -67,6 +69,21 @@ _OPENERS = STOPWORDS | {
     "apart",
     "beyond",
     "so",
+    # Conjunctions and prepositions that open a clause ("Since Debian packages may not ...").
+    "since",
+    "unless",
+    "although",
+    "though",
+    "whereas",
+    "without",
+    "within",
+    "upon",
+    "via",
+    "among",
+    "given",
+    "assuming",
+    "suppose",
+    "instead",
 }
 _ATTRIBUTION = re.compile(r"\baccording to [^,?]*[,?]?|\bin the (view|words) of [^,?]*[,?]?", re.I)
 

@@ -1,0 +1,17 @@
+"""Which names and figures a question commits to."""
+
+from __future__ import annotations
+
+from assistant.text.names_figures import names, numbers
+
+
+def test_digits_inside_identifiers_are_not_figures() -> None:
+    assert numbers("Is IPv6 on x86_64 set with utf-8 in 2024?") == ["2024"]
+    assert numbers("version 1.5+nmu1 of COVID-19 data") == ["1.5"]
+    expected = ["5.5", "2025", "2000", "5", "3"]
+    assert numbers("grew 5.5% in 2025, 2,000 units, -5 and (3)") == expected
+
+
+def test_a_clause_opening_word_is_not_a_name() -> None:
+    assert names("Since Debian packages may not modify files, what do they use?") == ["Debian"]
+    assert names("Unless told otherwise, which sections does deborphan read?") == []
