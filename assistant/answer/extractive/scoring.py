@@ -1,19 +1,21 @@
 """How well a passage sentence answers a question: the extractive answerer's scoring.
 
-A sentence's score: the IDF-weighted share of the question's terms in its quote or its
-document's heading (a sentence is read under its title, publisher and date), the same for
-its passage, the passage's rank, the names asked about (part credit when only its document
-has them), and a new figure of the kind asked for; lower when it is a heading or states
-only other years than the one asked about. The weights are `AnswererWeights`.
+Each candidate sentence gets features (the IDF-weighted share of the question's terms in
+its quote or its document's heading, the same for its passage, the passage's rank and
+similarity in meaning, the names asked about, whether it brings a figure of the kind asked
+for, whether it is a heading, a question, code or a table row, ...). The fitted
+`SentenceModel` turns them into the score; `FEATURES` names them all.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
+from assistant.answer.extractive.sentence_model import SentenceModel, load_sentence_model
 from assistant.config import AnswererWeights
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.document_heading import heading, with_heading
@@ -32,7 +34,7 @@ _GENERIC = set(
 # Questions answered by a figure, and those answered by a date: a sentence that brings one
 # the question does not already contain is more likely to be the answer.
 _QUANTITY_QUESTION = re.compile(
-    r"\b(how (much|many|fast|large|big|high|low|long)|what (percentage|share|proportion|rate|"
+    r"\b(how (much|many|fast|large|big|high|low|long|often)|what (percentage|share|proportion|rate|"
     r"number|figure|amount|level|sum)|(what|which) ([\w-]+ ){0,3}(target|rate|ratio|budget)|"
     r"percent)\b",
     re.IGNORECASE,
@@ -69,11 +71,25 @@ def is_heading(sentence: str, title: str, capitalised_share: float) -> bool:
     )
 
 
+_INTERROGATIVE = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b", re.I)
+
+
 def wanted_figure(question: str) -> str | None:
-    """'quantity' for how much / how many / what share..., 'date' for when..., else None."""
-    if _QUANTITY_QUESTION.search(question):
+    """'quantity' for how much / how many / what share..., 'date' for when..., else None.
+
+    The first interrogative says what is asked: "Which command sets how long ...?" asks
+    for a command, not a duration. A question without one is searched whole.
+    """
+    first = _INTERROGATIVE.search(question)
+    start = first.start() if first else 0
+
+    def asks(pattern: re.Pattern[str]) -> bool:
+        found = pattern.search(question, start)
+        return found is not None and (first is None or found.start() == start)
+
+    if asks(_QUANTITY_QUESTION):
         return "quantity"
-    return "date" if _DATE_QUESTION.search(question) else None
+    return "date" if asks(_DATE_QUESTION) else None
 
 
 def brings(stated: list[str], asked: set[str], wants: str | None) -> bool:
@@ -108,6 +124,7 @@ class Candidate:
     score: float
     terms: frozenset[str]
     context_start: int  # where the quote starts when the sentence needs the one before it
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -122,12 +139,52 @@ class Candidate:
         return self.passage.page_content[self.context_start - base : self.end - base]
 
 
+# What the model sees of a candidate, in the order of the fitted file.
+FEATURES: tuple[str, ...] = (
+    "coverage",  # IDF share of the question's terms in the quote or its document heading
+    "passage_coverage",  # the same share over the whole passage
+    "reciprocal_rank",  # 1 / (1 + the passage's rank)
+    "passage_similarity",  # the passage's dense similarity to the question (0 without)
+    "names",  # share of the question's names the quote has (part credit: its document)
+    "brings_figure",  # a new figure of the kind asked for
+    "lacks_figure",  # a figure is asked for and the quote brings none
+    "other_year",  # states only other years than the one asked about
+    "heading",  # a heading or title line
+    "question",  # the sentence is itself a question
+    "code",  # from a code block
+    "table",  # a table row
+    "needs_context",  # opens by pointing back, so is quoted with the sentence before
+    "log_words",  # log of the quote's length in words
+)
+# The model also sees each feature as its gap to the best value among the candidates of the
+# same question, so a pointwise model ranks within a question (5-fold CV on the tuning
+# part: best-3 holds the answer for 0.805 of the cases without the gaps, 0.866 with them).
+MODEL_INPUTS: tuple[str, ...] = FEATURES + tuple(f"{name}_gap" for name in FEATURES)
+
+
+def with_gaps(features: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Each candidate's features and their gaps to the best of the question's candidates."""
+    if not features:
+        return []
+    best = {name: max(values[name] for values in features) for name in FEATURES}
+    return [
+        values | {f"{name}_gap": values[name] - best[name] for name in FEATURES}
+        for values in features
+    ]
+
+
 class SentenceScorer:
     """Scores every sentence of the passages against a question."""
 
-    def __init__(self, lexical: LexicalIndex, weights: AnswererWeights) -> None:
+    def __init__(
+        self,
+        lexical: LexicalIndex,
+        weights: AnswererWeights,
+        model: SentenceModel | None = None,
+    ) -> None:
         self.lexical = lexical
         self.weights = weights
+        self.model = model or load_sentence_model()
 
     def term_weights(self, question: str) -> dict[str, float]:
         """The question's subject terms, each weighted by its IDF."""
@@ -152,11 +209,18 @@ class SentenceScorer:
             text = passage.page_content
             base = int(passage.metadata["start"])
             title = str(passage.metadata.get("title", ""))
+            kind = passage.metadata.get("kind", "prose")
             heading_terms = set(tokenize(heading(passage.metadata))) & weights.keys()
             document = self.lexical.source_text(passage.metadata["source"])
             in_document = {name for name in question_names if occurs(name, document)}
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
-            passage_cover = sum(weights[t] for t in passage_terms) / total
+            passage_features = {
+                "passage_coverage": sum(weights[t] for t in passage_terms) / total,
+                "reciprocal_rank": 1 / (1 + rank),
+                "passage_similarity": float(passage.metadata.get("dense_score") or 0.0),
+                "code": float(kind == "code"),
+                "table": float(kind == "table"),
+            }
             spans = sentence_spans(
                 text, paragraphs=decode_spans(passage.metadata.get("paragraphs"))
             )
@@ -172,9 +236,9 @@ class SentenceScorer:
                 context = spans[index - 1].start if anaphoric else span.start
                 quote = text[context : span.end]  # what the answer will say: score all of it
                 terms = frozenset(set(tokenize(quote)) & weights.keys())
-                coverage = sum(weights[t] for t in terms | heading_terms) / total
                 normalised = normalise_for_matching(quote)
                 stated = numbers(quote)
+                stated_years = {n for n in stated if YEAR.match(n)}
                 name_hits = sum(
                     1.0
                     if occurs(name, normalised)
@@ -183,28 +247,36 @@ class SentenceScorer:
                     else 0.0
                     for name in question_names
                 )
-                score = (
-                    tuned.sentence_coverage * coverage
-                    + tuned.passage_coverage * passage_cover
-                    + tuned.passage_rank / (1 + rank)
-                    + (tuned.names_asked * name_hits / len(question_names) if question_names else 0)
-                    + (tuned.answer_type_bonus if brings(stated, asked_numbers, wants) else 0.0)
-                )
-                if is_heading(sentence, title, tuned.heading_capitalised_share):
-                    score *= tuned.heading_factor
-                stated_years = {n for n in stated if YEAR.match(n)}
-                if asked_years and stated_years and not asked_years & stated_years:
-                    score *= tuned.other_year_factor  # about another year than the one asked
+                bringing = brings(stated, asked_numbers, wants)
+                features = passage_features | {
+                    "coverage": sum(weights[t] for t in terms | heading_terms) / total,
+                    "names": name_hits / len(question_names) if question_names else 0.0,
+                    "brings_figure": float(bringing),
+                    "lacks_figure": float(wants is not None and not bringing),
+                    "other_year": float(
+                        bool(asked_years and stated_years and not asked_years & stated_years)
+                    ),
+                    "heading": float(is_heading(sentence, title, tuned.heading_capitalised_share)),
+                    "question": float(sentence.rstrip().endswith(("?", "？"))),
+                    "needs_context": float(anaphoric),
+                    "log_words": math.log(len(quote.split())),
+                }
                 candidate = Candidate(
                     passage,
                     rank,
                     base + span.start,
                     base + span.end,
                     sentence,
-                    score,
+                    0.0,
                     terms,
                     base + context,
+                    features,
                 )
-                if candidate.key not in found or found[candidate.key].score < score:
+                # The same sentence through two passages: keep the better-ranked passage.
+                if candidate.key not in found or found[candidate.key].rank > rank:
                     found[candidate.key] = candidate
-        return sorted(found.values(), key=lambda c: c.score, reverse=True)
+        unique = list(found.values())
+        for candidate, inputs in zip(unique, with_gaps([c.features for c in unique])):
+            candidate.features = inputs
+            candidate.score = self.model.probability(inputs)
+        return sorted(unique, key=lambda c: c.score, reverse=True)

@@ -231,3 +231,12 @@ def test_an_abstention_says_whether_the_documents_mention_the_missing_terms_at_a
     assert result.answer.startswith("The documents do not mention Hangzhou.")
     assert "passages on this question do not mention 2024; other parts" in result.answer
     assert "Local targets for 2025" in result.answer
+
+
+def test_the_first_interrogative_says_what_is_asked() -> None:
+    from assistant.answer.extractive.scoring import wanted_figure
+
+    assert wanted_figure("Which command sets how long a user may stay over quota?") is None
+    assert wanted_figure("By default, how often does bash check for mail?") == "quantity"
+    assert wanted_figure("Who announced when the plan starts?") is None
+    assert wanted_figure("Give the percent of growth") == "quantity"

@@ -1,0 +1,256 @@
+"""Fit the extractive answerer's sentence model on the tuning part of the golden sets.
+
+    python -m assistant.evaluation.sentence_training \
+        --set corpus:index:evals/golden.jsonl \
+        --set ../corpora/debian:/tmp/debian-index:evals/golden-debian.jsonl
+
+Every answerable and unanswerable case of each set is retrieved as `assistant ask` would;
+every candidate sentence of its passages becomes a row of features (`scoring.MODEL_INPUTS`),
+labelled positive when its quote states one of the case's facts and shares words with an
+evidence quote. Unanswerable cases add only negatives. Options (regularisation, feature
+sets, class weights) are compared by the share of cases with a positive among their three
+best-scored sentences (then among their best one), in 5-fold cross-validation over the
+tuning cases grouped by case; the chosen one is refitted on
+all tuning rows and written to `sentence_model.json` with the figures that chose it. The
+test part is scored once, for the report, and never used to choose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
+from tqdm import tqdm
+
+from assistant.answer.extractive.scoring import FEATURES, MODEL_INPUTS
+from assistant.answer.extractive.sentence_model import (
+    MODEL_FILE,
+    SentenceModel,
+    load_sentence_model,
+)
+from assistant.config import Settings
+from assistant.evaluation.golden import GoldenCase, case_part, load_golden, read_corpus
+from assistant.evaluation.metrics import fact_present
+from assistant.text.terms import tokenize
+
+# A positive quote shares at least this share of an evidence quote's terms: a figure that
+# matches by chance in an unrelated sentence is not the answer.
+MIN_EVIDENCE_OVERLAP = 0.3
+FOLDS = 5
+REGULARISATION = (0.01, 0.1, 1.0)
+
+
+@dataclass
+class CaseRows:
+    """One case's candidate sentences: features, labels, and which part it belongs to."""
+
+    case_id: str
+    corpus: str
+    part: str
+    answerable: bool
+    features: np.ndarray  # (candidates, len(MODEL_INPUTS))
+    labels: np.ndarray  # 1 where the quote states the answer
+    question: str
+    quotes: list[str]
+
+
+def is_answer(quote: str, case: GoldenCase) -> bool:
+    """Whether a quote states one of the case's facts in the words of its evidence."""
+    if not any(fact_present(quote, fact) for fact in case.facts):
+        return False
+    terms = set(tokenize(quote))
+    return any(
+        len(terms & set(tokenize(evidence))) >= MIN_EVIDENCE_OVERLAP * len(set(tokenize(evidence)))
+        for evidence in case.evidence
+    )
+
+
+def collect(corpus: Path, index: Path, golden: Path) -> list[CaseRows]:
+    """Candidate rows of every answerable and unanswerable case of one golden set."""
+    from assistant.service import Assistant
+
+    settings = Settings(corpus_dir=corpus, index_dir=index)
+    documents = read_corpus(corpus, settings.load_limits)
+    cases = load_golden(golden, {source: d.text for source, d in documents.items()})
+    assistant = Assistant(settings)
+    scorer = assistant.extractive.scorer
+    assistant.lexical.refresh()
+    rows: list[CaseRows] = []
+    for case in tqdm(cases, desc=golden.name, unit="case"):
+        if case.kind == "followup":
+            continue
+        candidates = scorer.candidates(case.question, assistant.retrieve(case.question))
+        answerable = case.kind == "answerable"
+        rows.append(
+            CaseRows(
+                case_id=case.id,
+                corpus=golden.name,
+                part=case_part(case.id),
+                answerable=answerable,
+                features=np.array(
+                    [[c.features[name] for name in MODEL_INPUTS] for c in candidates], dtype=float
+                ).reshape(len(candidates), len(MODEL_INPUTS)),
+                labels=np.array(
+                    [answerable and is_answer(c.quote, case) for c in candidates], dtype=int
+                ),
+                question=case.question,
+                quotes=[c.quote for c in candidates],
+            )
+        )
+    return rows
+
+
+def best_k(cases: Sequence[CaseRows], scores: Sequence[np.ndarray], k: int) -> float:
+    """Share of the cases with some positive candidate that have one among their k best."""
+    judged = [
+        bool(case.labels[np.argsort(-score, kind="stable")[:k]].any())
+        for case, score in zip(cases, scores)
+        if case.labels.any()
+    ]
+    return sum(judged) / (len(judged) or 1)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way of fitting: which features, how much regularisation, which class weights."""
+
+    features: str
+    c: float
+    balanced: bool
+
+    @property
+    def columns(self) -> list[int]:
+        names = FEATURE_SETS[self.features]
+        return [i for i, name in enumerate(MODEL_INPUTS) if name.removesuffix("_gap") in names]
+
+    def __str__(self) -> str:
+        weights = "balanced" if self.balanced else "unweighted"
+        return f"{self.features}, C={self.c}, {weights}"
+
+
+def fit(cases: Sequence[CaseRows], option: Option) -> SentenceModel:
+    """A logistic regression on standardised features of every candidate of the cases."""
+    columns = option.columns
+    x = np.vstack([case.features[:, columns] for case in cases])
+    y = np.concatenate([case.labels for case in cases])
+    scaler = StandardScaler().fit(x)
+    regression = LogisticRegression(
+        C=option.c, class_weight="balanced" if option.balanced else None, max_iter=3000
+    )
+    regression.fit(scaler.transform(x), y)
+    return SentenceModel(
+        features=tuple(MODEL_INPUTS[i] for i in columns),
+        mean=tuple(float(v) for v in scaler.mean_),
+        scale=tuple(float(v) or 1.0 for v in scaler.scale_),
+        coef=tuple(float(v) for v in regression.coef_[0]),
+        intercept=float(regression.intercept_[0]),
+    )
+
+
+def scores_of(model: SentenceModel, case: CaseRows) -> np.ndarray:
+    return np.array(
+        [model.probability(dict(zip(MODEL_INPUTS, row, strict=True))) for row in case.features]
+    )
+
+
+def judged(model: SentenceModel, cases: Sequence[CaseRows]) -> dict[str, float]:
+    scores = [scores_of(model, case) for case in cases]
+    return {f"best_{k}": round(best_k(cases, scores, k), 3) for k in (1, 3)}
+
+
+def cross_validated(cases: Sequence[CaseRows], option: Option) -> dict[str, float]:
+    """Mean best-1 and best-3 over folds of the cases (a case's candidates stay together)."""
+    folds = GroupKFold(n_splits=FOLDS)
+    results = [
+        judged(fit([cases[i] for i in train], option), [cases[i] for i in held])
+        for train, held in folds.split(np.arange(len(cases)), groups=[c.case_id for c in cases])
+    ]
+    return {key: round(float(np.mean([r[key] for r in results])), 3) for key in results[0]}
+
+
+# Feature sets compared: all of them, and each group left out (what does it bring?).
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "all": FEATURES,
+    "no passage similarity": tuple(f for f in FEATURES if f != "passage_similarity"),
+    "no kind (heading, question, code, table)": tuple(
+        f for f in FEATURES if f not in {"heading", "question", "code", "table"}
+    ),
+    "no figures (brings, lacks, other year)": tuple(
+        f for f in FEATURES if f not in {"brings_figure", "lacks_figure", "other_year"}
+    ),
+    "lexical only (coverage, passage coverage, rank)": (
+        "coverage",
+        "passage_coverage",
+        "reciprocal_rank",
+    ),
+}
+OPTIONS = [
+    Option(features, c, balanced)
+    for features in FEATURE_SETS
+    for c in REGULARISATION
+    for balanced in (False, True)
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--set",
+        action="append",
+        required=True,
+        help="CORPUS:INDEX:GOLDEN (repeatable); the index must be built from the corpus",
+    )
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = parser.parse_args(argv)
+    rows: list[CaseRows] = []
+    for spec in args.set:
+        corpus, index, golden = spec.split(":")
+        rows += collect(Path(corpus), Path(index), Path(golden))
+    tuning = [case for case in rows if case.part == "tuning"]
+    test = [case for case in rows if case.part == "test"]
+    previous = load_sentence_model()
+    before = {"tuning": judged(previous, tuning), "test": judged(previous, test)}
+    print(f"shipped model ({previous.version}): {before}")
+    tried = []
+    for option in OPTIONS:
+        tried.append((cross_validated(tuning, option), option))
+        print(f"cv {tried[-1][0]}  {option}")
+    # Best-3 first: the answer quotes up to three sentences; best-1 breaks ties.
+    cv, option = max(tried, key=lambda pair: (pair[0]["best_3"], pair[0]["best_1"]))
+    model = fit(tuning, option)
+    measurement = {
+        "fitted": datetime.now(UTC).isoformat(timespec="seconds"),
+        "golden_sets": sorted({case.corpus for case in rows}),
+        "tuning_cases": len(tuning),
+        "tuning_candidates": int(sum(len(case.labels) for case in tuning)),
+        "chosen": {"option": str(option), "cv": cv},
+        "tuning": judged(model, tuning),
+        "test": judged(model, test),
+        "previous_model": {"version": previous.version, **before},
+        "options": [{"option": str(o), "cv": result} for result, o in tried],
+    }
+    shipped = SentenceModel(
+        model.features,
+        model.mean,
+        model.scale,
+        model.coef,
+        model.intercept,
+        version=f"logistic regression ({option}), fitted {measurement['fitted'][:10]}",
+        measurement=measurement,
+    )
+    args.out.write_text(shipped.to_json(), encoding="utf-8")
+    print(json.dumps({k: measurement[k] for k in ("chosen", "tuning", "test")}))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
