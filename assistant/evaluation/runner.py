@@ -192,23 +192,33 @@ def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, float | None]:
 
 
 def check_thresholds(
-    results: Mapping[str, Mapping[str, float | None]], thresholds: Mapping[str, Any]
+    parts: Mapping[str, Mapping[str, Mapping[str, float | None]]], thresholds: Mapping[str, Any]
 ) -> tuple[list[str], list[str]]:
-    """(passed, failed) lines for every bound of every mode that was run."""
+    """(passed, failed) lines for every bound of every mode that was run.
+
+    `min` and `max` bound the test part, which nothing was fitted to; `max_gap` bounds the
+    difference between the tuning and the test part (a larger one means overfitting).
+    """
     passed: list[str] = []
     failed: list[str] = []
     known = {key for key, _ in METRICS}
     for mode, bounds in thresholds.items():
-        if mode not in results:
+        if mode not in parts:
             continue
-        for side, sign in (("min", ">="), ("max", "<=")):
+        test, tuning = parts[mode]["test"], parts[mode]["tuning"]
+        for side in ("min", "max", "max_gap"):
             for key, limit in bounds.get(side, {}).items():
                 if key not in known:
                     failed.append(f"{mode} {key}: unknown metric in the thresholds file")
                     continue
-                value = results[mode].get(key)
+                value, label = test.get(key), f"test part {key}"
+                if side == "max_gap":
+                    pair = (tuning.get(key), test.get(key))
+                    value = None if None in pair else abs(pair[0] - pair[1])  # type: ignore[operator]
+                    label = f"tuning-test gap in {key}"
+                sign = ">=" if side == "min" else "<="
                 ok = value is not None and (value >= limit if side == "min" else value <= limit)
-                line = f"{mode} {key} = {_fmt(value)} (needs {sign} {limit:g})"
+                line = f"{mode} {label} = {_fmt(value)} (needs {sign} {limit:g})"
                 (passed if ok else failed).append(line)
     return passed, failed
 
@@ -440,7 +450,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
                 "cases": [asdict(o) for o in outcomes],
             }
     passed, failed = check_thresholds(
-        {mode: data["metrics"] for mode, data in report["modes"].items()}, thresholds
+        {mode: data["parts"] for mode, data in report["modes"].items()}, thresholds
     )
     report |= {
         "gate": {"passed": passed, "failed": failed},
