@@ -30,6 +30,14 @@ class ChatMessage(BaseModel):
     content: PlainText
 
 
+class Quote(BaseModel):
+    """A sentence of a cited passage that the answer quotes."""
+
+    start: int = Field(description="Character offset of the quote in the source text")
+    end: int
+    text: str
+
+
 class Citation(BaseModel):
     """One numbered source: `[n]` in the answer refers to the citation with this `n`."""
 
@@ -47,6 +55,11 @@ class Citation(BaseModel):
     quote: str = Field(description="The sentence in the passage that supports the claim")
     quote_start: int = Field(description="Character offset of the quote in the source text")
     quote_end: int
+    also_quoted: list[Quote] = Field(
+        default_factory=list,
+        description="Further sentences of the same passage the answer quotes (one citation "
+        "per passage, in the order they appear)",
+    )
     score: float = Field(0.0, description="Retrieval score of the passage")
     supported: bool = Field(True, description="False when verification failed for this claim")
 

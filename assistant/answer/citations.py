@@ -6,11 +6,16 @@ from collections.abc import Sequence
 
 from langchain_core.documents import Document
 
-from assistant.schema import AskResult, Citation, Claim
+from assistant.schema import AskResult, Citation, Claim, Quote
+
+Statement = tuple[str, list[int]]  # a claim's text and the citation numbers backing it
 
 
-def citation(n: int, passage: Document, start: int, end: int, quote: str) -> Citation:
-    """Citation `n` of a passage; `start`/`end` place the quote in the source text."""
+def citation(
+    n: int, passage: Document, start: int, end: int, quote: str, also: Sequence[Quote] = ()
+) -> Citation:
+    """Citation `n` of a passage; `start`/`end` place the quote in the source text, `also`
+    the passage's further quoted sentences."""
     meta = passage.metadata
     return Citation(
         n=n,
@@ -27,6 +32,7 @@ def citation(n: int, passage: Document, start: int, end: int, quote: str) -> Cit
         quote=quote,
         quote_start=start,
         quote_end=end,
+        also_quoted=list(also),
         score=float(meta.get("score") or 0.0),
     )
 
@@ -39,18 +45,27 @@ def page_label(meta: dict) -> str:
     return str(first) if last <= first else f"{first}-{last}"
 
 
-def compose(statements: Sequence[tuple[str, list[int]]]) -> tuple[str, list[Claim]]:
-    """The answer text ("statement [1] statement [2]") and one claim per statement, each
-    knowing where it stands in that text."""
+def compose(groups: Sequence[tuple[str, Sequence[Statement]]]) -> tuple[str, list[Claim]]:
+    """The answer text and one claim per statement, each knowing where it stands in it.
+
+    Each group is the statements of one document under its label ("Title (2025): statement
+    [1] statement [2]"), groups a paragraph apart; one group alone goes unlabelled. Labels
+    are not claims: only quoted statements are.
+    """
     answer = ""
     claims: list[Claim] = []
-    for text, numbers in statements:
+    for label, statements in groups:
         if answer:
-            answer += " "
-        start = len(answer)
-        answer += text
-        claims.append(Claim(text=text, citations=list(numbers), start=start, end=len(answer)))
-        answer += "".join(f" [{n}]" for n in numbers)
+            answer += "\n\n"
+        if label and len(groups) > 1:
+            answer += f"{label}: "
+        for index, (text, numbers) in enumerate(statements):
+            if index:
+                answer += " "
+            start = len(answer)
+            answer += text
+            claims.append(Claim(text=text, citations=list(numbers), start=start, end=len(answer)))
+            answer += "".join(f" [{n}]" for n in numbers)
     return answer, claims
 
 
@@ -59,27 +74,48 @@ def abstention(
     passages: list[Document],
     missing: list[str],
     elsewhere: Sequence[str] = (),
-    reason: str = "",
 ) -> AskResult:
-    """Say the documents do not cover it, and what the closest documents are about.
+    """Say plainly that the documents do not answer, why when it is known, and what the
+    closest documents are.
 
     `missing` are the names and figures asked about that no answering passage has; those
     also in `elsewhere` occur in some document, just not where the question is answered.
     """
     absent = [term for term in missing if term not in elsewhere]
-    reasons = [f"The documents do not mention {', '.join(absent)}."] if absent else []
+    answer = "The documents don't answer this"
+    answer += f": they never mention {_listed(absent)}." if absent else "."
     if elsewhere:
-        reasons.append(
-            f"The passages on this question do not mention {', '.join(elsewhere)}; other"
-            " parts of the documents do."
+        they = "appears" if len(elsewhere) == 1 else "appear"
+        answer += f" {_listed(elsewhere)} {they} in them, but not in the passages on this question."
+    return AskResult(answer=answer + _closest(passages), abstained=True)
+
+
+def partial_answer(note: str, closest: AskResult) -> AskResult:
+    """A refusal that still shows, cited, what the documents do say on the question."""
+    prefix = f"{note} What they say: "
+    claims = [
+        claim.model_copy(
+            update={"start": claim.start + len(prefix), "end": claim.end + len(prefix)}
         )
-    reason = " ".join([*reasons, reason] if reason else reasons) or (
-        "The documents do not answer this question."
+        for claim in closest.claims
+    ]
+    return AskResult(
+        answer=prefix + closest.answer,
+        citations=closest.citations,
+        claims=claims,
+        abstained=True,
     )
+
+
+def _listed(terms: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return terms[0] if len(terms) == 1 else f"{', '.join(terms[:-1])} and {terms[-1]}"
+
+
+def _closest(passages: list[Document]) -> str:
     titles: list[str] = []
     for passage in passages:
         title = passage.metadata.get("title", passage.metadata.get("source", ""))
         if title and title not in titles:
             titles.append(title)
-    closest = f" The closest material is in: {'; '.join(titles[:3])}." if titles else ""
-    return AskResult(answer=reason + closest, abstained=True)
+    return f" The closest material is in: {'; '.join(titles[:3])}." if titles else ""

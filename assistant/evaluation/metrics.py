@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 # Typographic variants that must not decide a match: curly quotes, primes, dashes, NBSP.
 _PUNCTUATION = str.maketrans(
@@ -163,6 +163,13 @@ class CitedSpan(Protocol):
     quote: str
     quote_start: int
     quote_end: int
+    also_quoted: Sequence[Any]  # further quotes: each with start, end and text
+
+
+def _quotes(c: CitedSpan) -> list[tuple[int, int, str]]:
+    return [(c.quote_start, c.quote_end, c.quote)] + [
+        (q.start, q.end, q.text) for q in c.also_quoted
+    ]
 
 
 def citation_markers(answer: str) -> list[int]:
@@ -195,11 +202,12 @@ def citation_problems(
             problems.append(f"[{c.n}] cites {c.source!r}, which is not in the corpus")
         elif document[c.start : c.end] != c.text:
             problems.append(f"[{c.n}] passage is not {c.source}[{c.start}:{c.end}]")
-        elif not (
-            c.start <= c.quote_start <= c.quote_end <= c.end
-            and document[c.quote_start : c.quote_end] == c.quote
-        ):
-            problems.append(f"[{c.n}] quote is not {c.source}[{c.quote_start}:{c.quote_end}]")
+        else:
+            problems += [
+                f"[{c.n}] quote is not {c.source}[{start}:{end}]"
+                for start, end, quote in _quotes(c)
+                if not (c.start <= start <= end <= c.end and document[start:end] == quote)
+            ]
     return problems
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from langchain_core.documents import Document
 
 from assistant.answer.base import AnswerPiece
-from assistant.answer.citations import abstention, citation, compose
+from assistant.answer.citations import abstention, citation, compose, partial_answer
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.answer.extractive.selection import select
 from assistant.answer.extractive.support import (
@@ -21,10 +21,56 @@ from assistant.answer.extractive.support import (
     unsupported_terms,
 )
 from assistant.config import AnswererWeights
-from assistant.schema import AskResult
+from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import occurs
+
+
+def by_document(chosen: list[Candidate]) -> list[list[Candidate]]:
+    """The chosen sentences grouped by document, the best sentence's document first, each
+    group in the order the document states them."""
+    groups: dict[str, list[Candidate]] = {}
+    for candidate in chosen:
+        groups.setdefault(candidate.passage.metadata["source"], []).append(candidate)
+    return [sorted(group, key=lambda c: c.start) for group in groups.values()]
+
+
+def document_label(passage: Document) -> str:
+    """ "Title (date)": how an answer drawing on several documents introduces each."""
+    meta = passage.metadata
+    title = str(meta.get("title") or meta["source"])
+    published = str(meta.get("published") or "")
+    return f"{title} ({published})" if published else title
+
+
+def cited_answer(chosen: list[Candidate]) -> AskResult:
+    """The chosen sentences as claims grouped by document, one citation per passage."""
+    groups = by_document(chosen)
+    numbers: dict[str, int] = {}  # one citation per passage
+    quoted: dict[int, list[Candidate]] = {}
+    statements: list[tuple[str, list[tuple[str, list[int]]]]] = []
+    for group in groups:
+        lines = []
+        for candidate in group:
+            n = numbers.setdefault(candidate.passage.metadata["chunk_id"], len(numbers) + 1)
+            quoted.setdefault(n, []).append(candidate)
+            # The quote is the source's exact text; in the answer its "[n]" are no markers.
+            lines.append((neutralise_markers(candidate.quote), [n]))
+        statements.append((document_label(group[0].passage), lines))
+    citations = [
+        citation(
+            n,
+            first.passage,
+            first.context_start,
+            first.end,
+            first.quote,
+            [Quote(start=c.context_start, end=c.end, text=c.quote) for c in rest],
+        )
+        for n, (first, *rest) in quoted.items()
+    ]
+    answer, claims = compose(statements)
+    return AskResult(answer=answer, citations=citations, claims=claims)
 
 
 class ExtractiveAnswerer:
@@ -52,8 +98,8 @@ class ExtractiveAnswerer:
                 self.scorer, self.select, question, passages, chosen, missing
             )
         if chosen and not missing and not states_asked_figure(question, chosen):
-            reason = "The passages that match the question state no figure for it."
-            return abstention(question, passages, [], reason=reason)
+            note = "The documents don't state the figure asked for."
+            return partial_answer(note, cited_answer(chosen[:1]))
         if not chosen or missing or too_weak(self.scorer, question, chosen[0], passages):
             elsewhere = [
                 term
@@ -61,13 +107,7 @@ class ExtractiveAnswerer:
                 if any(occurs(term, text) for text in self.lexical.source_texts())
             ]
             return abstention(question, passages, missing, elsewhere)
-        citations = [
-            citation(n, c.passage, c.context_start, c.end, c.quote) for n, c in enumerate(chosen, 1)
-        ]
-        # The quote is the source's exact text; in the answer its own "[n]" are no markers.
-        statements = [(neutralise_markers(c.quote), [n]) for n, c in enumerate(chosen, 1)]
-        answer, claims = compose(statements)
-        return AskResult(answer=answer, citations=citations, claims=claims)
+        return cited_answer(chosen)
 
     def stream(self, question: str, passages: list[Document]) -> Iterator[AnswerPiece]:
         """The answer claim by claim (each with its marker), then the result."""

@@ -26,8 +26,9 @@ from assistant.text.names_figures import (
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
-# The figure a question asks about: the words before "rate", "target", "ratio" or "index".
-_METRIC = re.compile(r"((?:[\w-]+\s+){1,2})(?:rate|target|ratio|index)\b", re.IGNORECASE)
+# The figure a question asks about: the word before "rate", "target", "ratio" or "index"
+# ("unemployment rate"); the word before that qualifies it ("lowest growth target").
+_METRIC = re.compile(r"([\w-]+\s+)(?:rate|target|ratio|index)\b", re.IGNORECASE)
 
 Selector = Callable[[str, list[Document]], list[Candidate]]
 

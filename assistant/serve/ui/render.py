@@ -89,18 +89,27 @@ def render_answer_text(result: AskResult, turn: int) -> str:
 
 
 def highlight_passage(citation: Citation) -> str:
-    """The cited passage, escaped, with the supporting sentence inside <mark>."""
+    """The cited passage, escaped, with every quoted sentence inside <mark>."""
     text = citation.text
-    rel_start = citation.quote_start - citation.start
-    rel_end = citation.quote_end - citation.start
-    if not (0 <= rel_start < rel_end <= len(text)):
-        rel_start = text.find(citation.quote) if citation.quote else -1
-        rel_end = rel_start + len(citation.quote)
-    if rel_start < 0:
-        return esc(text)
-    return (
-        f"{esc(text[:rel_start])}<mark>{esc(text[rel_start:rel_end])}</mark>{esc(text[rel_end:])}"
-    )
+    spans: list[tuple[int, int]] = []
+    quotes = [(citation.quote_start, citation.quote_end, citation.quote)]
+    quotes += [(q.start, q.end, q.text) for q in citation.also_quoted]
+    for start, end, quote in quotes:
+        rel_start, rel_end = start - citation.start, end - citation.start
+        if not (0 <= rel_start < rel_end <= len(text)):
+            rel_start = text.find(quote) if quote else -1
+            rel_end = rel_start + len(quote)
+        if rel_start >= 0:
+            spans.append((rel_start, rel_end))
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if start >= end:
+            continue
+        out.append(f"{esc(text[pos:start])}<mark>{esc(text[start:end])}</mark>")
+        pos = end
+    return "".join(out) + esc(text[pos:])
 
 
 def _meta_line(*parts: object) -> str:

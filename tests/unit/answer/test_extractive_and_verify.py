@@ -177,7 +177,55 @@ def test_a_sentence_is_read_under_its_documents_heading() -> None:
     result = ExtractiveAnswerer(KnownTexts(passage.page_content)).answer(
         "Which event did the Asia Society find unexpected?", [passage]
     )
-    assert result.claims and result.claims[0].text.startswith("The cancellation")
+    assert any(claim.text.startswith("The cancellation") for claim in result.claims)
+
+
+def _candidates(*passages):
+    """Every candidate sentence of the passages, in passage then sentence order."""
+    from assistant.answer.extractive.scoring import SentenceScorer
+    from assistant.config import AnswererWeights
+
+    texts = KnownTexts(" ".join(p.page_content for p in passages))
+    found = SentenceScorer(texts, AnswererWeights()).candidates("Ningbo target", list(passages))
+    return sorted(found, key=lambda c: (c.rank, c.start))
+
+
+def test_quotes_of_one_passage_share_one_citation_in_document_order() -> None:
+    from assistant.answer.extractive.answerer import cited_answer
+
+    passage = _passage(
+        "Ningbo set a growth target of 5.5 percent for 2025. "
+        "Ningbo also set a consumption growth target of 6 percent for 2025.",
+        title="Targets",
+        published="2025",
+    )
+    first, second = _candidates(passage)
+    result = cited_answer([second, first])  # best first: the later sentence
+    assert [claim.text[:14] for claim in result.claims] == ["Ningbo set a g", "Ningbo also se"]
+    assert [claim.citations for claim in result.claims] == [[1], [1]]
+    (cited,) = result.citations
+    assert cited.quote == first.quote and cited.also_quoted[0].text == second.quote
+    assert result.answer.startswith("Ningbo set")  # one document: no label
+
+
+def test_several_documents_are_grouped_under_their_titles() -> None:
+    from assistant.answer.extractive.answerer import cited_answer
+
+    a = _passage("Ningbo set a growth target of 5.5 percent for 2025.", "a.txt", title="A")
+    b = _passage(
+        "Ningbo set a growth target of 5 percent for 2025, a later report said.",
+        "b.txt",
+        title="B",
+        published="2025-03",
+    )
+    from_a, from_b = _candidates(a, b)
+    result = cited_answer([from_b, from_a])
+    assert result.answer.split("\n\n") == [
+        f"B (2025-03): {from_b.quote} [1]",
+        f"A: {from_a.quote} [2]",
+    ]
+    for claim in result.claims:  # labels are not claims: each claim is a quote
+        assert result.answer[claim.start : claim.end] == claim.text
 
 
 def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
@@ -228,8 +276,8 @@ def test_an_abstention_says_whether_the_documents_mention_the_missing_terms_at_a
     passage = _passage("Ningbo set a growth target.", title="Local targets for 2025")
     result = abstention("What did Hangzhou set in 2024?", [passage], ["Hangzhou", "2024"], ["2024"])
     assert result.abstained
-    assert result.answer.startswith("The documents do not mention Hangzhou.")
-    assert "passages on this question do not mention 2024; other parts" in result.answer
+    assert result.answer.startswith("The documents don't answer this: they never mention Hangzhou.")
+    assert "2024 appears in them, but not in the passages on this question." in result.answer
     assert "Local targets for 2025" in result.answer
 
 
@@ -240,3 +288,18 @@ def test_the_first_interrogative_says_what_is_asked() -> None:
     assert wanted_figure("By default, how often does bash check for mail?") == "quantity"
     assert wanted_figure("Who announced when the plan starts?") is None
     assert wanted_figure("Give the percent of growth") == "quantity"
+
+
+def test_a_figure_the_passages_do_not_state_gets_a_cited_partial_answer() -> None:
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    text = "The national growth target for 2025 will be announced at the March session."
+    passage = _passage(text, title="Outlook")
+    result = ExtractiveAnswerer(KnownTexts(text)).answer(
+        "What national growth target was set for 2025?", [passage]
+    )
+    assert result.abstained
+    assert result.answer.startswith("The documents don't state the figure asked for.")
+    (claim,) = result.claims
+    assert result.answer[claim.start : claim.end] == text
+    assert result.citations[0].quote == text

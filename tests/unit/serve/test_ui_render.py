@@ -72,6 +72,16 @@ def test_quote_is_highlighted_inside_its_passage() -> None:
     assert "<mark>" not in highlight_passage(absent)
 
 
+def test_every_quoted_sentence_of_a_passage_is_highlighted_in_its_one_card() -> None:
+    second = "Other text follows."
+    at = DOC.index(second)
+    cited = citation(also_quoted=[{"start": at, "end": at + len(second), "text": second}])
+    assert highlight_passage(cited) == (
+        "<mark>The city of Ningbo set a target of 5.5 percent.</mark> <mark>Other text "
+        "follows.</mark>"
+    )
+
+
 def test_everything_from_documents_and_users_is_escaped() -> None:
     evil = citation(
         title=EVIL,
