@@ -90,7 +90,8 @@ def test_questions_outside_the_corpus_abstain(assistant, question) -> None:
     result = assistant.ask(question)
     assert result.abstained
     assert result.citations == []
-    assert "do not" in result.answer and "closest" in result.answer
+    assert result.answer.startswith("The documents don't answer this")
+    assert "closest" in result.answer
 
 
 @pytest.mark.slow
@@ -123,7 +124,9 @@ def test_follow_ups_carry_the_subject_forward(
     ]
     result = assistant.ask(follow_up, history=history)
     assert subject in result.standalone_question and carried in result.standalone_question
-    assert fact in result.answer and subject in result.citations[0].quote
+    quotes = [c.quote for c in result.citations]
+    quotes += [q.text for c in result.citations for q in c.also_quoted]
+    assert fact in result.answer and any(subject in quote for quote in quotes)
 
 
 @pytest.mark.slow
