@@ -237,6 +237,22 @@ def summarize(values: list[float]) -> dict[str, float]:
     }
 
 
+def query_figures(child: ChildRun) -> dict[str, Any]:
+    """A `bench_worker.py query` run summarised: set-up, first ask, and percentiles of the
+    warm asks' wall clock and of each stage the chain timed."""
+    raw = child.json()
+    return {
+        "construct_s": raw["construct_s"],
+        "first_ask_s": raw["first_ask_s"],
+        "first_answer": raw["first_answer"],
+        "asked": raw["asked"],
+        "abstained": raw["abstained"],
+        "wall_ms": summarize(raw["wall_ms"]),
+        "stages_ms": {stage: summarize(v) for stage, v in raw["stages_ms"].items()},
+        "max_rss_mb": child.max_rss_mb,
+    }
+
+
 def dir_size_mb(path: Path) -> float:
     """Bytes on disk (allocated blocks, as `du` counts them), in MB."""
     total = 0

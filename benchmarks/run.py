@@ -32,6 +32,7 @@ from bench_common import (
     Run,
     dir_size_mb,
     load_average,
+    query_figures,
     run_child,
     summarize,
     worker,
@@ -131,18 +132,7 @@ def top_imports(importtime: str, count: int = 12) -> list[tuple[str, float]]:
 def bench_query(run: Run, cli: dict[str, Any]) -> dict[str, Any]:
     """Warm `ask` latency per stage; a profile of the warm asks when a target is missed."""
     args = [f"--corpus={cli['corpus_dir']}", f"--index={cli['index_dir']}"]
-    child = worker("query", *args, f"--reps={run.args.reps}", timeout=900)
-    raw = child.json()
-    result = {
-        "construct_s": raw["construct_s"],
-        "first_ask_s": raw["first_ask_s"],
-        "first_answer": raw["first_answer"],
-        "asked": raw["asked"],
-        "abstained": raw["abstained"],
-        "wall_ms": summarize(raw["wall_ms"]),
-        "stages_ms": {stage: summarize(v) for stage, v in raw["stages_ms"].items()},
-        "max_rss_mb": child.max_rss_mb,
-    }
+    result = query_figures(worker("query", *args, f"--reps={run.args.reps}", timeout=900))
     one = worker("query", *args, f"--reps={run.args.reps}", timeout=900, env=ONE_THREAD).json()
     result["one_thread"] = {
         "wall_ms": summarize(one["wall_ms"]),
