@@ -166,8 +166,10 @@ def section(data: dict[str, Any], json_name: str) -> str:
         f"{packages}.",
         "",
         f"Load average (1 / 5 / 15 min) when each phase ended: {loads}. The machine has 2 "
-        "cores and is shared (another engineer runs evaluations on it); a load above 2 means "
-        "the phase shared the CPU with other processes and its times are pessimistic.",
+        "cores and is shared (another engineer runs evaluations on it). The benchmark's own "
+        "process accounts for up to 2 of the load (torch embeds on both cores), so a load "
+        "well above 2 means a phase shared the CPU and its times are pessimistic; the CPU "
+        "seconds below are less affected by that than wall time.",
         "",
     ]
     errors = data.get("errors") or {}
@@ -235,6 +237,17 @@ def _indexing_lines(data: dict[str, Any]) -> list[str]:
             "model alone on the same texts (`embed_documents`, one call, batch "
             f"{data['settings']['embedding_batch_size']}), each run",
             ", ".join(_ms(model) for _, model in runs),
+        ],
+        [
+            "of each pipeline run: inside the model's `embed_documents` / everything else "
+            "(reading and parsing files, chunking, Chroma reads and writes)",
+            ", ".join(
+                f"{_ms(inside)} / {_ms(total - inside)}"
+                for total, inside in zip(
+                    index["pipeline_s"], index.get("pipeline_in_model_s", []), strict=False
+                )
+            )
+            or "not recorded",
         ],
         [
             "pipeline / model throughput (fastest runs)",

@@ -60,6 +60,7 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
     # CPU seconds of this process (all its threads) and the load as each run ends: on a
     # shared machine they tell a slow run that waited for the CPU from one that did more.
     pipeline_cpu, model_cpu, pipeline_load, model_load = [], [], [], []
+    pipeline_model = []  # of each pipeline run, the seconds spent in the model's calls
     store = settings = None
     for rep in range(args.reps):
         index_dir = root if rep == args.reps - 1 else root.with_name(f"{root.name}-rep{rep}")
@@ -67,10 +68,12 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
         store, _ = open_store(settings)
         type(recording).inputs, type(recording).outputs = [], []
         type(recording).count, type(recording).distinct = 0, set()
+        type(recording).model_s = 0.0
         started, cpu = time.perf_counter(), time.process_time()
         report = Indexer(settings, store, recording, progress=False).run()
         seconds = time.perf_counter() - started
         pipeline_runs.append(seconds)
+        pipeline_model.append(recording.model_s)
         pipeline_cpu.append(time.process_time() - cpu)
         pipeline_load.append(load_average())
         out |= {
@@ -97,6 +100,7 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
             shutil.rmtree(index_dir, ignore_errors=True)
     out["pipeline_s"] = pipeline_runs
     out["model_alone_s"] = model_runs
+    out["pipeline_in_model_s"] = pipeline_model
     out["pipeline_cpu_s"] = pipeline_cpu
     out["model_alone_cpu_s"] = model_cpu
     out["load_after_pipeline"] = pipeline_load
@@ -152,11 +156,14 @@ def _recording(embeddings: Any, cache: Path | None, keep: bool) -> Any:
         hits = 0
         misses = 0
         count = 0
+        model_s = 0.0  # wall time inside the model's embed_documents
         distinct: ClassVar[set[int]] = set()
 
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
             missing = [t for t in texts if t not in rows]
+            started = time.perf_counter()
             fresh = dict(zip(missing, super().embed_documents(missing), strict=True))
+            Recording.model_s += time.perf_counter() - started
             vectors = [fresh[t] if t in fresh else matrix[rows[t]].tolist() for t in texts]
             Recording.hits += len(texts) - len(missing)
             Recording.misses += len(missing)
