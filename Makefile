@@ -13,7 +13,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install lock system-deps index run test lint bench eval-all clean
+.PHONY: install lock system-deps index run test lint bench bench-second-corpus eval-all clean
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test: install system-deps lint
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# The Debian eval corpus (built by eval-all, below): indexing against the model alone, chunk
+# sizes and warm asks over evals/golden-debian.jsonl; about 10 minutes on 2 cores.
+bench-second-corpus: install
+	$(BIN)/python benchmarks/bench_second_corpus.py --corpus $(DEBIAN_CORPUS)
 
 # Every eval: the shipped corpus in all modes, then the Debian corpus (rebuilt from
 # Debian's packages beside the repository, indexed into /tmp/debian-index).

@@ -7,7 +7,9 @@ that phase alone and one phase's caches cannot speed up another.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import platform
@@ -29,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"
 BIN = Path(sys.executable).parent
 CORPUS = REPO / "corpus"
+RESULTS_DIR = BENCH / "results"
 
 # What every child gets: no telemetry, no hub, tokenizers that do not fork threads.
 CHILD_ENV = {
@@ -234,6 +237,22 @@ def summarize(values: list[float]) -> dict[str, float]:
     }
 
 
+def query_figures(child: ChildRun) -> dict[str, Any]:
+    """A `bench_worker.py query` run summarised: set-up, first ask, and percentiles of the
+    warm asks' wall clock and of each stage the chain timed."""
+    raw = child.json()
+    return {
+        "construct_s": raw["construct_s"],
+        "first_ask_s": raw["first_ask_s"],
+        "first_answer": raw["first_answer"],
+        "asked": raw["asked"],
+        "abstained": raw["abstained"],
+        "wall_ms": summarize(raw["wall_ms"]),
+        "stages_ms": {stage: summarize(v) for stage, v in raw["stages_ms"].items()},
+        "max_rss_mb": child.max_rss_mb,
+    }
+
+
 def dir_size_mb(path: Path) -> float:
     """Bytes on disk (allocated blocks, as `du` counts them), in MB."""
     total = 0
@@ -300,3 +319,58 @@ def _git_head() -> str:
     except OSError:
         return "unknown"
     return f"{head}{' (with uncommitted changes)' if dirty else ''}" if head else "unknown"
+
+
+class Run:
+    """One benchmark run's figures, saved to results/<time><suffix>.json after every phase so
+    a failure keeps what was done, with the load average as each phase ended (the machine
+    is shared, and a loaded phase is slower for reasons not its own)."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        tmp: Path,
+        suffix: str = "",
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.args = args
+        self.tmp = tmp
+        stamp = dt.datetime.now().strftime("%Y-%m-%dT%H%M")
+        self.path = RESULTS_DIR / f"{stamp}{suffix}.json"
+        script = f"benchmarks/{Path(sys.argv[0]).name}"
+        self.data: dict[str, Any] = {
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "command": " ".join([".venv/bin/python", script, *sys.argv[1:]]),
+            **(extra or {}),
+            "machine": machine(),
+            "settings": default_settings(),
+            "load": {"start": load_average()},
+            "errors": {},
+        }
+
+    def phase(self, name: str, func: Any, *func_args: Any) -> Any:
+        print(f"[bench] {name} (load {load_average()}) ...", flush=True)
+        started = time.perf_counter()
+        try:
+            result = func(*func_args)
+        except Exception as error:  # keep going: one failed phase must not lose the others
+            print(f"[bench] {name} FAILED: {error}", flush=True)
+            self.data["errors"][name] = str(error)[-2000:]
+            result = None
+        else:
+            self.data[name] = result
+        self.data["load"][name] = load_average()
+        print(f"[bench] {name} done in {time.perf_counter() - started:.0f} s", flush=True)
+        self.save()
+        return result
+
+    def save(self) -> None:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        self.path.write_text(json.dumps(self.data, indent=1) + "\n")
+
+
+def default_settings() -> dict[str, Any]:
+    """The configuration measured (defaults plus any ASSISTANT_* set in the environment)."""
+    from assistant.config import Settings
+
+    return Settings().model_dump(mode="json", exclude={"llm_api_key", "api_token"})

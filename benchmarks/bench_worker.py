@@ -40,6 +40,8 @@ def _load_model(batch_size: int | None = None) -> tuple[Any, float, float]:
 
 def phase_index(args: argparse.Namespace) -> dict[str, Any]:
     """Pipeline from empty (reps), model alone on the same chunk texts, no-op, one edit."""
+    from bench_common import load_average
+
     embeddings, import_s, load_s = _load_model()
     from assistant.config import Settings
     from assistant.ingest.indexer import Indexer
@@ -55,6 +57,10 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
         recording = _recording(embeddings, None, keep=args.model_alone or bool(args.save_record))
     corpus, root = Path(args.corpus), Path(args.index)
     pipeline_runs, model_runs = [], []
+    # CPU seconds of this process (all its threads) and the load as each run ends: on a
+    # shared machine they tell a slow run that waited for the CPU from one that did more.
+    pipeline_cpu, model_cpu, pipeline_load, model_load = [], [], [], []
+    pipeline_model = []  # of each pipeline run, the seconds spent in the model's calls
     store = settings = None
     for rep in range(args.reps):
         index_dir = root if rep == args.reps - 1 else root.with_name(f"{root.name}-rep{rep}")
@@ -62,10 +68,14 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
         store, _ = open_store(settings)
         type(recording).inputs, type(recording).outputs = [], []
         type(recording).count, type(recording).distinct = 0, set()
-        started = time.perf_counter()
+        type(recording).model_s = 0.0
+        started, cpu = time.perf_counter(), time.process_time()
         report = Indexer(settings, store, recording, progress=False).run()
         seconds = time.perf_counter() - started
         pipeline_runs.append(seconds)
+        pipeline_model.append(recording.model_s)
+        pipeline_cpu.append(time.process_time() - cpu)
+        pipeline_load.append(load_average())
         out |= {
             "documents": len(report.added),
             "skipped": [f"{s.source}: {s.reason}" for s in report.skipped],
@@ -80,14 +90,21 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
             from assistant.text.token_count import count_tokens
 
             out["input_tokens"] = sum(count_tokens(text) for text in recording.inputs)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             embeddings.embed_documents(list(recording.inputs))
             model_runs.append(time.perf_counter() - started)
+            model_cpu.append(time.process_time() - cpu)
+            model_load.append(load_average())
         if index_dir != root:
             del store
             shutil.rmtree(index_dir, ignore_errors=True)
     out["pipeline_s"] = pipeline_runs
     out["model_alone_s"] = model_runs
+    out["pipeline_in_model_s"] = pipeline_model
+    out["pipeline_cpu_s"] = pipeline_cpu
+    out["model_alone_cpu_s"] = model_cpu
+    out["load_after_pipeline"] = pipeline_load
+    out["load_after_model_alone"] = model_load
     if cache:
         out["cache"] |= {"hits": recording.hits, "misses": recording.misses}
     if args.save_record:
@@ -139,11 +156,14 @@ def _recording(embeddings: Any, cache: Path | None, keep: bool) -> Any:
         hits = 0
         misses = 0
         count = 0
+        model_s = 0.0  # wall time inside the model's embed_documents
         distinct: ClassVar[set[int]] = set()
 
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
             missing = [t for t in texts if t not in rows]
+            started = time.perf_counter()
             fresh = dict(zip(missing, super().embed_documents(missing), strict=True))
+            Recording.model_s += time.perf_counter() - started
             vectors = [fresh[t] if t in fresh else matrix[rows[t]].tolist() for t in texts]
             Recording.hits += len(texts) - len(missing)
             Recording.misses += len(missing)
@@ -169,28 +189,42 @@ def _save_record(recording: Any, path: Path) -> None:
     np.save(path.with_suffix(".npy"), vectors[list(unique.values())])
 
 
+def _questions(golden: str | None) -> list[tuple[str, list[dict[str, str]]]]:
+    """What the query phases ask, each with its conversation so far: the shipped corpus's
+    list from bench_common, or every case of a golden file (follow-ups with their history,
+    as `assistant eval` asks them), so another corpus is timed on its own questions."""
+    if not golden:
+        from bench_common import QUESTIONS
+
+        return [(question, []) for question in QUESTIONS]
+    from assistant.evaluation.golden import parse_case
+
+    lines = Path(golden).read_text(encoding="utf-8").splitlines()
+    cases = [parse_case(json.loads(line)) for line in lines if line.strip()]
+    return [(case.question, list(case.history)) for case in cases]
+
+
 def phase_query(args: argparse.Namespace) -> dict[str, Any]:
     """Warm `ask` latency per stage over the question list, repeated."""
-    from bench_common import QUESTIONS
-
     from assistant.config import Settings
     from assistant.service import Assistant
 
+    questions = _questions(args.golden)
     started = time.perf_counter()
     assistant = Assistant(Settings(corpus_dir=Path(args.corpus), index_dir=Path(args.index)))
     construct_s = time.perf_counter() - started
     started = time.perf_counter()
-    first = assistant.ask(QUESTIONS[0])
+    first = assistant.ask(*questions[0])
     first_ask_s = time.perf_counter() - started  # model load + BM25 build happen here
-    for question in QUESTIONS[1:4]:
-        assistant.ask(question)
+    for question, history in questions[1:4]:
+        assistant.ask(question, history)
     stages: dict[str, list[float]] = {}
     wall: list[float] = []
     abstained = 0
     for _ in range(args.reps):
-        for question in QUESTIONS:
+        for question, history in questions:
             started = time.perf_counter()
-            result = assistant.ask(question)
+            result = assistant.ask(question, history)
             wall.append((time.perf_counter() - started) * 1000)
             abstained += result.abstained
             for stage, ms in result.timings_ms.items():
@@ -212,18 +246,17 @@ def phase_profile_query(args: argparse.Namespace) -> dict[str, Any]:
     import io
     import pstats
 
-    from bench_common import QUESTIONS
-
     from assistant.config import Settings
     from assistant.service import Assistant
 
+    questions = _questions(args.golden)
     assistant = Assistant(Settings(corpus_dir=Path(args.corpus), index_dir=Path(args.index)))
-    for question in QUESTIONS[:4]:
-        assistant.ask(question)
+    for question, history in questions[:4]:
+        assistant.ask(question, history)
     profile = cProfile.Profile()
     profile.enable()
-    for question in QUESTIONS:
-        assistant.ask(question)
+    for question, history in questions:
+        assistant.ask(question, history)
     profile.disable()
     stream = io.StringIO()
     pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(45)
@@ -370,6 +403,7 @@ def main() -> None:
     parser.add_argument("--cache-from", help="texts JSON written by --save-record")
     parser.add_argument("--save-record", help="write the embedded texts and vectors here")
     parser.add_argument("--question")
+    parser.add_argument("--golden", help="query phases: ask this golden file's questions")
     args = parser.parse_args()
     phases = {
         "index": phase_index,

@@ -29,15 +29,15 @@ from bench_common import (
     BIN,
     CORPUS,
     QUESTIONS,
+    Run,
     dir_size_mb,
     load_average,
-    machine,
+    query_figures,
     run_child,
     summarize,
     worker,
 )
 
-RESULTS_DIR = BENCH / "results"
 # torch's default here is 2 OpenMP threads; this is the alternative measured beside it.
 ONE_THREAD = {"OMP_NUM_THREADS": "1"}
 THREAD_SETTINGS = {
@@ -45,52 +45,6 @@ THREAD_SETTINGS = {
     "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"},
     "OMP_NUM_THREADS=1": ONE_THREAD,
 }
-
-
-class Run:
-    """Collects results and saves them after every phase, so a failure keeps what was done."""
-
-    def __init__(self, args: argparse.Namespace, tmp: Path) -> None:
-        self.args = args
-        self.tmp = tmp
-        stamp = dt.datetime.now().strftime("%Y-%m-%dT%H%M")
-        self.path = RESULTS_DIR / f"{stamp}{'-quick' if args.quick else ''}.json"
-        self.data: dict[str, Any] = {
-            "started": dt.datetime.now().isoformat(timespec="seconds"),
-            "command": " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]]),
-            "quick": args.quick,
-            "machine": machine(),
-            "settings": _default_settings(),
-            "load": {"start": load_average()},
-            "errors": {},
-        }
-
-    def phase(self, name: str, func: Any, *func_args: Any) -> Any:
-        print(f"[bench] {name} (load {load_average()}) ...", flush=True)
-        started = time.perf_counter()
-        try:
-            result = func(*func_args)
-        except Exception as error:  # keep going: one failed phase must not lose the others
-            print(f"[bench] {name} FAILED: {error}", flush=True)
-            self.data["errors"][name] = str(error)[-2000:]
-            result = None
-        else:
-            self.data[name] = result
-        self.data["load"][name] = load_average()
-        print(f"[bench] {name} done in {time.perf_counter() - started:.0f} s", flush=True)
-        self.save()
-        return result
-
-    def save(self) -> None:
-        RESULTS_DIR.mkdir(exist_ok=True)
-        self.path.write_text(json.dumps(self.data, indent=1) + "\n")
-
-
-def _default_settings() -> dict[str, Any]:
-    """The configuration measured (defaults plus any ASSISTANT_* set in the environment)."""
-    from assistant.config import Settings
-
-    return Settings().model_dump(mode="json", exclude={"llm_api_key", "api_token"})
 
 
 def fresh_corpus(target: Path) -> Path:
@@ -178,18 +132,7 @@ def top_imports(importtime: str, count: int = 12) -> list[tuple[str, float]]:
 def bench_query(run: Run, cli: dict[str, Any]) -> dict[str, Any]:
     """Warm `ask` latency per stage; a profile of the warm asks when a target is missed."""
     args = [f"--corpus={cli['corpus_dir']}", f"--index={cli['index_dir']}"]
-    child = worker("query", *args, f"--reps={run.args.reps}", timeout=900)
-    raw = child.json()
-    result = {
-        "construct_s": raw["construct_s"],
-        "first_ask_s": raw["first_ask_s"],
-        "first_answer": raw["first_answer"],
-        "asked": raw["asked"],
-        "abstained": raw["abstained"],
-        "wall_ms": summarize(raw["wall_ms"]),
-        "stages_ms": {stage: summarize(v) for stage, v in raw["stages_ms"].items()},
-        "max_rss_mb": child.max_rss_mb,
-    }
+    result = query_figures(worker("query", *args, f"--reps={run.args.reps}", timeout=900))
     one = worker("query", *args, f"--reps={run.args.reps}", timeout=900, env=ONE_THREAD).json()
     result["one_thread"] = {
         "wall_ms": summarize(one["wall_ms"]),
@@ -344,7 +287,7 @@ def main() -> int:
     args.index_reps = args.index_reps or (1 if args.quick else 5)
     args.cold_reps = args.cold_reps or (2 if args.quick else 5)
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    run = Run(args, tmp)
+    run = Run(args, tmp, "-quick" if args.quick else "", {"quick": args.quick})
     try:
         run.phase("indexing", bench_indexing, run)
         cli = run.phase("cli", bench_cli, run)
