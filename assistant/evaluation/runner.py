@@ -191,6 +191,25 @@ def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, float | None]:
     }
 
 
+def by_tag(outcomes: Sequence[CaseOutcome]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Fact recall of the answerable cases per tag ("untagged" too) and part, with counts:
+    paraphrases and PDFs are where an answerer that does not generalise shows it first."""
+    tags: dict[str, dict[str, list[float]]] = {}
+    for outcome in outcomes:
+        if outcome.kind != "answerable":
+            continue
+        for tag in outcome.tags or ["untagged"]:
+            part = tags.setdefault(tag, {part: [] for part in PARTS})[outcome.part]
+            part.append(float(outcome.scores["fact_recall"] or 0.0))
+    return {
+        tag: {
+            part: {"fact_recall": metrics.mean(values), "cases": len(values)}
+            for part, values in parts.items()
+        }
+        for tag, parts in sorted(tags.items())
+    }
+
+
 def check_thresholds(
     parts: Mapping[str, Mapping[str, Mapping[str, float | None]]], thresholds: Mapping[str, Any]
 ) -> tuple[list[str], list[str]]:
@@ -350,7 +369,25 @@ def _tables(report: dict[str, Any], markdown: bool) -> str:
         for key, label in METRICS
     ]
     header = ["metric (tuning / test)", *modes]
-    return all_cases + "\n\n" + _table(header, by_part, markdown)
+    tags = sorted({tag for m in modes for tag in report["modes"][m]["tags"]})
+
+    def tag_part(mode: str, tag: str, part: str) -> dict[str, Any]:
+        return report["modes"][mode]["tags"].get(tag, {}).get(part, {})
+
+    by_tags = [
+        [
+            f"{tag} ({'/'.join(str(tag_part(modes[0], tag, p).get('cases', 0)) for p in PARTS)})",
+            *(
+                " / ".join(_fmt(tag_part(m, tag, p).get("fact_recall")) for p in PARTS)
+                for m in modes
+            ),
+        ]
+        for tag in tags
+    ]
+    tag_header = ["fact recall by tag (tuning / test)", *modes]
+    return "\n\n".join(
+        [all_cases, _table(header, by_part, markdown), _table(tag_header, by_tags, markdown)]
+    )
 
 
 def _markdown(report: dict[str, Any]) -> str:
@@ -445,6 +482,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
                     part: summarise([o for o in outcomes if o.part == part])
                     for part in ("tuning", "test")
                 },
+                "tags": by_tag(outcomes),
                 "latency_ms": metrics.latency_summary(o.timings_ms for o in outcomes),
                 "failing": sum(bool(o.problems) for o in outcomes),
                 "cases": [asdict(o) for o in outcomes],

@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from assistant.config import Settings
 from assistant.evaluation.golden import GoldenCase, Kind
 from assistant.evaluation.metrics import Fact
-from assistant.evaluation.runner import check_thresholds, main, score_case, summarise
+from assistant.evaluation.runner import by_tag, check_thresholds, main, score_case, summarise
 from assistant.schema import AskResult, Citation
 
 REPO = Path(__file__).resolve().parents[3]
@@ -120,6 +120,21 @@ def test_summary_scopes_each_metric_to_its_cases() -> None:
     assert summary["citation_validity"] == 1.0
     assert summary["citation_precision"] == 1.0  # the abstention cites nothing: not counted
     assert summarise([])["fact_recall"] is None
+
+
+def test_fact_recall_is_reported_per_tag_and_part() -> None:
+    docs = {"doc.txt": TEXT}
+    paraphrase = replace(case(case_id="a9"), tags=("paraphrase",))
+    outcomes = [
+        score_case(case(), cited_answer("Jilin and Shanxi [1]"), [], docs),
+        score_case(paraphrase, cited_answer("Jilin [1]"), [], docs),
+        score_case(case("unanswerable", "u1"), AskResult(answer="No.", abstained=True), [], docs),
+    ]
+    tags = by_tag(outcomes)
+    assert set(tags) == {"untagged", "paraphrase"}  # unanswerable cases have no fact recall
+    part = outcomes[1].part
+    assert tags["paraphrase"][part] == {"fact_recall": 0.5, "cases": 1}
+    assert tags["untagged"][outcomes[0].part] == {"fact_recall": 1.0, "cases": 1}
 
 
 def test_thresholds_file_gates_the_answering_chain_metrics() -> None:
