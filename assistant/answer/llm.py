@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.base import AnswerPiece
-from assistant.answer.citations import abstention, citation
+from assistant.answer.citations import abstention, citation, page_label
 from assistant.config import Settings
 from assistant.schema import AskResult, Claim, QuestionError
 from assistant.text.markers import CITATION_MARKER, cited_numbers, strip_markers
@@ -72,10 +72,20 @@ def budget_passages(passages: list[Document], budget: int) -> list[Document]:
     return kept
 
 
+def passage_origin(passage: Document) -> str:
+    """Where a numbered passage comes from, as the model sees it: title, section, page."""
+    meta = passage.metadata
+    origin = [f'"{meta.get("title") or meta["source"]}"']
+    if meta.get("section"):
+        origin.append(f'section "{meta["section"]}"')
+    if page := page_label(meta):
+        origin.append(f"p. {page}")
+    return ", ".join(origin)
+
+
 def prompt_messages(question: str, passages: list[Document]) -> list:
     numbered = "\n\n".join(
-        f'[{n}] (from "{p.metadata.get("title", p.metadata["source"])}")\n'
-        f"<<<\n{p.page_content}\n>>>"
+        f"[{n}] (from {passage_origin(p)})\n<<<\n{p.page_content}\n>>>"
         for n, p in enumerate(passages, 1)
     )
     return [

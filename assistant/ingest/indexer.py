@@ -174,9 +174,8 @@ class Indexer:
                 )
                 stale = set(self.store.chunk_ids_of(document.source)) - set(ids)
                 self.store.delete_chunks(sorted(stale))
-                self.store.upsert_document(
+                self.store.mark_document(
                     document.source,
-                    document.text,
                     {
                         **base,
                         "pipeline": pipeline,
@@ -184,7 +183,6 @@ class Indexer:
                         "chunks": len(chunks),
                         "tokens": sum(chunk.tokens for chunk in chunks),
                     },
-                    item.title_vector,
                 )
                 (report.updated if item.existed else report.added).append(document.source)
                 report.chunks_embedded += len(item.fresh)

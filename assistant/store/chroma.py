@@ -380,6 +380,11 @@ class Store:
             ids=[source], documents=[text], metadatas=[metadata], embeddings=[list(title_vector)]
         )
 
+    def mark_document(self, source: str, metadata: dict[str, Any]) -> None:
+        """Replace a stored document's metadata only: its text and title vector stay (writing
+        the text again costs a full-text re-index of it, seconds on a corpus of manuals)."""
+        self.documents.update(ids=[source], metadatas=[metadata])
+
     def delete_document(self, source: str) -> int:
         """Remove a document and all its chunks; returns how many chunks went."""
         ids = self.chunk_ids_of(source)

@@ -303,3 +303,13 @@ def test_a_figure_the_passages_do_not_state_gets_a_cited_partial_answer() -> Non
     (claim,) = result.claims
     assert result.answer[claim.start : claim.end] == text
     assert result.citations[0].quote == text
+
+
+def test_the_llm_prompt_numbers_passages_with_title_section_and_page() -> None:
+    from assistant.answer.llm import prompt_messages
+
+    passage = _passage("The archives are updated twice every day.", "faq.pdf", title="Debian FAQ")
+    passage.metadata |= {"section": "Basics › Archives", "page": 12, "page_end": 13}
+    _, human = prompt_messages("How often?", [passage])
+    assert '[1] (from "Debian FAQ", section "Basics › Archives", p. 12-13)' in human.content
+    assert "<<<\nThe archives are updated twice every day.\n>>>" in human.content
