@@ -16,6 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.schema import ChatMessage
 from assistant.text.names_figures import names, numbers
+from assistant.text.terms import tokenize
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|then)\b|^\s*(what|how) about\b|^\s*what of\b|^\s*(and )?for\b"
@@ -40,24 +41,34 @@ def _is_acronym(phrase: str) -> bool:
 
 
 def rewrite_follow_up(question: str, history: Sequence[ChatMessage], max_words: int = 14) -> str:
-    """The rule: swap the new subject into the previous question, or join the two."""
+    """The rule: an elliptical follow-up ("And Sanya?", "And in 2026?") swaps its new
+    subject into the previous question; one that says more ("Which of those carried over
+    into 2025?", "How does that compare with Sanya?") is joined to it, so what "those" and
+    "that" refer to stays in the query."""
     previous = previous_question(history)
     if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > max_words:
         return question
-    old_names = names(previous)
-    new_names = [name for name in names(question) if name not in previous]
-    if new_names:
-        new = new_names[-1]
-        same_kind = [n for n in old_names if _is_acronym(n) == _is_acronym(new)] or old_names
-        if same_kind:
-            return previous.replace(same_kind[-1], new, 1)
-    new_numbers, old_numbers = numbers(question), numbers(previous)
-    if new_numbers and old_numbers:
-        return re.sub(
-            rf"(?<![\d.]){re.escape(old_numbers[-1])}(?![\d])", new_numbers[-1], previous, count=1
-        )
     rest = _LEAD_IN.sub("", question).strip(" ?")
+    new_names = [name for name in names(question) if name not in previous]
+    new_numbers, old_numbers = numbers(question), numbers(previous)
+    if not _says_more(rest, new_names, new_numbers):
+        old_names = names(previous)
+        if new_names:
+            new = new_names[-1]
+            same_kind = [n for n in old_names if _is_acronym(n) == _is_acronym(new)] or old_names
+            if same_kind:
+                return previous.replace(same_kind[-1], new, 1)
+        if new_numbers and old_numbers:
+            old = rf"(?<![\d.]){re.escape(old_numbers[-1])}(?![\d])"
+            return re.sub(old, new_numbers[-1], previous, count=1)
     return f"{previous.rstrip(' ?')} — {rest}?" if rest else previous
+
+
+def _says_more(rest: str, new_names: list[str], new_numbers: list[str]) -> bool:
+    """Whether a follow-up has words of its own besides the new names and figures."""
+    for term in [*new_names, *new_numbers]:
+        rest = rest.replace(term, " ")
+    return bool(tokenize(rest))
 
 
 CONDENSE_PROMPT = (

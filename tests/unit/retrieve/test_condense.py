@@ -1,0 +1,45 @@
+"""The no-LLM follow-up rule: swap an elliptical subject in, or keep what is referred to."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieve.condense import rewrite_follow_up
+from assistant.schema import ChatMessage
+
+
+def history(question: str) -> list[ChatMessage]:
+    return [ChatMessage(role="user", content=question), ChatMessage(role="assistant", content="…")]
+
+
+NINGBO = history("What GDP growth target did Ningbo set for 2025?")
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "standalone"),
+    [
+        ("And what about Sanya?", "What GDP growth target did Sanya set for 2025?"),
+        ("And in 2026?", "What GDP growth target did Ningbo set for 2026?"),
+        (
+            "How does that compare with Sanya?",
+            "What GDP growth target did Ningbo set for 2025 — How does that compare with Sanya?",
+        ),
+    ],
+)
+def test_an_elliptical_follow_up_swaps_and_a_fuller_one_is_joined(
+    follow_up: str, standalone: str
+) -> None:
+    assert rewrite_follow_up(follow_up, NINGBO) == standalone
+
+
+def test_those_keeps_what_it_refers_to() -> None:
+    standalone = rewrite_follow_up(
+        "Which of those carried over into 2025?", history("What did the 2024 Two Sessions achieve?")
+    )
+    assert "2024 Two Sessions achieve" in standalone and "carried over into 2025" in standalone
+
+
+def test_a_standalone_question_is_left_alone() -> None:
+    assert rewrite_follow_up("What is the Made in China 2025 plan?", NINGBO) == (
+        "What is the Made in China 2025 plan?"
+    )
