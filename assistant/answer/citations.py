@@ -90,21 +90,22 @@ def abstention(
     return AskResult(answer=answer + _closest(passages), abstained=True)
 
 
+def prefaced(preface: str, result: AskResult, abstained: bool = False) -> AskResult:
+    """The result with a sentence of the assistant's own before its claims (a note, not a
+    claim: it cites nothing)."""
+    shift = len(preface) + 1
+    claims = [
+        claim.model_copy(update={"start": claim.start + shift, "end": claim.end + shift})
+        for claim in result.claims
+    ]
+    return result.model_copy(
+        update={"answer": f"{preface} {result.answer}", "claims": claims, "abstained": abstained}
+    )
+
+
 def partial_answer(note: str, closest: AskResult) -> AskResult:
     """A refusal that still shows, cited, what the documents do say on the question."""
-    prefix = f"{note} What they say: "
-    claims = [
-        claim.model_copy(
-            update={"start": claim.start + len(prefix), "end": claim.end + len(prefix)}
-        )
-        for claim in closest.claims
-    ]
-    return AskResult(
-        answer=prefix + closest.answer,
-        citations=closest.citations,
-        claims=claims,
-        abstained=True,
-    )
+    return prefaced(f"{note} What they say:", closest, abstained=True)
 
 
 def _listed(terms: Sequence[str]) -> str:

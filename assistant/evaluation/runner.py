@@ -215,8 +215,9 @@ def check_thresholds(
 ) -> tuple[list[str], list[str]]:
     """(passed, failed) lines for every bound of every mode that was run.
 
-    `min` and `max` bound the test part, which nothing was fitted to; `max_gap` bounds the
-    difference between the tuning and the test part (a larger one means overfitting).
+    `min` and `max` bound the test part, which nothing was fitted to; `max_gap` bounds how
+    far the tuning part is ahead of the test part (overfitting shows as tuning > test; a
+    test part ahead of its tuning part is reported, not failed).
     """
     passed: list[str] = []
     failed: list[str] = []
@@ -233,8 +234,8 @@ def check_thresholds(
                 value, label = test.get(key), f"test part {key}"
                 if side == "max_gap":
                     pair = (tuning.get(key), test.get(key))
-                    value = None if None in pair else abs(pair[0] - pair[1])  # type: ignore[operator]
-                    label = f"tuning-test gap in {key}"
+                    value = None if None in pair else pair[0] - pair[1]  # type: ignore[operator]
+                    label = f"tuning minus test in {key}"
                 sign = ">=" if side == "min" else "<="
                 ok = value is not None and (value >= limit if side == "min" else value <= limit)
                 line = f"{mode} {label} = {_fmt(value)} (needs {sign} {limit:g})"

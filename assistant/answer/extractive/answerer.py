@@ -11,9 +11,15 @@ from collections.abc import Iterator
 from langchain_core.documents import Document
 
 from assistant.answer.base import AnswerPiece
-from assistant.answer.citations import abstention, citation, compose, partial_answer
+from assistant.answer.citations import (
+    abstention,
+    citation,
+    compose,
+    partial_answer,
+    prefaced,
+)
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
-from assistant.answer.extractive.selection import select
+from assistant.answer.extractive.selection import conflicting, select
 from assistant.answer.extractive.support import (
     select_supported,
     states_asked_figure,
@@ -107,7 +113,10 @@ class ExtractiveAnswerer:
                 if any(occurs(term, text) for text in self.lexical.source_texts())
             ]
             return abstention(question, passages, missing, elsewhere)
-        return cited_answer(chosen)
+        result = cited_answer(chosen)
+        if conflicting(chosen, question):
+            return prefaced("The documents give different figures:", result)
+        return result
 
     def stream(self, question: str, passages: list[Document]) -> Iterator[AnswerPiece]:
         """The answer claim by claim (each with its marker), then the result."""

@@ -47,10 +47,11 @@ _INSTRUCTION = re.compile(
     r"|\bsystem prompt\b",
     re.IGNORECASE,
 )
-# A sentence that opens by pointing back ("The city will...") is quoted with the one before.
+# A sentence that opens by pointing back ("The city will...") is quoted with the one before;
+# one that names what it points at ("The city of Ningbo ...") stands alone.
 _ANAPHORIC = re.compile(
     r"^(?:[a-z]+(?: [a-z]+)?, )?(the (city|province|region|country|government|plan|report|move|"
-    r"law|document)|it|its|this|these|those|they|their|he|she|his|her|such)\b"
+    r"law|document)(?! of [A-Z])|it|its|this|these|those|they|their|he|she|his|her|such)\b"
     r"|^(?:\w+ ){1,5}(these|those) \w+",  # "What is new is that these bonds ..."
     re.IGNORECASE,
 )

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from assistant.answer.extractive.scoring import Candidate, SentenceScorer
+from assistant.answer.extractive.scoring import Candidate, SentenceScorer, brings, wanted_figure
 from assistant.text.compound_questions import question_parts
+from assistant.text.document_heading import with_heading
+from assistant.text.names_figures import YEAR, names, numbers, occurs
+from assistant.text.normalise import normalise_for_matching
 
 
 def select(
@@ -31,9 +34,48 @@ def select(
     for candidate in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
-        fresh_terms = not candidate.terms <= covered
-        if candidate.key not in taken and candidate.score >= threshold and fresh_terms:
+        says_more = not candidate.terms <= covered or differs(candidate, chosen, question)
+        if candidate.key not in taken and candidate.score >= threshold and says_more:
             chosen.append(candidate)
             taken.add(candidate.key)
             covered |= candidate.terms
     return chosen
+
+
+def figures(candidate: Candidate, question: str) -> set[str]:
+    """The figures of the asked-for kind a quote states that the question does not give."""
+    asked = set(numbers(question))
+    wants = wanted_figure(question)
+    return {n for n in numbers(candidate.quote) if brings([n], asked, wants)}
+
+
+def _about_the_asked(candidate: Candidate, question: str) -> bool:
+    """Whether a quote, read under its document's heading, names every year asked about and
+    every name the question gives (a 2025 target is no conflict for a 2024 question)."""
+    context = normalise_for_matching(with_heading(candidate.quote, candidate.passage.metadata))
+    asked = [n for n in numbers(question) if YEAR.match(n)] + names(question)
+    return all(occurs(term, context) for term in asked)
+
+
+def _disagree(a: Candidate, b: Candidate, question: str) -> bool:
+    """Two quotes from different documents that give different figures for the asked one."""
+    if a.passage.metadata["source"] == b.passage.metadata["source"]:
+        return False
+    if not (_about_the_asked(a, question) and _about_the_asked(b, question)):
+        return False
+    mine, theirs = figures(a, question), figures(b, question)
+    return bool(mine and theirs) and not mine & theirs
+
+
+def differs(candidate: Candidate, chosen: list[Candidate], question: str) -> bool:
+    """Whether a quote from a document none of the chosen come from gives another figure
+    than one of them: both are shown, so a conflict is never hidden."""
+    sources = {c.passage.metadata["source"] for c in chosen}
+    if candidate.passage.metadata["source"] in sources:
+        return False
+    return any(_disagree(candidate, c, question) for c in chosen)
+
+
+def conflicting(chosen: list[Candidate], question: str) -> bool:
+    """Whether any two chosen quotes give different figures for the asked one."""
+    return any(_disagree(a, b, question) for i, a in enumerate(chosen) for b in chosen[:i])

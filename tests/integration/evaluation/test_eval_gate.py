@@ -165,11 +165,20 @@ def test_check_thresholds_bounds_the_test_part_and_the_gap() -> None:
         "tuning": {"fact_recall": 0.85, "mrr": 0.9, "hit_at_1": 0.0},
     }
     passed, failed = check_thresholds({"hybrid": parts}, bounds)
-    assert passed == ["hybrid test part fact_recall = 0.950 (needs >= 0.9)"]
+    assert passed == [
+        "hybrid test part fact_recall = 0.950 (needs >= 0.9)",
+        "hybrid tuning minus test in fact_recall = -0.100 (needs <= 0.05)",
+    ]
     assert failed == [
         "hybrid test part mrr = n/a (needs >= 0.5)",
         "hybrid test part hit_at_1 = 0.200 (needs <= 0.1)",
-        "hybrid tuning-test gap in fact_recall = 0.100 (needs <= 0.05)",
+    ]
+    gap = {"max_gap": {"fact_recall": 0.05}}
+    close = {"test": {"fact_recall": 0.9}, "tuning": {"fact_recall": 0.94}}
+    assert check_thresholds({"hybrid": close}, {"hybrid": gap})[1] == []
+    overfit = {"test": {"fact_recall": 0.9}, "tuning": {"fact_recall": 0.96}}
+    assert check_thresholds({"hybrid": overfit}, {"hybrid": gap})[1] == [
+        "hybrid tuning minus test in fact_recall = 0.060 (needs <= 0.05)"
     ]
     assert check_thresholds({"dense": parts}, bounds) == ([], [])  # modes not run: not gated
     typo = check_thresholds({"hybrid": parts}, {"hybrid": {"min": {"fact_recal": 1}}})

@@ -313,3 +313,19 @@ def test_the_llm_prompt_numbers_passages_with_title_section_and_page() -> None:
     _, human = prompt_messages("How often?", [passage])
     assert '[1] (from "Debian FAQ", section "Basics › Archives", p. 12-13)' in human.content
     assert "<<<\nThe archives are updated twice every day.\n>>>" in human.content
+
+
+def test_documents_giving_different_figures_are_both_shown_and_said_to_differ() -> None:
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    first = _passage("Ningbo set a GDP growth target of 5.5 percent for 2025.", "a.txt", title="A")
+    planted = _passage("Ningbo set a GDP growth target of 7 percent for 2025.", "b.txt", title="B")
+    texts = KnownTexts(first.page_content + " " + planted.page_content)
+    result = ExtractiveAnswerer(texts).answer(
+        "What GDP growth target did Ningbo set for 2025?", [first, planted]
+    )
+    assert result.answer.startswith("The documents give different figures:")
+    assert "5.5 percent" in result.answer and "7 percent" in result.answer
+    assert {c.source for c in result.citations} == {"a.txt", "b.txt"}
+    for claim in result.claims:
+        assert result.answer[claim.start : claim.end] == claim.text
