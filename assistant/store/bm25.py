@@ -106,6 +106,11 @@ class LexicalIndex:
         """Every document's `source_text`."""
         return list(self._source_text.values())
 
+    def may_contain(self, term: str) -> bool:
+        """False when some word of the term is in no chunk at all: then no document has the
+        term, and scanning every document's text for it (tens of ms) can be skipped."""
+        return all(token in self._document_frequency for token in tokenize(term))
+
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; unseen tokens weigh the most."""
         total = len(self.ids) or 1

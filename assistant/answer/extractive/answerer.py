@@ -110,7 +110,8 @@ class ExtractiveAnswerer:
             elsewhere = [
                 term
                 for term in missing
-                if any(occurs(term, text) for text in self.lexical.source_texts())
+                if self.lexical.may_contain(term)
+                and any(occurs(term, text) for text in self.lexical.source_texts())
             ]
             return abstention(question, passages, missing, elsewhere)
         result = cited_answer(chosen)

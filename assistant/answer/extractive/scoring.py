@@ -206,14 +206,22 @@ class SentenceScorer:
         question_names = names(question)
         asked_years = {n for n in asked_numbers if YEAR.match(n)}
         found: dict[tuple[str, int], Candidate] = {}
+        names_in: dict[str, set[str]] = {}  # the question's names each document has
         for rank, passage in enumerate(passages):
             text = passage.page_content
             base = int(passage.metadata["start"])
             title = str(passage.metadata.get("title", ""))
             kind = passage.metadata.get("kind", "prose")
             heading_terms = set(tokenize(heading(passage.metadata))) & weights.keys()
-            document = self.lexical.source_text(passage.metadata["source"])
-            in_document = {name for name in question_names if occurs(name, document)}
+            source = passage.metadata["source"]
+            if source not in names_in:  # a document's text is scanned once per question
+                document = self.lexical.source_text(source)
+                names_in[source] = {
+                    name
+                    for name in question_names
+                    if self.lexical.may_contain(name) and occurs(name, document)
+                }
+            in_document = names_in[source]
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
             passage_features = {
                 "passage_coverage": sum(weights[t] for t in passage_terms) / total,

@@ -59,6 +59,9 @@ class UniformIdf:
     def idf(self, token: str) -> float:
         return 1.0
 
+    def may_contain(self, term: str) -> bool:
+        return True
+
     def refresh(self) -> None:
         """Nothing to rebuild: there is no store behind it."""
 
