@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -363,6 +364,14 @@ class Run:
         print(f"[bench] {name} done in {time.perf_counter() - started:.0f} s", flush=True)
         self.save()
         return result
+
+    def finish(self, keep: bool) -> None:
+        """Record the end and the load, save, and remove the temporary folder unless kept."""
+        self.data["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+        self.data["load"]["end"] = load_average()
+        self.save()
+        if not keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def save(self) -> None:
         RESULTS_DIR.mkdir(exist_ok=True)

@@ -234,15 +234,21 @@ def _indexing(data: dict[str, Any]) -> list[str]:
     return ["## Indexing (shipped corpus, 5 files, 57 KB)", "", _table(["", ""], rows), ""]
 
 
-def _querying(data: dict[str, Any]) -> list[str]:
-    query, cli = data.get("query"), data.get("cli") or {}
-    if not query:
-        return []
+def stage_rows(query: dict[str, Any]) -> list[list[Any]]:
+    """p50, p95, mean and max of each stage of `ask`, then of the wall clock around it."""
     rows = [
         [stage, s["p50"], s["p95"], s["mean"], s["max"]] for stage, s in query["stages_ms"].items()
     ]
     wall = query["wall_ms"]
     rows.append(["wall clock around `ask()`", wall["p50"], wall["p95"], wall["mean"], wall["max"]])
+    return rows
+
+
+def _querying(data: dict[str, Any]) -> list[str]:
+    query, cli = data.get("query"), data.get("cli") or {}
+    if not query:
+        return []
+    rows = stage_rows(query)
     one = (query.get("one_thread") or {}).get("wall_ms")
     if one:
         rows.append(

@@ -27,7 +27,6 @@ RESULTS.md; `--report-only JSON` prints that section again from a saved run.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import re
 import shutil
@@ -36,8 +35,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench_common import REPO, Run, load_average, percentile, query_figures, worker
-from bench_report import _ms, _table, _verdict, index_ratio
+from bench_common import REPO, Run, percentile, query_figures, worker
+from bench_report import _ms, _table, _verdict, index_ratio, stage_rows
 
 DEFAULT_CORPUS = REPO.parent / "corpora" / "debian"  # DEBIAN_CORPUS in the Makefile
 GOLDEN = REPO / "evals" / "golden-debian.jsonl"
@@ -334,11 +333,7 @@ def _query_lines(data: dict[str, Any]) -> list[str]:
     query = data.get("query")
     if not query:
         return []
-    rows = [
-        [stage, s["p50"], s["p95"], s["mean"], s["max"]] for stage, s in query["stages_ms"].items()
-    ]
-    wall = query["wall_ms"]
-    rows.append(["wall clock around `ask()`", wall["p50"], wall["p95"], wall["mean"], wall["max"]])
+    rows = stage_rows(query)
     reps = data.get("reps", "?")
     return [
         "### Warm `ask` latency (default settings: hybrid retrieval, extractive answers)",
@@ -385,11 +380,7 @@ def main() -> int:
             run.phase("query", bench_query, run)
             run.phase("chunks", bench_chunks, run)
     finally:
-        run.data["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-        run.data["load"]["end"] = load_average()
-        run.save()
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        run.finish(args.keep)
     print(f"[bench] wrote {run.path.relative_to(REPO)}\n", flush=True)
     print(section(run.data, run.path.name))
     return 0

@@ -11,7 +11,6 @@ Each heavy phase runs in its own child process (bench_worker.py) with a time lim
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import re
 import shutil
@@ -31,7 +30,6 @@ from bench_common import (
     QUESTIONS,
     Run,
     dir_size_mb,
-    load_average,
     query_figures,
     run_child,
     summarize,
@@ -305,11 +303,7 @@ def main() -> int:
                 args.quick,
             )
     finally:
-        run.data["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-        run.data["load"]["end"] = load_average()
-        run.save()
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        run.finish(args.keep)
     bench_report.write(run.data, run.path)
     print(f"[bench] wrote {run.path.relative_to(BENCH.parent)}, RESULTS.md and scaling.png")
     return 0
