@@ -43,7 +43,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await BodyTooLarge(limit).response()(scope, receive, send)
+            await BodyTooLarge(limit).response(scope["path"])(scope, receive, send)
             return
         received = 0
 

@@ -1,8 +1,10 @@
-"""The one error shape of the HTTP API, and the handlers that turn every exception into it.
+"""The error shapes of the HTTP API, and the handlers that turn every exception into them.
 
 Every error, whatever raised it, leaves as `{"error": {"type", "field", "message"}}` with a
-4xx status when the request was at fault, so integrating code needs one error path. The
-`message` key is where OpenAI clients look, so their exceptions carry the reason too.
+4xx status when the request was at fault, so integrating code needs one error path. Under
+`/v1/` (the OpenAI-compatible routes) it leaves in OpenAI's shape instead,
+`{"error": {"message", "type", "param", "code"}}`, with a bad field as a 400: the `openai`
+SDK then raises `BadRequestError` with `param` set, as it does against OpenAI.
 """
 
 from __future__ import annotations
@@ -28,6 +30,27 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str = Field(description="invalid_request_error, authentication_error, ...")
+    param: str | None = Field(None, description="The request field at fault, dotted")
+    code: str | None = None
+
+
+class OpenAIErrorResponse(BaseModel):
+    error: OpenAIErrorDetail
+
+
+OPENAI_PREFIX = "/v1/"
+# Our kinds as OpenAI's error types (the SDK picks its exception by status, code by type).
+_OPENAI_TYPES = {
+    "unauthorized": "authentication_error",
+    "forbidden": "permission_error",
+    "not_found": "not_found_error",
+    "internal": "server_error",
+}
+
+
 class ApiError(HTTPException):
     """An HTTPException that knows which request field caused it, and its JSON response."""
 
@@ -43,13 +66,21 @@ class ApiError(HTTPException):
         self.field = field
         self.kind = kind
 
-    def response(self) -> JSONResponse:
-        detail = ErrorDetail(type=self.kind, field=self.field, message=self.detail)
-        return JSONResponse(
-            ErrorResponse(error=detail).model_dump(),
-            status_code=self.status_code,
-            headers=self.headers,
-        )
+    def response(self, path: str = "") -> JSONResponse:
+        """The error as JSON; in OpenAI's shape for a request under `/v1/`."""
+        body: BaseModel
+        status = self.status_code
+        if path.startswith(OPENAI_PREFIX):
+            status = 400 if status == 422 else status  # OpenAI reports bad fields as 400
+            kind = _OPENAI_TYPES.get(self.kind, "invalid_request_error")
+            body = OpenAIErrorResponse(
+                error=OpenAIErrorDetail(message=self.detail, type=kind, param=self.field)
+            )
+        else:
+            body = ErrorResponse(
+                error=ErrorDetail(type=self.kind, field=self.field, message=self.detail)
+            )
+        return JSONResponse(body.model_dump(), status_code=status, headers=self.headers)
 
 
 ERROR_MEANINGS: dict[int | str, str] = {
@@ -73,40 +104,51 @@ def errors(*statuses: int | str) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def openai_errors(*statuses: int | str) -> dict[int | str, dict[str, Any]]:
+    """The same for the `/v1/` routes, whose errors have OpenAI's shape."""
+    return {
+        status: {"model": OpenAIErrorResponse, "description": ERROR_MEANINGS[status]}
+        for status in (*statuses, "default")
+    }
+
+
 # --- exception handlers ----------------------------------------------------------------------
 
 
-def validation_error(_request: Request, error: Exception) -> JSONResponse:
+def validation_error(request: Request, error: Exception) -> JSONResponse:
     """Name the first offending field; malformed JSON is a 400, anything else a 422."""
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0]
     where = [str(part) for part in first["loc"] if part not in ("body", "query", "path")]
     if first["type"] == "json_invalid":
         reason = (first.get("ctx") or {}).get("error") or "cannot be parsed"
-        return ApiError(400, f"malformed JSON: {reason}", "body").response()
+        return ApiError(400, f"malformed JSON: {reason}", "body").response(request.url.path)
     field = ".".join(where) or "body"
-    return ApiError(422, first["msg"], field).response()
+    return ApiError(422, first["msg"], field).response(request.url.path)
 
 
-def http_error(_request: Request, error: Exception) -> JSONResponse:
+def http_error(request: Request, error: Exception) -> JSONResponse:
     """Our ApiErrors know their field; FastAPI's own 400s are about a body it could not parse."""
     assert isinstance(error, HTTPException)
     if isinstance(error, ApiError):
-        return error.response()
+        return error.response(request.url.path)
     status = error.status_code
     kind = "not_found" if status == 404 else "invalid_request"
     field = "body" if status == 400 else None
-    return ApiError(status, str(error.detail), field, kind, error.headers).response()
+    return ApiError(status, str(error.detail), field, kind, error.headers).response(
+        request.url.path
+    )
 
 
-def question_error(_request: Request, error: Exception) -> JSONResponse:
+def question_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, QuestionError)
-    return ApiError(422, error.message, error.field).response()
+    return ApiError(422, error.message, error.field).response(request.url.path)
 
 
-def internal_error(_request: Request, _error: Exception) -> JSONResponse:
+def internal_error(request: Request, _error: Exception) -> JSONResponse:
     """No traceback to the client; Starlette re-raises the error so the server log has it."""
-    return ApiError(500, "internal error; the server log has details", kind="internal").response()
+    error = ApiError(500, "internal error; the server log has details", kind="internal")
+    return error.response(request.url.path)
 
 
 EXCEPTION_HANDLERS = {

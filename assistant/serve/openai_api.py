@@ -21,7 +21,12 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from assistant.schema import AskResult, ChatMessage, Citation, PlainText, QuestionError
 from assistant.serve.auth import require_token
 from assistant.serve.deps import AssistantDep, check_sources
-from assistant.serve.errors import BODY_ERRORS, ErrorDetail, ErrorResponse, errors
+from assistant.serve.errors import (
+    BODY_ERRORS,
+    OpenAIErrorDetail,
+    OpenAIErrorResponse,
+    openai_errors,
+)
 from assistant.serve.models import AskOptions
 from assistant.text.token_count import count_tokens
 
@@ -51,7 +56,7 @@ def join_text_parts(content: object) -> object:
 
 
 class OpenAIMessage(BaseModel):
-    role: Literal["system", "developer", "user", "assistant"]
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: Annotated[
         PlainText,
         BeforeValidator(join_text_parts),
@@ -59,12 +64,43 @@ class OpenAIMessage(BaseModel):
     ]
 
 
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+
+
+class ResponseFormat(BaseModel):
+    type: str
+
+
 class ChatCompletionRequest(AskOptions):
-    """OpenAI's request; sampling parameters are accepted and ignored (answers are cited)."""
+    """OpenAI's request. Sampling parameters are accepted and ignored (answers are quoted
+    and cited); options that would change what comes back and cannot be honoured (`n > 1`,
+    `tools`, `functions`, a `response_format` other than text) are refused with a 400."""
 
     model: str = Field(MODEL_ID, description="Any name is accepted; the reply names ours")
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
+    stream_options: StreamOptions | None = Field(
+        None, description="include_usage: a last chunk with the token counts"
+    )
+    n: int = Field(1, ge=1, description="Only 1: one answer per question")
+    tools: list[dict] | None = Field(None, description="Not supported: refused if not empty")
+    functions: list[dict] | None = Field(None, description="Not supported: refused if not empty")
+    response_format: ResponseFormat | None = Field(None, description="Only {'type': 'text'}")
+
+    def unsupported(self) -> QuestionError | None:
+        """The first option this endpoint cannot honour, as an error naming it."""
+        if self.n != 1:
+            return QuestionError("n", "only n=1 is supported: the assistant gives one answer")
+        for name in ("tools", "functions"):
+            if getattr(self, name):
+                return QuestionError(name, f"{name} are not supported: this model calls no tools")
+        if self.response_format and self.response_format.type != "text":
+            kind = self.response_format.type
+            return QuestionError(
+                "response_format", f"only text responses are supported, not {kind}"
+            )
+        return None
 
 
 class CompletionMessage(BaseModel):
@@ -111,6 +147,7 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[ChunkChoice]
+    usage: Usage | None = Field(None, description="Only with stream_options.include_usage")
     citations: list[Citation] | None = Field(None, description="Only on the final chunk")
 
 
@@ -141,7 +178,14 @@ def question_field(name: str) -> Iterator[None]:
 
 
 def split_conversation(messages: Sequence[OpenAIMessage]) -> tuple[str, list[ChatMessage]]:
-    """The last user message is the question; earlier user/assistant turns are the history."""
+    """The last user message is the question; earlier user/assistant turns are the history.
+    Tool and function results are refused: no tool call is ever made, so none can answer."""
+    for index, message in enumerate(messages):
+        if message.role in ("tool", "function"):
+            raise QuestionError(
+                f"messages.{index}.role",
+                f"'{message.role}' messages are not supported: this model calls no tools",
+            )
     if messages[-1].role != "user":
         raise QuestionError("messages", "the last message must have role 'user'")
     history = [
@@ -156,8 +200,20 @@ def sse(payload: BaseModel) -> str:
     return f"data: {payload.model_dump_json(exclude_none=True)}\n\n"
 
 
-def completion_chunks(pieces: Iterator[str | AskResult]) -> Iterator[str]:
-    """OpenAI stream events: role, answer pieces, a final chunk with citations, [DONE]."""
+def usage(messages: Sequence[OpenAIMessage], answer: str) -> Usage:
+    """Token counts (tiktoken): the messages sent, and the answer."""
+    prompt = sum(count_tokens(message.content) for message in messages)
+    completion = count_tokens(answer)
+    return Usage(
+        prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+    )
+
+
+def completion_chunks(
+    pieces: Iterator[str | AskResult], messages: Sequence[OpenAIMessage], include_usage: bool
+) -> Iterator[str]:
+    """OpenAI stream events: role, answer pieces, a final chunk with citations, then (when
+    asked for) a chunk with no choices and the usage, and [DONE]."""
     head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time())}
 
     def chunk(
@@ -173,17 +229,21 @@ def completion_chunks(pieces: Iterator[str | AskResult]) -> Iterator[str]:
         for piece in pieces:
             if isinstance(piece, AskResult):
                 yield chunk(ChunkDelta(), finish_reason="stop", citations=piece.citations)
+                if include_usage:
+                    counted = usage(messages, piece.answer)
+                    yield sse(ChatCompletionChunk(**head, choices=[], usage=counted))
             else:
                 yield chunk(ChunkDelta(content=piece))
     except Exception:  # the status line is already sent: report in-band, like OpenAI does
         logger.exception("streaming an answer failed")
-        yield sse(ErrorResponse(error=ErrorDetail(type="internal", message="answering failed")))
+        failed = OpenAIErrorDetail(type="server_error", message="answering failed")
+        yield sse(OpenAIErrorResponse(error=failed))
     yield "data: [DONE]\n\n"
 
 
 # --- routes ----------------------------------------------------------------------------------
 
-router = APIRouter(dependencies=[Depends(require_token)], responses=errors(401))
+router = APIRouter(dependencies=[Depends(require_token)], responses=openai_errors(401))
 
 
 @router.get("/v1/models", tags=["openai"])
@@ -197,13 +257,15 @@ def models() -> ModelList:
     response_model=ChatCompletion,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "With stream: SSE"},
-        **errors(*BODY_ERRORS),
+        **openai_errors(*BODY_ERRORS),
     },
 )
 def chat_completions(
     body: ChatCompletionRequest, assistant: AssistantDep
 ) -> ChatCompletion | StreamingResponse:
     """OpenAI chat: the last user message is the question, earlier turns are the history."""
+    if refused := body.unsupported():
+        raise refused
     question, history = split_conversation(body.messages)
     check_sources(assistant, body.sources)
     where = f"messages.{len(body.messages) - 1}.content"
@@ -211,21 +273,18 @@ def chat_completions(
         with question_field(where):
             pieces = assistant.stream(question, history, **body.ask_options())
             first = next(pieces)  # a bad request fails here, before the 200 status is sent
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
         return StreamingResponse(
-            completion_chunks(itertools.chain([first], pieces)),
+            completion_chunks(itertools.chain([first], pieces), body.messages, include_usage),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     with question_field(where):
         result = assistant.ask(question, history, **body.ask_options())
-    prompt = sum(count_tokens(message.content) for message in body.messages)
-    completion = count_tokens(result.answer)
     return ChatCompletion(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
         choices=[CompletionChoice(message=CompletionMessage(content=result.answer))],
-        usage=Usage(
-            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
-        ),
+        usage=usage(body.messages, result.answer),
         citations=result.citations,
     )

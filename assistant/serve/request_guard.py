@@ -82,5 +82,5 @@ class RequestGuard:
         if refusal is None:
             await self.app(scope, receive, send)
         elif scope["type"] == "http":
-            await refusal.response()(scope, receive, send)
+            await refusal.response(scope["path"])(scope, receive, send)
         # a refused websocket is closed by returning without accepting it

@@ -64,6 +64,14 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
     return error
 
 
+def openai_error_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The error object of a /v1 route: OpenAI's shape."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert set(error) == {"message", "type", "param", "code"} and error["message"]
+    return error
+
+
 def parse_sse(text: str) -> list[dict[str, Any]]:
     """Parse an event stream strictly: only `data:` events, the last one `[DONE]`."""
     events = [block for block in text.split("\n\n") if block]
@@ -101,7 +109,11 @@ def test_every_other_endpoint_requires_the_token(
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     response = httpx.request(method, live + path, json=body, headers=headers)
-    assert error_of(response, 401)["field"] == "Authorization"
+    if path.startswith("/v1/"):
+        error = openai_error_of(response, 401)
+        assert (error["param"], error["type"]) == ("Authorization", "authentication_error")
+    else:
+        assert error_of(response, 401)["field"] == "Authorization"
     assert response.headers["www-authenticate"] == "Bearer"
 
 
@@ -232,7 +244,7 @@ def test_oversized_bodies_are_refused(api: httpx.Client) -> None:
 
 def test_unknown_paths_and_methods_get_json_errors(api: httpx.Client) -> None:
     assert error_of(api.get("/api/nothing-here"), 404)["type"] == "not_found"
-    assert error_of(api.get("/v1/completions"), 404)["type"] == "not_found"
+    assert openai_error_of(api.get("/v1/completions"), 404)["type"] == "not_found_error"
     wrong_method = api.get("/api/ask")
     assert error_of(wrong_method, 405)["type"] == "method_not_allowed"
     assert wrong_method.headers["allow"] == "POST"
@@ -382,6 +394,16 @@ def test_streamed_chunks_parse_and_add_up_to_the_answer(api: httpx.Client) -> No
         ({"messages": []}, "messages"),
         ({"messages": [{"role": "assistant", "content": "hello"}]}, "messages"),
         ({"messages": [{"role": "tool", "content": "x"}]}, "messages.0.role"),
+        ({"messages": [{"role": "critic", "content": "x"}]}, "messages.0.role"),
+        ({"messages": [{"role": "user", "content": NINGBO}], "n": 2}, "n"),
+        ({"messages": [{"role": "user", "content": NINGBO}], "tools": [{"type": "x"}]}, "tools"),
+        (
+            {
+                "messages": [{"role": "user", "content": NINGBO}],
+                "response_format": {"type": "json_object"},
+            },
+            "response_format",
+        ),
         ({"messages": [{"role": "user", "content": 7}]}, "messages.0.content"),
         ({"messages": [{"role": "user", "content": " "}]}, "messages.0.content"),
         ({"messages": [{"role": "user", "content": LONG}], "stream": True}, "messages.0.content"),
@@ -396,7 +418,8 @@ def test_streamed_chunks_parse_and_add_up_to_the_answer(api: httpx.Client) -> No
 def test_bad_chat_requests_name_the_field(
     api: httpx.Client, body: dict[str, Any], field: str
 ) -> None:
-    assert error_of(api.post("/v1/chat/completions", json=body), 422)["field"] == field
+    error = openai_error_of(api.post("/v1/chat/completions", json=body), 400)
+    assert error["param"] == field and error["type"] == "invalid_request_error"
 
 
 def test_official_openai_client(live: str) -> None:
@@ -425,10 +448,38 @@ def test_official_openai_client(live: str) -> None:
     assert "60" in streamed and "[1]" in streamed
     assert chunks[-1].model_extra["citations"][0]["source"] == TBI_SOURCE
 
-    with pytest.raises(openai.UnprocessableEntityError, match="is empty"):
+    with pytest.raises(openai.BadRequestError, match="is empty") as empty:
         client.chat.completions.create(model="x", messages=[{"role": "user", "content": ""}])
+    assert empty.value.param == "messages.0.content"
+    with pytest.raises(openai.BadRequestError) as no_messages:
+        client.chat.completions.create(model="x", messages=[])
+    assert no_messages.value.param == "messages"
+    with pytest.raises(openai.BadRequestError) as two:
+        client.chat.completions.create(model="x", messages=[{"role": "user", "content": TBI}], n=2)
+    assert two.value.param == "n"
     with pytest.raises(openai.AuthenticationError):
         openai.OpenAI(base_url=f"{live}/v1", api_key="wrong", max_retries=0).models.list()
+
+
+def test_openai_client_gets_usage_in_both_modes(live: str) -> None:
+    client = openai.OpenAI(base_url=f"{live}/v1", api_key=TOKEN, max_retries=0)
+    messages: list[Any] = [{"role": "user", "content": NINGBO}]
+    completion = client.chat.completions.create(model="x", messages=messages)
+    assert completion.usage is not None
+    counted = completion.usage
+    assert counted.prompt_tokens > 5 and counted.completion_tokens > 10
+    assert counted.total_tokens == counted.prompt_tokens + counted.completion_tokens
+    chunks = list(
+        client.chat.completions.create(
+            model="x", messages=messages, stream=True, stream_options={"include_usage": True}
+        )
+    )
+    last = chunks[-1]
+    assert last.choices == [] and last.usage is not None
+    assert last.usage.prompt_tokens == counted.prompt_tokens
+    assert all(chunk.usage is None for chunk in chunks[:-1])
+    plain = list(client.chat.completions.create(model="x", messages=messages, stream=True))
+    assert all(chunk.usage is None for chunk in plain)
 
 
 # --- concurrency ---------------------------------------------------------------------------------
@@ -481,4 +532,4 @@ def test_internal_failures_hide_the_traceback(
     events = [line.removeprefix("data: ") for line in streamed.text.split("\n\n") if line]
     assert events[-1] == "[DONE]"
     assert json.loads(events[1])["choices"][0]["delta"]["content"] == "The answer begins"
-    assert json.loads(events[-2])["error"]["type"] == "internal"
+    assert json.loads(events[-2])["error"]["type"] == "server_error"
