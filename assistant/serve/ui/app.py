@@ -134,6 +134,20 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     ) -> Iterator[tuple[str, Turns, str]]:
         yield from respond(str(getattr(evt, "question", "")), turns, k, mode, only)
 
+    def ask_api(
+        question: str,
+        history: list[dict[str, str]] | None = None,
+        k: int | None = None,
+        sources: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question from the documents, with citations: the same JSON as
+        POST /api/ask (answer, abstained, claims, citations, standalone_question, ...)."""
+        try:
+            result = assistant.ask(question, history or [], k=k, sources=sources or None)
+        except QuestionError as error:
+            raise gr.Error(f"{error.field}: {error.message}") from None
+        return result.model_dump(mode="json")
+
     def clear() -> tuple[str, Turns, str]:
         return "", [], render_conversation([], welcome(assistant.documents()))
 
@@ -269,17 +283,21 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         answer_inputs = [turns, k, mode, only]
         answer_outputs = [question, turns, conversation]
+        # The page's own events are private: gradio_client sees only the /ask endpoint.
+        internal: dict[str, Any] = {"show_progress": "hidden", "api_visibility": "private"}
         for event in (question.submit, ask.click):
-            event(respond, [question, *answer_inputs], answer_outputs, show_progress="hidden")
-        conversation.example(ask_example, answer_inputs, answer_outputs, show_progress="hidden")
-        clear_button.click(clear, None, answer_outputs, show_progress="hidden")
-        conversation.cite(open_citation, None, [viewer, tabs], show_progress="hidden")
-        sources.open(open_citation, None, [viewer, tabs], show_progress="hidden")
+            event(respond, [question, *answer_inputs], answer_outputs, **internal)
+        conversation.example(ask_example, answer_inputs, answer_outputs, **internal)
+        clear_button.click(clear, None, answer_outputs, **internal)
+        conversation.cite(open_citation, None, [viewer, tabs], **internal)
+        sources.open(open_citation, None, [viewer, tabs], **internal)
         upload.upload(
             add_files,
             [upload, turns],
             [report, header, conversation, sources, only, upload],
             show_progress_on=[upload],
+            api_visibility="private",
         )
-        ui.load(refresh, [turns], [header, conversation, sources, only], show_progress="hidden")
+        ui.load(refresh, [turns], [header, conversation, sources, only], **internal)
+        gr.api(ask_api, api_name="ask")
     return ui
