@@ -155,6 +155,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
         ]
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """The MCP server over stdio: stdout carries the protocol, so nothing else is printed."""
+    from assistant.serve.mcp_server import build_mcp
+    from assistant.service import Assistant
+
+    build_mcp(Assistant(_settings(args))).run("stdio")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.serve.app import serve
 
@@ -206,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", "start the web UI and the HTTP API on 127.0.0.1", cmd_serve)
     serve.add_argument("--port", type=int, help="port (default from settings: 7860)")
+    command("mcp", "serve the MCP tools over stdio, for desktop MCP hosts", cmd_mcp)
 
     evaluate = command("eval", "run the golden evals and gate on thresholds", cmd_eval)
     evaluate.add_argument("--golden", type=Path, default=Path("evals/golden.jsonl"))

@@ -28,6 +28,7 @@ from assistant.serve.auth import require_token
 from assistant.serve.body_limit import BodyLimit
 from assistant.serve.deps import AssistantDep, check_sources
 from assistant.serve.errors import BODY_ERRORS, EXCEPTION_HANDLERS, ApiError, errors
+from assistant.serve.mcp_server import MCP_PATH
 from assistant.serve.models import (
     AskRequest,
     DocumentInfo,
@@ -42,7 +43,7 @@ from assistant.serve.uploads import saved_uploads, upload_names
 from assistant.service import Assistant
 
 UPLOAD_PATH = "/api/documents"
-API_PREFIXES = ("/api/", "/v1/")
+API_PREFIXES = ("/api/", "/v1/", MCP_PATH)  # the token and body limits apply to all
 HEALTH_PATH = "/api/health"
 PUBLIC_PATHS = frozenset({HEALTH_PATH})
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from assistant.config import Settings
 from assistant.serve.api import build_api
 from assistant.serve.auth import configured_token, token_accepted
+from assistant.serve.mcp_server import MCP_PATH, build_mcp
 from assistant.serve.ui.app import build_ui
 from assistant.service import Assistant
 
@@ -36,13 +37,20 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
     assistant = config if isinstance(config, Assistant) else Assistant(config)
     settings = assistant.settings
 
-    @contextlib.asynccontextmanager
-    async def warm_up(_app: FastAPI) -> AsyncIterator[None]:
-        """Load the embedding model before the first request rather than during it."""
-        assistant.embeddings.embed_query("warm up")
-        yield
+    mcp = build_mcp(assistant)
+    mcp_app = mcp.streamable_http_app()  # creates the session manager the lifespan runs
 
-    app = build_api(assistant, lifespan=warm_up)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        """Load the embedding model before the first request rather than during it, and run
+        the MCP sessions while the server runs."""
+        assistant.embeddings.embed_query("warm up")
+        async with mcp.session_manager.run():
+            yield
+
+    app = build_api(assistant, lifespan=lifespan)
+    # First, before the API's catch-all that keeps unknown API paths from the UI.
+    app.router.routes[:0] = [route for route in mcp_app.routes if route.path == MCP_PATH]
     return gradio.mount_gradio_app(
         app,
         build_ui(assistant),
