@@ -14,7 +14,7 @@ import pytest
 from conftest import build_index, copy_corpus, make_settings, serve_in_thread
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
-from mcp.client.streamable_http import streamablehttp_client
+from mcp.client.streamable_http import streamable_http_client
 
 from assistant.config import Settings
 from assistant.serve.app import create_app
@@ -71,7 +71,8 @@ def test_mcp_over_http_with_the_token(live: str) -> None:
     async def run() -> None:
         headers = {"Authorization": f"Bearer {TOKEN}"}
         async with (
-            streamablehttp_client(f"{live}/mcp", headers=headers) as (read, write, _),
+            httpx.AsyncClient(headers=headers, timeout=60) as http,
+            streamable_http_client(f"{live}/mcp", http_client=http) as (read, write, _),
             ClientSession(read, write) as session,
         ):
             await exercise(session)
