@@ -58,6 +58,7 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
         auth=_ui_login(settings),
         auth_message="Enter the API token as the password (any user name).",
         max_file_size=settings.max_upload_bytes,
+        footer_links=[],  # no "Use via API / Settings / Runs": the API is documented at /docs
         server_name=settings.host,
         server_port=settings.port,
     )

@@ -191,6 +191,8 @@ def _mark_in_view(page: Page) -> bool:
 def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     page = session.page
     session.shot("01-welcome")
+    for link in ("Use via API", "Built with Gradio", "Settings"):  # no developer footer
+        expect(page.get_by_text(link, exact=True)).to_have_count(0)
 
     session.ask("What GDP growth target did Ningbo set for 2025?", turn=0)
     answer = page.locator("#turn-0 .bubble.answer")
