@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.store.chroma import Store, first_occurrence
 from assistant.text.document_heading import heading, with_heading
+from assistant.text.names_figures import occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
@@ -106,10 +107,12 @@ class LexicalIndex:
         """Every document's `source_text`."""
         return list(self._source_text.values())
 
-    def may_contain(self, term: str) -> bool:
-        """False when some word of the term is in no chunk at all: then no document has the
-        term, and scanning every document's text for it (tens of ms) can be skipped."""
-        return all(token in self._document_frequency for token in tokenize(term))
+    def mentions(self, term: str, normalised_text: str) -> bool:
+        """`names_figures.occurs`, without scanning the text when some word of the term is
+        in no chunk at all: then no document has it (a scan costs milliseconds per
+        document)."""
+        known = all(token in self._document_frequency for token in tokenize(term))
+        return known and occurs(term, normalised_text)
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; unseen tokens weigh the most."""

@@ -252,8 +252,11 @@ def test_a_verbatim_quote_is_never_flagged_on_any_golden_question(assistant) -> 
 @pytest.mark.slow
 def test_the_lexical_index_knows_which_terms_no_document_has(assistant) -> None:
     assistant.lexical.refresh()
-    assert assistant.lexical.may_contain("Ningbo") and assistant.lexical.may_contain("Tibetan")
-    assert not assistant.lexical.may_contain("Flathub")
-    assert not assistant.lexical.may_contain("Ningbo Flathub")  # every word must be there
+    text = "ningbo tibetan flathub"  # every term occurs here: only the index can refuse
+    assert assistant.lexical.mentions("Ningbo", text) and assistant.lexical.mentions(
+        "Tibetan", text
+    )
+    assert not assistant.lexical.mentions("Flathub", text)
+    assert not assistant.lexical.mentions("Ningbo Flathub", "ningbo flathub")  # every word
     result = assistant.ask("What GDP growth target did Flathub set for 2025?")
     assert result.abstained and "never mention Flathub" in result.answer

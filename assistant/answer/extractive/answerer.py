@@ -12,6 +12,7 @@ from langchain_core.documents import Document
 
 from assistant.answer.base import AnswerPiece
 from assistant.answer.citations import (
+    Statement,
     abstention,
     citation,
     compose,
@@ -30,7 +31,6 @@ from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.markers import neutralise_markers
-from assistant.text.names_figures import occurs
 
 
 def by_document(chosen: list[Candidate]) -> list[list[Candidate]]:
@@ -55,7 +55,7 @@ def cited_answer(chosen: list[Candidate]) -> AskResult:
     groups = by_document(chosen)
     numbers: dict[str, int] = {}  # one citation per passage
     quoted: dict[int, list[Candidate]] = {}
-    statements: list[tuple[str, list[tuple[str, list[int]]]]] = []
+    statements: list[tuple[str, list[Statement]]] = []
     for group in groups:
         lines = []
         for candidate in group:
@@ -110,8 +110,7 @@ class ExtractiveAnswerer:
             elsewhere = [
                 term
                 for term in missing
-                if self.lexical.may_contain(term)
-                and any(occurs(term, text) for text in self.lexical.source_texts())
+                if any(self.lexical.mentions(term, text) for text in self.lexical.source_texts())
             ]
             return abstention(question, passages, missing, elsewhere)
         result = cited_answer(chosen)

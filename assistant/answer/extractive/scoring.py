@@ -217,9 +217,7 @@ class SentenceScorer:
             if source not in names_in:  # a document's text is scanned once per question
                 document = self.lexical.source_text(source)
                 names_in[source] = {
-                    name
-                    for name in question_names
-                    if self.lexical.may_contain(name) and occurs(name, document)
+                    name for name in question_names if self.lexical.mentions(name, document)
                 }
             in_document = names_in[source]
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()

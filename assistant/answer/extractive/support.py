@@ -46,11 +46,7 @@ def unsupported_terms(
     asked = without_attribution(question)
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
-    missing = [
-        word
-        for word in name_words(asked)
-        if not (scorer.lexical.may_contain(word) and occurs(word, documents))
-    ]
+    missing = [word for word in name_words(asked) if not scorer.lexical.mentions(word, documents)]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
     missing += [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
     retrieved = set(tokenize(" ".join(p.page_content for p in passages)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.answer.llm import split_claims
 from assistant.answer.verify import verify
 from assistant.schema import AskResult, Citation
+from assistant.text.names_figures import occurs
 from assistant.text.normalise import normalise_for_matching
 
 
@@ -59,8 +60,8 @@ class UniformIdf:
     def idf(self, token: str) -> float:
         return 1.0
 
-    def may_contain(self, term: str) -> bool:
-        return True
+    def mentions(self, term: str, normalised_text: str) -> bool:
+        return occurs(term, normalised_text)
 
     def refresh(self) -> None:
         """Nothing to rebuild: there is no store behind it."""
