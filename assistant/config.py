@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # Where things live
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents")
     index_dir: Path = Field(Path("index"), description="Embedded Chroma store location")
+    data_dir: Path = Field(
+        Path("data"), description="Conversations and ratings (a SQLite file) are kept here"
+    )
     collection: str = Field("passages", min_length=3, description="Chroma collection name")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
     chroma_port: int = Field(8000, description="Chroma server port")

@@ -85,6 +85,17 @@ class QuestionError(ValueError):
         self.message = message
 
 
+class DocumentError(ValueError):
+    """A document that cannot be changed as asked: not indexed (`missing`), or a name that
+    points outside the corpus folder. The API answers 404 or 422 with the message."""
+
+    def __init__(self, source: str, message: str, missing: bool = False) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+        self.missing = missing
+
+
 class AskResult(BaseModel):
     answer: str = Field(description="Short answer with inline [n] markers")
     abstained: bool = False

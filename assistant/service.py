@@ -24,11 +24,17 @@ from assistant.chain import AnswerChain, AnswerMode, ChainComponents
 from assistant.config import Settings, get_settings
 from assistant.ingest.document import LoadError, SkippedFile
 from assistant.ingest.indexer import Indexer
-from assistant.ingest.loaders import load_file, read_corpus_metadata
+from assistant.ingest.loaders import load_file
 from assistant.ingest.report import IndexReport
+from assistant.ingest.sources_file import (
+    MetadataFileError,
+    forget_document_metadata,
+    read_corpus_metadata,
+    write_document_metadata,
+)
 from assistant.retrieve.condense import LLMCondenser, RuleCondenser
 from assistant.retrieve.hybrid import HybridRetriever
-from assistant.schema import AskResult, ChatMessage
+from assistant.schema import AskResult, ChatMessage, DocumentError
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import open_store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
@@ -183,6 +189,43 @@ class Assistant:
             report = indexer.run(paths=[target for _, target in targets], on_progress=on_progress)
         report.skipped = rejected + report.skipped
         return report
+
+    def _corpus_file(self, source: str) -> Path:
+        """The corpus file of an indexed document; anything else (an unknown name, a path
+        leading out of the corpus folder) is a DocumentError, checked before any change."""
+        corpus = self.settings.corpus_dir.resolve()
+        target = corpus / source
+        if Path(source).is_absolute() or ".." in Path(source).parts or not source.strip():
+            raise DocumentError(source, "not a path inside the corpus folder")
+        if not target.parent.resolve().is_relative_to(corpus):
+            raise DocumentError(source, "not a path inside the corpus folder")
+        if source not in self.store.document_records():
+            raise DocumentError(source, "no indexed document of that name", missing=True)
+        return target
+
+    def remove_document(self, source: str) -> int:
+        """Delete a document's file from the corpus folder (a link, not what it points to),
+        its metadata entry and its chunks; returns how many chunks went."""
+        target = self._corpus_file(source)
+        with self._upload_lock:
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            forget_document_metadata(self.settings.corpus_dir, source)
+            indexer = Indexer(self.settings, self.store, self._indexing_model, progress=False)
+            return indexer.remove(source)
+
+    def update_document_metadata(self, source: str, fields: dict[str, str]) -> IndexReport:
+        """Write title, publisher or date to `sources.toml` and re-index the document."""
+        target = self._corpus_file(source)
+        if not target.is_file():
+            raise DocumentError(source, "its file is no longer in the corpus folder", missing=True)
+        with self._upload_lock:
+            try:
+                write_document_metadata(self.settings.corpus_dir, source, fields)
+            except MetadataFileError as error:
+                raise DocumentError(source, str(error)) from None
+            indexer = Indexer(self.settings, self.store, self._indexing_model, progress=False)
+            return indexer.run(paths=[target])
 
     def health(self) -> dict[str, Any]:
         records = self.store.document_records()

@@ -31,7 +31,14 @@ CORPUS = REPO / "corpus"
 
 
 def make_settings(tmp: Path, corpus: Path | None = None, **overrides: object) -> Settings:
-    return Settings(corpus_dir=corpus or tmp / "corpus", index_dir=tmp / "index", **overrides)
+    return Settings(
+        **{
+            "corpus_dir": corpus or tmp / "corpus",
+            "index_dir": tmp / "index",
+            "data_dir": tmp / "data",
+            **overrides,
+        }
+    )
 
 
 def copy_corpus(target: Path) -> Path:

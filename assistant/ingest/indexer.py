@@ -142,6 +142,14 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
+    def remove(self, source: str) -> int:
+        """Take one document and its chunks out of the index; returns how many chunks went."""
+        with self.store.write_lock:
+            manifest.forget(self.settings)
+            removed = self.store.delete_document(source)
+            self.store.bump_generation()
+        return removed
+
     def _write(
         self,
         pending: list[tuple[LoadedDocument, list[Chunk], bool]],

@@ -9,62 +9,15 @@ text, which the index keeps so a citation can always be shown in place.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import stat
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from assistant.config import LoadLimits
 from assistant.ingest.document import LoadedDocument, LoadError, SkippedFile
 from assistant.ingest.formats import EXTRACTORS, SUPPORTED_SUFFIXES
-
-METADATA_FILE = "sources.toml"
-METADATA_FIELDS = ("title", "publisher", "published", "author", "language", "url")
-
-
-def _metadata_tables(text: str) -> tuple[dict[str, object], list[str]]:
-    """The TOML tables that parse. A file with an error is read table by table, so one
-    broken entry costs only that entry; each error is reported with its line."""
-    try:
-        return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as error:
-        whole_error = str(error)
-    tables: dict[str, object] = {}
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
-    problems = []
-    for start, end in itertools.pairwise([0, *starts, len(lines)]):
-        try:
-            tables.update(tomllib.loads("\n".join(lines[start:end])))
-        except tomllib.TOMLDecodeError as error:
-            problems.append(f"line {start + 1}: {error}")
-    return tables, problems or [whole_error]
-
-
-def read_corpus_metadata(
-    corpus_dir: Path,
-) -> tuple[dict[str, dict[str, str]], list[SkippedFile]]:
-    """Per-file metadata from `sources.toml` (one table per file name), and what in that
-    file could not be read (named by line, with the reason); the rest is used."""
-    path = corpus_dir / METADATA_FILE
-    if not path.is_file():
-        return {}, []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return {}, [SkippedFile(METADATA_FILE, f"unreadable, no metadata used ({error})")]
-    tables, problems = _metadata_tables(text)
-    metadata = {
-        name: {key: str(value) for key, value in table.items() if key in METADATA_FIELDS}
-        for name, table in tables.items()
-        if isinstance(table, dict)
-    }
-    return metadata, [
-        SkippedFile(METADATA_FILE, f"invalid TOML at {problem}; the other entries are used")
-        for problem in problems
-    ]
+from assistant.ingest.sources_file import METADATA_FILE, read_corpus_metadata
 
 
 def _is_inside(path: Path, folder: Path) -> bool:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.ingest.embedding_input import pipeline_signature
-from assistant.ingest.loaders import METADATA_FILE, scan_corpus
+from assistant.ingest.loaders import scan_corpus
 from assistant.ingest.report import IndexReport
+from assistant.ingest.sources_file import METADATA_FILE
 
 MANIFEST_FILE = "corpus-manifest.json"
 

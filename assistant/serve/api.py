@@ -38,9 +38,11 @@ from assistant.serve.models import (
     SkippedItem,
     UploadReport,
 )
+from assistant.serve.owner import OwnerCookie
 from assistant.serve.request_guard import RequestGuard
 from assistant.serve.uploads import saved_uploads, upload_names
 from assistant.service import Assistant
+from assistant.workspace.conversations import ConversationStore
 
 UPLOAD_PATH = "/api/documents"
 API_PREFIXES = ("/api/", "/v1/", MCP_PATH)  # the token and body limits apply to all
@@ -197,8 +199,11 @@ def add_offline_docs(app: FastAPI) -> None:
     app.add_route(f"{REDOC_URL}/logo-mini.svg", redoc_logo, include_in_schema=False)
 
 
-def build_api(assistant: Assistant, **fastapi_options: Any) -> FastAPI:
-    """The API app around one shared Assistant (routes run in the threadpool: they block)."""
+def build_api(
+    assistant: Assistant, workspace: ConversationStore, **fastapi_options: Any
+) -> FastAPI:
+    """The API app around one shared Assistant and workspace store (routes run in the
+    threadpool: they block)."""
     app = FastAPI(
         title="Policy assistant API",
         version=version("policy-assistant"),
@@ -209,6 +214,7 @@ def build_api(assistant: Assistant, **fastapi_options: Any) -> FastAPI:
         **fastapi_options,
     )
     app.state.assistant = assistant
+    app.state.workspace = workspace
     add_offline_docs(app)
     app.include_router(protected)
     app.include_router(openai_api.router)
@@ -216,6 +222,7 @@ def build_api(assistant: Assistant, **fastapi_options: Any) -> FastAPI:
     app.add_middleware(
         BodyLimit, settings=assistant.settings, upload_path=UPLOAD_PATH, prefixes=API_PREFIXES
     )
+    app.add_middleware(OwnerCookie, settings=assistant.settings)
     app.add_middleware(  # added last: runs first, before any body is read
         RequestGuard,
         settings=assistant.settings,

@@ -18,6 +18,7 @@ from assistant.serve.auth import configured_token, token_accepted
 from assistant.serve.mcp_server import MCP_PATH, build_mcp
 from assistant.serve.ui.app import build_ui
 from assistant.service import Assistant
+from assistant.workspace.conversations import ConversationStore
 
 
 def _ui_login(settings: Settings) -> Callable[[str, str], bool] | None:
@@ -36,6 +37,7 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
     """The API routes and the UI around one shared Assistant (built from settings if needed)."""
     assistant = config if isinstance(config, Assistant) else Assistant(config)
     settings = assistant.settings
+    workspace = ConversationStore(settings.data_dir)
 
     mcp = build_mcp(assistant)
     mcp_app = mcp.streamable_http_app()  # creates the session manager the lifespan runs
@@ -48,12 +50,12 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
         async with mcp.session_manager.run():
             yield
 
-    app = build_api(assistant, lifespan=lifespan)
+    app = build_api(assistant, workspace, lifespan=lifespan)
     # First, before the API's catch-all that keeps unknown API paths from the UI.
     app.router.routes[:0] = [route for route in mcp_app.routes if route.path == MCP_PATH]
     return gradio.mount_gradio_app(
         app,
-        build_ui(assistant),
+        build_ui(assistant, workspace),
         path="/",
         auth=_ui_login(settings),
         auth_message="Enter the API token as the password (any user name).",

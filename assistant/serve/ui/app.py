@@ -31,6 +31,7 @@ from assistant.serve.ui.render import (
     render_welcome,
 )
 from assistant.service import Assistant
+from assistant.workspace.conversations import ConversationStore
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def _event_int(evt: gr.EventData, name: str) -> int:
         return 0
 
 
-def build_ui(assistant: Assistant) -> gr.Blocks:
+def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     """The Blocks app; every session has its own conversation and answer settings."""
     settings = assistant.settings
     llm_ready = bool(settings.llm_base_url or settings.llm_gguf_path)

@@ -112,6 +112,7 @@ def test_two_environment_variables_switch_the_api_to_the_server(
     monkeypatch.setenv("ASSISTANT_CHROMA_PORT", str(chroma_port))
     monkeypatch.setenv("ASSISTANT_COLLECTION", "from_env")
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "absent"))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     with TestClient(create_app(Settings()), base_url="http://localhost") as client:
         health = client.get("/api/health").json()
         assert health["index"] == f"chroma server 127.0.0.1:{chroma_port}"

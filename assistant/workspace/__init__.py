@@ -1,0 +1,1 @@
+"""The analyst's workspace: conversations, ratings and exports, kept in SQLite."""
