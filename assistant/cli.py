@@ -1,4 +1,4 @@
-"""The `assistant` command: index, ask, chat, serve, eval."""
+"""The `assistant` command: index, ask, chat, serve, mcp, eval, feedback."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         for key, value in {
             "corpus_dir": getattr(args, "corpus", None),
             "index_dir": getattr(args, "index", None),
+            "data_dir": getattr(args, "data", None),
         }.items()
         if value is not None
     }
@@ -180,6 +181,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_eval(args, _settings(args))
 
 
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    """Rated answers as candidate golden cases, for a maintainer to review (evals/README.md)."""
+    from assistant.workspace.conversations import DATABASE_FILE, ConversationStore
+    from assistant.workspace.feedback import write_candidates
+
+    settings = _settings(args)
+    if not (settings.data_dir / DATABASE_FILE).is_file():
+        return _fail(f"no conversations stored in {settings.data_dir} (ASSISTANT_DATA_DIR)")
+    written = write_candidates(ConversationStore(settings.data_dir).rated_turns(), args.out)
+    print(f"{written} rated answers written to {args.out} as candidate cases")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -227,6 +241,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to evaluate (repeatable; default: hybrid, dense, lexical, baseline)",
     )
     evaluate.add_argument("--report", type=Path, default=Path("evals/reports"))
+
+    feedback = commands.add_parser(
+        "feedback", help="analysts' ratings of answers", description="analysts' ratings"
+    ).add_subparsers(dest="action", required=True)
+    export = feedback.add_parser(
+        "export",
+        help="write rated answers as candidate golden cases (JSONL)",
+        description="Write every rated answer as a candidate case in the evals/ JSONL format.",
+    )
+    export.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
+    export.add_argument("--data", type=Path, help="workspace folder (default: data/)")
+    export.set_defaults(handler=cmd_feedback_export)
     return parser
 
 

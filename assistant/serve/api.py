@@ -22,23 +22,25 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
 from starlette.staticfiles import StaticFiles
 
-from assistant.schema import AskResult
-from assistant.serve import openai_api
+from assistant.serve import conversations_api, openai_api
 from assistant.serve.auth import require_token
 from assistant.serve.body_limit import BodyLimit
-from assistant.serve.deps import AssistantDep, check_sources
+from assistant.serve.deps import AssistantDep, WorkspaceDep, check_sources
 from assistant.serve.errors import BODY_ERRORS, EXCEPTION_HANDLERS, ApiError, errors
 from assistant.serve.mcp_server import MCP_PATH
 from assistant.serve.models import (
     AskRequest,
+    AskResponse,
     DocumentInfo,
     DocumentList,
+    DocumentMetadataUpdate,
+    DocumentRemoved,
     DocumentText,
     HealthResponse,
     SkippedItem,
     UploadReport,
 )
-from assistant.serve.owner import OwnerCookie
+from assistant.serve.owner import OwnerCookie, OwnerDep
 from assistant.serve.request_guard import RequestGuard
 from assistant.serve.uploads import saved_uploads, upload_names
 from assistant.service import Assistant
@@ -69,11 +71,23 @@ def health(assistant: AssistantDep) -> HealthResponse:
     return HealthResponse(**assistant.health(), model_loaded=assistant.embeddings.loaded)
 
 
-@protected.post("/api/ask", tags=["assistant"], responses=errors(*BODY_ERRORS))
-def ask(body: AskRequest, assistant: AssistantDep) -> AskResult:
-    """Answer one question with numbered citations, or abstain."""
+@protected.post("/api/ask", tags=["assistant"], responses=errors(404, *BODY_ERRORS))
+def ask(
+    body: AskRequest, assistant: AssistantDep, workspace: WorkspaceDep, owner: OwnerDep
+) -> AskResponse:
+    """Answer one question with numbered citations, or abstain. With `conversation_id` the
+    turn is stored there, and the conversation's history is used unless `history` is given."""
     check_sources(assistant, body.sources)
-    return assistant.ask(body.question, body.history, **body.ask_options())
+    history = body.history
+    if body.conversation_id and history is None:
+        history = workspace.history(owner, body.conversation_id)  # 404 before answering
+    result = assistant.ask(body.question, history or [], **body.ask_options())
+    if not body.conversation_id:
+        return AskResponse(**result.model_dump())
+    turn = workspace.add_turn(
+        owner, body.conversation_id, body.question, result, body.ask_options()
+    )
+    return AskResponse(**result.model_dump(), conversation_id=body.conversation_id, turn=turn.n)
 
 
 @protected.get("/api/documents", tags=["documents"])
@@ -118,12 +132,38 @@ def document_text(source: str, assistant: AssistantDep) -> DocumentText:
     return DocumentText(source=source, text=text)
 
 
+@protected.delete("/api/documents/{source:path}", tags=["documents"], responses=errors(404, 422))
+def remove_document(source: str, assistant: AssistantDep) -> DocumentRemoved:
+    """Delete a document: its file in the corpus folder, its metadata and its passages.
+    Names leading outside the corpus folder are refused."""
+    return DocumentRemoved(source=source, chunks_removed=assistant.remove_document(source))
+
+
+@protected.patch(
+    "/api/documents/{source:path}", tags=["documents"], responses=errors(404, *BODY_ERRORS)
+)
+def edit_document(
+    source: str, body: DocumentMetadataUpdate, assistant: AssistantDep
+) -> DocumentInfo:
+    """Change a document's title, publisher or date: written to `sources.toml`, re-indexed."""
+    report = assistant.update_document_metadata(source, body.fields())
+    if report.skipped:
+        raise ApiError(422, f"{source}: {report.skipped[0].reason}", "source")
+    record = next(d for d in assistant.documents() if d["source"] == source)
+    return DocumentInfo(**record)
+
+
 def no_such_endpoint(request: Request) -> None:
     """Keep unknown /api and /v1 paths out of the UI mounted at "/": 404 or 405 as JSON."""
     allowed = sorted(
         {
             method
-            for route in (*protected.routes, *openai_api.router.routes, *public.routes)
+            for route in (
+                *protected.routes,
+                *conversations_api.router.routes,
+                *openai_api.router.routes,
+                *public.routes,
+            )
             if isinstance(route, APIRoute)
             and route.endpoint is not no_such_endpoint
             and route.path_regex.match(request.url.path)
@@ -217,6 +257,7 @@ def build_api(
     app.state.workspace = workspace
     add_offline_docs(app)
     app.include_router(protected)
+    app.include_router(conversations_api.router)
     app.include_router(openai_api.router)
     app.include_router(public)
     app.add_middleware(

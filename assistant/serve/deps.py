@@ -1,4 +1,5 @@
-"""What the /api and /v1 routes share: the one Assistant, and the check of named sources."""
+"""What the /api and /v1 routes share: the one Assistant, the workspace store, and the check
+of named sources."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, Request
 
 from assistant.schema import QuestionError
 from assistant.service import Assistant
+from assistant.workspace.conversations import ConversationStore
 
 
 def get_assistant(request: Request) -> Assistant:
@@ -15,6 +17,13 @@ def get_assistant(request: Request) -> Assistant:
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def get_workspace(request: Request) -> ConversationStore:
+    return request.app.state.workspace
+
+
+WorkspaceDep = Annotated[ConversationStore, Depends(get_workspace)]
 
 
 def check_sources(assistant: Assistant, sources: list[str] | None) -> None:

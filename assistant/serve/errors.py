@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from assistant.schema import QuestionError
+from assistant.schema import DocumentError, QuestionError
+from assistant.workspace.conversations import WorkspaceError
 
 
 class ErrorDetail(BaseModel):
@@ -87,7 +88,7 @@ ERROR_MEANINGS: dict[int | str, str] = {
     400: "Malformed JSON or multipart body, or a Host header this server does not serve",
     403: "A request that writes, sent from a page of another origin",
     401: "Missing or wrong bearer token",
-    404: "No such document",
+    404: "No such document, conversation or turn",
     413: "Body or file too large, or too many files",
     415: "Unsupported file type",
     422: "A field is missing, of the wrong type or out of range",
@@ -145,6 +146,19 @@ def question_error(request: Request, error: Exception) -> JSONResponse:
     return ApiError(422, error.message, error.field).response(request.url.path)
 
 
+def workspace_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, WorkspaceError)
+    return ApiError(404, error.message, error.field, "not_found").response(request.url.path)
+
+
+def document_error(request: Request, error: Exception) -> JSONResponse:
+    """404 for a document that is not indexed; 422 for a name the server refuses."""
+    assert isinstance(error, DocumentError)
+    status, kind = (404, "not_found") if error.missing else (422, "invalid_request")
+    message = f"{error.source}: {error.message}"
+    return ApiError(status, message, "source", kind).response(request.url.path)
+
+
 def internal_error(request: Request, _error: Exception) -> JSONResponse:
     """No traceback to the client; Starlette re-raises the error so the server log has it."""
     error = ApiError(500, "internal error; the server log has details", kind="internal")
@@ -155,5 +169,7 @@ EXCEPTION_HANDLERS = {
     RequestValidationError: validation_error,
     HTTPException: http_error,
     QuestionError: question_error,
+    WorkspaceError: workspace_error,
+    DocumentError: document_error,
     Exception: internal_error,
 }

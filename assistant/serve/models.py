@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.schema import ChatMessage, PlainText
+from assistant.schema import AskResult, ChatMessage, PlainText
+from assistant.workspace.models import ConversationInfo, Rating
 
 
 class AskOptions(BaseModel):
@@ -29,9 +30,21 @@ class AskRequest(AskOptions):
     model_config = ConfigDict(extra="forbid")
 
     question: PlainText = Field(description="The question; follow-ups may rely on `history`")
-    history: list[ChatMessage] = Field(
-        default_factory=list, max_length=200, description="The conversation so far"
+    history: list[ChatMessage] | None = Field(
+        None,
+        max_length=200,
+        description="The conversation so far; when absent, that of `conversation_id` (if any)",
     )
+    conversation_id: str | None = Field(
+        None,
+        max_length=64,
+        description="Store this turn in the conversation (see /api/conversations)",
+    )
+
+
+class AskResponse(AskResult):
+    conversation_id: str | None = Field(None, description="Where the turn was stored, if asked")
+    turn: int | None = Field(None, description="The turn's 1-based number in that conversation")
 
 
 class HealthResponse(BaseModel):
@@ -80,3 +93,46 @@ class UploadReport(BaseModel):
     chunks_total: int
     chunks_embedded: int
     seconds: float
+
+
+class DocumentMetadataUpdate(BaseModel):
+    """The fields to change; an empty string removes the field from `sources.toml`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: PlainText | None = Field(None, max_length=500)
+    publisher: PlainText | None = Field(None, max_length=500)
+    published: PlainText | None = Field(None, max_length=50, description="A date, as written")
+
+    def fields(self) -> dict[str, str]:
+        return self.model_dump(exclude_none=True)
+
+
+class DocumentRemoved(BaseModel):
+    source: str
+    chunks_removed: int
+
+
+class ConversationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: PlainText = Field("", max_length=200, description="Empty: named by its first question")
+
+
+class ConversationRename(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: PlainText = Field(min_length=1, max_length=200)
+
+
+class ConversationList(BaseModel):
+    conversations: list[ConversationInfo] = Field(description="Most recently used first")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    conversation_id: str = Field(max_length=64)
+    turn: int = Field(ge=1, description="1-based number of the rated answer")
+    rating: Rating
+    comment: PlainText = Field("", max_length=5000)

@@ -12,13 +12,16 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
+from typing import Annotated
 
+from fastapi import Depends, Request
 from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.serve.auth import configured_token
+from assistant.serve.deps import get_assistant
 
 OWNER_COOKIE = "assistant_owner"
 _COOKIE_VALUE = re.compile(r"^[0-9a-f]{32}$")
@@ -36,6 +39,13 @@ def owner_of(settings: Settings, cookies: Mapping[str, str]) -> str:
     if token is not None:
         return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
     return "browser:" + (browser_id(cookies) or "none")
+
+
+def get_owner(request: Request) -> str:
+    return owner_of(get_assistant(request).settings, request.cookies)
+
+
+OwnerDep = Annotated[str, Depends(get_owner)]
 
 
 class OwnerCookie:

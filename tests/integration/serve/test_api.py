@@ -259,7 +259,7 @@ def test_openapi_schema_types_requests_and_responses(live: str) -> None:
         "/AskRequest"
     )
     assert ask["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/AskResult"
+        "/AskResponse"
     )
     assert ask["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ErrorResponse"

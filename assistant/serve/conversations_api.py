@@ -1,0 +1,115 @@
+"""`/api/conversations` and `/api/feedback`: the caller's stored conversations, their export,
+and ratings of answers. Each caller sees only what it owns (`assistant.serve.owner`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import PlainTextResponse
+
+from assistant.serve.auth import require_token
+from assistant.serve.deps import WorkspaceDep
+from assistant.serve.errors import BODY_ERRORS, errors
+from assistant.serve.models import (
+    ConversationCreate,
+    ConversationList,
+    ConversationRename,
+    FeedbackRequest,
+)
+from assistant.serve.owner import OwnerDep
+from assistant.workspace.export import conversation_docx, conversation_markdown
+from assistant.workspace.models import Conversation, ConversationInfo, Turn
+
+router = APIRouter(
+    prefix="/api",
+    tags=["conversations"],
+    dependencies=[Depends(require_token)],
+    responses=errors(401),
+)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.post("/conversations", status_code=201, responses=errors(*BODY_ERRORS))
+def create_conversation(
+    body: ConversationCreate, workspace: WorkspaceDep, owner: OwnerDep
+) -> ConversationInfo:
+    """Start a conversation; pass its `id` as `conversation_id` to POST /api/ask."""
+    return workspace.create(owner, body.title)
+
+
+@router.get("/conversations")
+def list_conversations(workspace: WorkspaceDep, owner: OwnerDep) -> ConversationList:
+    return ConversationList(conversations=workspace.list(owner))
+
+
+@router.get("/conversations/{conversation_id}", responses=errors(404))
+def get_conversation(
+    conversation_id: str, workspace: WorkspaceDep, owner: OwnerDep
+) -> Conversation:
+    """The conversation with every turn: question, standalone query, full result, settings."""
+    return workspace.get(owner, conversation_id)
+
+
+@router.patch("/conversations/{conversation_id}", responses=errors(404, *BODY_ERRORS))
+def rename_conversation(
+    conversation_id: str, body: ConversationRename, workspace: WorkspaceDep, owner: OwnerDep
+) -> ConversationInfo:
+    return workspace.rename(owner, conversation_id, body.title)
+
+
+@router.delete("/conversations/{conversation_id}", status_code=204, responses=errors(404))
+def delete_conversation(conversation_id: str, workspace: WorkspaceDep, owner: OwnerDep) -> None:
+    """Delete it; POST .../restore brings it back within a day."""
+    workspace.delete(owner, conversation_id)
+
+
+@router.post("/conversations/{conversation_id}/restore", responses=errors(404))
+def restore_conversation(
+    conversation_id: str, workspace: WorkspaceDep, owner: OwnerDep
+) -> ConversationInfo:
+    """Undo a delete."""
+    return workspace.restore(owner, conversation_id)
+
+
+def _file_name(title: str, suffix: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:60] or "conversation"
+    return f"{stem}.{suffix}"
+
+
+@router.get(
+    "/conversations/{conversation_id}/export",
+    responses={
+        **errors(404, 422),
+        200: {"content": {"text/markdown": {}, DOCX_TYPE: {}}, "description": "The file"},
+    },
+    response_class=PlainTextResponse,
+)
+def export_conversation(
+    conversation_id: str,
+    workspace: WorkspaceDep,
+    owner: OwnerDep,
+    format: Literal["markdown", "docx"] = "markdown",
+) -> Response:
+    """Every answer with its `[n]` markers and a numbered reference list per answer (title,
+    publisher, date, section or page, and the quoted sentence)."""
+    conversation = workspace.get(owner, conversation_id)
+    if format == "docx":
+        name = _file_name(conversation.title, "docx")
+        body, media_type = conversation_docx(conversation), DOCX_TYPE
+    else:
+        name = _file_name(conversation.title, "md")
+        body, media_type = conversation_markdown(conversation).encode(), "text/markdown"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/feedback", responses=errors(404, *BODY_ERRORS))
+def give_feedback(body: FeedbackRequest, workspace: WorkspaceDep, owner: OwnerDep) -> Turn:
+    """Rate one answer up or down, with an optional comment; a new rating replaces the old.
+    `assistant feedback export` turns ratings into candidate eval cases."""
+    return workspace.rate(owner, body.conversation_id, body.turn, body.rating, body.comment)

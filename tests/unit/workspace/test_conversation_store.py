@@ -1,0 +1,143 @@
+"""The conversation store on a real SQLite file: owners, order, undo, ratings, schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from assistant.schema import AskResult, Citation
+from assistant.workspace.conversations import (
+    DATABASE_FILE,
+    UNDO_WINDOW,
+    ConversationStore,
+    WorkspaceError,
+    short_title,
+)
+from assistant.workspace.export import answer_markdown, conversation_markdown
+from assistant.workspace.feedback import candidate_case
+
+
+def result(answer: str = "Around 5% [1].", quote: str = "Ningbo targets around 5%.") -> AskResult:
+    citation = Citation(
+        n=1,
+        source="a.txt",
+        title="Growth [targets] *2025*",
+        publisher="Global Times",
+        published="2025-01",
+        page="3",
+        chunk_id="c1",
+        start=0,
+        end=40,
+        text=quote,
+        quote=quote,
+        quote_start=0,
+        quote_end=len(quote),
+    )
+    return AskResult(answer=answer, citations=[citation], standalone_question="q")
+
+
+def test_conversations_belong_to_their_owner(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    mine = store.create("alice")
+    assert store.list("bob") == []
+    for attempt in (
+        lambda: store.get("bob", mine.id),
+        lambda: store.rename("bob", mine.id, "x"),
+        lambda: store.delete("bob", mine.id),
+        lambda: store.add_turn("bob", mine.id, "q", result(), {}),
+        lambda: store.restore("bob", mine.id),
+    ):
+        with pytest.raises(WorkspaceError):
+            attempt()
+    assert store.get("alice", mine.id).title == "New conversation"
+
+
+def test_turns_name_the_conversation_and_make_the_history(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    conversation = store.create("alice")
+    store.add_turn("alice", conversation.id, "What did Ningbo target?", result(), {"k": 3})
+    store.add_turn("alice", conversation.id, "And Sanya?", result("No figure."), {})
+    assert store.get("alice", conversation.id).title == "What did Ningbo target?"
+    assert store.history("alice", conversation.id) == [
+        {"role": "user", "content": "What did Ningbo target?"},
+        {"role": "assistant", "content": "Around 5% [1]."},
+        {"role": "user", "content": "And Sanya?"},
+        {"role": "assistant", "content": "No figure."},
+    ]
+    titled = store.create("alice", "Kept title")
+    store.add_turn("alice", titled.id, "Another question", result(), {})
+    assert store.get("alice", titled.id).title == "Kept title"
+    assert [c.id for c in store.list("alice")] == [titled.id, conversation.id]
+
+
+def test_long_first_questions_are_cut_at_a_word() -> None:
+    title = short_title("word " * 40)
+    assert title.endswith("…") and len(title) <= 81 and "wor…" not in title
+
+
+def test_a_deleted_conversation_can_be_restored_until_purged(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    kept, purged = store.create("alice", "kept"), store.create("alice", "purged")
+    store.delete("alice", kept.id)
+    store.delete("alice", purged.id)
+    long_ago = (datetime.now(UTC) - UNDO_WINDOW * 2).isoformat(sep=" ")
+    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
+        db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, purged.id))
+    reopened = ConversationStore(tmp_path)
+    assert reopened.restore("alice", kept.id).title == "kept"
+    with pytest.raises(WorkspaceError):
+        reopened.restore("alice", purged.id)
+
+
+def test_ratings_replace_each_other_and_check_the_turn(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    conversation = store.create("alice")
+    store.add_turn("alice", conversation.id, "q1", result(), {})
+    store.rate("alice", conversation.id, 1, "down", "wrong city")
+    store.rate("alice", conversation.id, 1, "up", " fine ")
+    with pytest.raises(WorkspaceError, match="has 1 turns, not 2"):
+        store.rate("alice", conversation.id, 2, "up")
+    [rated] = store.rated_turns()
+    assert rated.turn.feedback is not None
+    assert (rated.turn.feedback.rating, rated.turn.feedback.comment) == ("up", "fine")
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    ConversationStore(tmp_path)
+    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(RuntimeError, match="schema 99"):
+        ConversationStore(tmp_path)
+
+
+def test_markdown_export_keeps_markers_and_escapes_document_text(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    conversation = store.create("alice", "Growth <b>targets</b>")
+    store.add_turn("alice", conversation.id, "What did Ningbo target?", result(), {})
+    text = conversation_markdown(store.get("alice", conversation.id))
+    assert text.startswith("# Growth \\<b\\>targets\\</b\\>")
+    assert "Around 5% [1]." in text
+    assert "1. Growth \\[targets\\] \\*2025\\*. Global Times, 2025-01, p. 3." in text
+    assert '   > "Ningbo targets around 5%."' in text
+    assert answer_markdown(AskResult(answer="No answer.")) == "No answer."
+
+
+def test_rated_turns_become_candidate_cases(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    conversation = store.create("alice")
+    store.add_turn("alice", conversation.id, "What did Ningbo target?", result(), {})
+    refusal = AskResult(answer="The documents don't answer this.", abstained=True)
+    store.add_turn("alice", conversation.id, "And Mars?", refusal, {})
+    store.rate("alice", conversation.id, 1, "up")
+    store.rate("alice", conversation.id, 2, "down", "it should have said no")
+    first, second = (candidate_case(r) for r in store.rated_turns())
+    assert first["kind"] == "answerable" and first["source"] == "a.txt"
+    assert first["evidence"] == ["Ningbo targets around 5%."] and first["facts"] == []
+    assert second["kind"] == "followup" and second["history"][0]["content"] == (
+        "What did Ningbo target?"
+    )
+    assert second["feedback"]["comment"] == "it should have said no"
+    assert "rated down" in second["feedback"]["review"]
