@@ -3,6 +3,8 @@ companions that are nearly as good and cover terms the chosen ones do not."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from langchain_core.documents import Document
 
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer, brings, wanted_figure
@@ -29,6 +31,13 @@ def select(
             taken.add(best.key)
     if not chosen:
         chosen, taken = [ranked[0]], {ranked[0].key}
+    chosen = [
+        _continued(candidate, ranked, scorer.weights.continuation_score_ratio)
+        for candidate in chosen
+    ]
+    taken |= {(c.passage.metadata["source"], c.context_start) for c in chosen} | {
+        c.key for c in chosen
+    }
     covered = {term for candidate in chosen for term in candidate.terms}
     threshold = scorer.weights.companion_score_ratio * ranked[0].score
     for candidate in ranked[1:]:
@@ -40,6 +49,25 @@ def select(
             taken.add(candidate.key)
             covered |= candidate.terms
     return chosen
+
+
+def _continued(candidate: Candidate, ranked: list[Candidate], ratio: float) -> Candidate:
+    """The quote with the sentence after it, when that one points back at it ("This avoids
+    ...", "It ...") and scores nearly as well: reasons and consequences are often there."""
+    source = candidate.passage.metadata["source"]
+    for other in ranked:
+        if (
+            other.context_start == candidate.start
+            and other.start != candidate.start
+            and other.passage.metadata["source"] == source
+            and other.score >= ratio * candidate.score
+        ):
+            return replace(
+                other,
+                context_start=candidate.context_start,  # keeps what the quote itself needed
+                terms=candidate.terms | other.terms,
+            )
+    return candidate
 
 
 def figures(candidate: Candidate, question: str) -> set[str]:

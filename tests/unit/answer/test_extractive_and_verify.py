@@ -246,6 +246,25 @@ def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
     assert "30 to 50 years" in result.answer
 
 
+def test_a_quote_takes_the_next_sentence_when_it_points_back_at_it() -> None:
+    """The reason often follows the fact, in a sentence pointing back ("This avoids ...")."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    passage = _passage(
+        "The harbour office closes the northern pier every winter. "
+        "Installing the new barrier closes the northern pier during storms. "
+        "This avoids damage by waves. "
+        "It also lowers insurance costs. "
+        "Visitors may use the southern pier at any time."
+    )
+    result = ExtractiveAnswerer(KnownTexts(passage.page_content), max_sentences=1).answer(
+        "Why does installing the new barrier close the northern pier during storms?", [passage]
+    )
+    assert result.answer.startswith("Installing the new barrier")
+    assert "This avoids damage by waves." in result.answer
+    assert "southern pier" not in result.answer
+
+
 def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
     from assistant.answer.extractive.scoring import brings, wanted_figure
     from assistant.text.names_figures import numbers
