@@ -48,10 +48,13 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 # A sentence that opens by pointing back ("The city will...") is quoted with the one before;
-# one that names what it points at ("The city of Ningbo ...") stands alone.
+# one that names what it points at ("The city of Ningbo ...") stands alone, and so does one
+# that opens with a time ("This year", "These days": the present, not the sentence before).
+_NOW = r"(?! (?:year|month|week|quarter|decade|century|time|days)\b)"
 _ANAPHORIC = re.compile(
     r"^(?:[a-z]+(?: [a-z]+)?, )?(the (city|province|region|country|government|plan|report|move|"
-    r"law|document)(?! of [A-Z])|it|its|this|these|those|they|their|he|she|his|her|such)\b"
+    rf"law|document)(?! of [A-Z])|it|its|this{_NOW}|these{_NOW}|those|they|their|he|she|his|her|"
+    r"such)\b"
     r"|^(?:\w+ ){1,5}(these|those) \w+",  # "What is new is that these bonds ..."
     re.IGNORECASE,
 )

@@ -246,6 +246,16 @@ def test_a_sentence_pointing_back_is_scored_with_the_one_before() -> None:
     assert "30 to 50 years" in result.answer
 
 
+def test_a_sentence_opening_with_a_time_stands_alone() -> None:
+    """ "This year" is the present, not the sentence before."""
+    passage = _passage(
+        "The harbour office repaired the northern pier. "
+        "This year the port of Ningbo set a cargo target of 5 percent."
+    )
+    quotes = [c.quote for c in _candidates(passage)]
+    assert "This year the port of Ningbo set a cargo target of 5 percent." in quotes
+
+
 def test_a_quote_takes_the_next_sentence_when_it_points_back_at_it() -> None:
     """The reason often follows the fact, in a sentence pointing back ("This avoids ...")."""
     from assistant.answer.extractive.answerer import ExtractiveAnswerer
