@@ -143,8 +143,10 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         turns: Turns, k: float, mode: str, evt: gr.EventData
     ) -> Iterator[tuple[str, Turns, str, Any]]:
         """Ask a question refused under a filter again over all documents, clearing the filter."""
+        cleared: Any = gr.Dropdown(value=[])
         for update in respond(str(getattr(evt, "question", "")), turns, k, mode, None):
-            yield (*update, gr.Dropdown(value=[]))
+            yield (*update, cleared)
+            cleared = gr.skip()  # once is enough
 
     def unscope(only: list[str] | None, evt: gr.EventData) -> Any:
         """A chip's remove button: that document leaves the filter ("*": all of them do)."""

@@ -59,6 +59,8 @@ element.addEventListener('click', (event) => {
     return;
   }
   closeTips(null);
+  const holder = cite.closest('.cite');
+  if (holder) holder.classList.add('dismissed');  // the preview gives way to the passage
   const card = document.getElementById(cite.dataset.card);
   if (card && cite.classList.contains('cite-ref')) {
     card.scrollIntoView({block: 'nearest'});
