@@ -170,21 +170,21 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     def clear() -> tuple[str, Turns, str]:
         return "", [], render_conversation([], welcome(assistant.documents()))
 
-    def open_citation(evt: gr.EventData) -> tuple[str, Any]:
+    def open_citation(evt: gr.EventData) -> tuple[str, Any, str]:
         """Show the cited document with its passage shaded and the quote highlighted, and a
-        way back to the source card it was opened from."""
+        way back to the source card it was opened from; also which document is shown."""
         source = str(getattr(evt, "source", ""))
         text = assistant.document_text(source)
         if text is None:
-            return render_missing_document(source), gr.Tabs(selected="document")
+            return render_missing_document(source), gr.Tabs(selected="document"), ""
         meta = next((d for d in assistant.documents() if d["source"] == source), {})
         if not hasattr(evt, "start"):  # a click in the sources list, not a citation
-            return render_document(source, text, meta), gr.Tabs(selected="document")
+            return render_document(source, text, meta), gr.Tabs(selected="document"), source
         span = (_event_int(evt, "start"), _event_int(evt, "end"))
         quote = (_event_int(evt, "qs"), _event_int(evt, "qe"))
         where, back = str(getattr(evt, "where", "")), str(getattr(evt, "card", ""))
         page = render_document(source, text, meta, span, quote, where=where, back=back)
-        return page, gr.Tabs(selected="document")
+        return page, gr.Tabs(selected="document"), source
 
     def refresh(turns: Turns, only: list[str] | None = None) -> tuple[str, str, str, Any]:
         """Everything that shows the library, after it changed. Documents gone leave the
@@ -205,10 +205,12 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         )
 
     def remove_document(
-        turns: Turns, only: list[str] | None, evt: gr.EventData
-    ) -> tuple[str, str, str, str, Any]:
-        """Delete a document confirmed in the sources list; a refusal names the file."""
+        turns: Turns, only: list[str] | None, viewing: str, evt: gr.EventData
+    ) -> tuple[Any, ...]:
+        """Delete a document confirmed in the sources list; a refusal names the file. The
+        viewer, if it shows that document, says it is gone."""
         source = str(getattr(evt, "source", ""))
+        viewer_update: Any = gr.skip()
         try:
             chunks = assistant.remove_document(source)
         except DocumentError as error:
@@ -217,7 +219,9 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             message = render_source_message(
                 f"Deleted {source}: its file and {chunks} passages are gone from the library."
             )
-        return (message, *refresh(turns, only or []))
+            if viewing == source:
+                viewer_update = render_missing_document(source)
+        return (message, *refresh(turns, only or []), viewer_update)
 
     def save_document(
         turns: Turns, only: list[str] | None, evt: gr.EventData
@@ -269,6 +273,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         mode_choices.append((f"LLM: {settings.llm_model}", "llm"))
     with gr.Blocks(title="Policy assistant", analytics_enabled=False) as ui:
         turns = gr.State([])
+        viewing = gr.State("")  # the document in the viewer, so deleting it clears the viewer
         header = gr.HTML(
             _header(assistant),
             head=f"<style>{CSS}</style>",
@@ -358,8 +363,8 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             event(respond, [question, *answer_inputs], answer_outputs, **internal)
         conversation.example(ask_example, answer_inputs, answer_outputs, **internal)
         clear_button.click(clear, None, answer_outputs, **internal)
-        conversation.cite(open_citation, None, [viewer, tabs], **internal)
-        sources.open(open_citation, None, [viewer, tabs], **internal)
+        conversation.cite(open_citation, None, [viewer, tabs, viewing], **internal)
+        sources.open(open_citation, None, [viewer, tabs, viewing], **internal)
         upload.upload(
             add_files,
             [upload, turns, only],
@@ -368,7 +373,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             api_visibility="private",
         )
         library = [report, header, conversation, sources, only]
-        sources.remove_doc(remove_document, [turns, only], library, **internal)
+        sources.remove_doc(remove_document, [turns, only, viewing], [*library, viewer], **internal)
         sources.save_doc(save_document, [turns, only], library, **internal)
         conversation.widen(ask_all, [turns, k, mode], [*answer_outputs, only], **internal)
         scope_bar.unscope(unscope, [only], [only], **internal)

@@ -262,6 +262,8 @@ def test_delete_a_document_after_confirming(session: Session, server: Server) ->
     session.ask(FERRY_QUESTION, turn=0)
     expect(page.locator("#turn-0 .bubble.answer")).to_contain_text("17")
     expect(page.locator(f"#turn-0 .card-file:text-is('{FERRY_DOC}')")).to_have_count(1)
+    page.locator("#turn-0 button.open-doc").first.click()
+    expect(page.locator("#doc-viewer .doc-title")).to_have_text("Brindlewick ferry review")
 
     page.get_by_role("tab", name="Sources").click()
     item = page.locator("#sources .doc-item", has_text=FERRY_DOC)
@@ -280,6 +282,8 @@ def test_delete_a_document_after_confirming(session: Session, server: Server) ->
     expect(page.locator("#sources .doc-item", has_text=FERRY_DOC)).to_have_count(0)
     assert not (server.tmp / "corpus" / FERRY_DOC).exists()
     session.shot("scope-10-deleted")
+    page.get_by_role("tab", name="Document").click()
+    expect(page.locator("#doc-viewer")).to_contain_text(f"{FERRY_DOC} is no longer indexed")
 
     session.ask(FERRY_QUESTION, turn=1)
     expect(page.locator(f"#turn-1 .card-file:text-is('{FERRY_DOC}')")).to_have_count(0)
