@@ -55,7 +55,8 @@ def citation_preview(citation: Citation, tip_id: str, turn: int) -> str:
         f'<span class="tip-quote">“{esc(citation.quote)}”</span>'
         f'<span class="tip-source">{source}</span></span>'
         f'<button type="button" class="tip-open" {cite_attrs(citation, turn)}>'
-        f"Open the passage</button></span>"
+        "Open the passage</button>"
+        '<button type="button" class="tip-close">Close</button></span>'
     )
 
 

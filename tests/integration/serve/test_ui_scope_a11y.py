@@ -200,6 +200,14 @@ def test_citation_preview_on_hover_and_keyboard_focus(session: Session) -> None:
     viewer = page.locator("#doc-viewer")
     expect(viewer).not_to_contain_text("characters")
     expect(viewer.get_by_role("button", name="Back to answer")).to_be_visible()
+
+    page.locator("#turn-0 .answer-details > summary").click()
+    used = page.locator("#turn-0 .used-docs")
+    expect(used).to_contain_text("Chinese localities unveil growth targets")
+    expect(used).to_contain_text("Passage [1]")
+    expect(page.locator("#turn-0 .timings table")).to_be_hidden()  # folded away
+    expect(page.locator("#turn-0 .timings > summary")).to_contain_text("ms")
+    session.shot("scope-12-details-and-viewer")
     assert session.errors == []
 
 
@@ -222,6 +230,11 @@ def test_phone_tap_previews_then_opens_and_comes_back(phone: Session) -> None:
     expect(page.locator("#doc-viewer .doc-body")).to_have_count(0)  # did not jump away
     assert _no_horizontal_scroll(page)
     phone.shot("scope-05-phone-tap-preview")
+    assert _axe_problems(page) == []
+    tip.get_by_role("button", name="Close").tap()
+    expect(tip).to_be_hidden()
+    marker.tap()
+    expect(tip).to_be_visible()
 
     tip.get_by_role("button", name="Open the passage").tap()
     expect(page.locator("#doc-viewer mark#doc-quote")).to_contain_text("5.5 percent")
