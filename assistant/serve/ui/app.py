@@ -18,18 +18,19 @@ from typing import Any
 import gradio as gr
 
 from assistant.ingest.formats import SUPPORTED_SUFFIXES
-from assistant.schema import AskResult, QuestionError
+from assistant.schema import AskResult, DocumentError, QuestionError
 from assistant.serve.ui.examples import example_questions
 from assistant.serve.ui.render import (
     render_conversation,
     render_document,
     render_document_placeholder,
-    render_documents,
     render_index_report,
     render_missing_document,
     render_turn,
     render_welcome,
 )
+from assistant.serve.ui.scope import render_scope_chips, scope_of
+from assistant.serve.ui.sources_panel import render_documents, render_source_message
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
 
@@ -47,7 +48,9 @@ def _asset(name: str) -> str:
 CSS = _asset("app.css")  # the page's styles
 CONVERSATION_JS = _asset("conversation.js")  # example chips ask, citations open their passage
 VIEWER_JS = _asset("viewer.js")  # scrolls the document viewer to the highlighted quote
-SOURCES_JS = _asset("sources.js")  # a click in the sources list opens the document
+SOURCES_JS = _asset("sources.js")  # the sources list: open, edit details, delete
+SCOPE_JS = _asset("scope.js")  # the scope chips' remove buttons narrow or clear the filter
+METADATA_FIELDS = ("title", "publisher", "published")  # what the Sources tab can edit
 
 
 def _header(assistant: Assistant) -> str:
@@ -108,7 +111,8 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             return
         index = len(turns)
         yield "", turns, render_conversation(turns, intro, render_turn(index, question))
-        turn: dict[str, Any] = {"question": question}
+        scope = scope_of(only, assistant.documents())  # for "Searched 2 of 5 documents"
+        turn: dict[str, Any] = {"question": question, "scope": scope}
         text = ""
         try:
             for piece in assistant.stream(
@@ -135,6 +139,20 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     ) -> Iterator[tuple[str, Turns, str]]:
         yield from respond(str(getattr(evt, "question", "")), turns, k, mode, only)
 
+    def ask_all(
+        turns: Turns, k: float, mode: str, evt: gr.EventData
+    ) -> Iterator[tuple[str, Turns, str, Any]]:
+        """Ask a question refused under a filter again over all documents, clearing the filter."""
+        cleared: Any = gr.Dropdown(value=[])
+        for update in respond(str(getattr(evt, "question", "")), turns, k, mode, None):
+            yield (*update, cleared)
+            cleared = gr.skip()  # once is enough
+
+    def unscope(only: list[str] | None, evt: gr.EventData) -> Any:
+        """A chip's remove button: that document leaves the filter ("*": all of them do)."""
+        source = str(getattr(evt, "source", ""))
+        return gr.Dropdown(value=[] if source == "*" else [s for s in only or [] if s != source])
+
     def ask_api(
         question: str,
         history: list[dict[str, str]] | None = None,
@@ -152,31 +170,82 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     def clear() -> tuple[str, Turns, str]:
         return "", [], render_conversation([], welcome(assistant.documents()))
 
-    def open_citation(evt: gr.EventData) -> tuple[str, Any]:
-        """Show the cited document with its passage shaded and the quote highlighted."""
+    def open_citation(evt: gr.EventData) -> tuple[str, Any, str]:
+        """Show the cited document with its passage shaded and the quote highlighted, and a
+        way back to the source card it was opened from; also which document is shown."""
         source = str(getattr(evt, "source", ""))
         text = assistant.document_text(source)
         if text is None:
-            return render_missing_document(source), gr.Tabs(selected="document")
+            return render_missing_document(source), gr.Tabs(selected="document"), ""
         meta = next((d for d in assistant.documents() if d["source"] == source), {})
-        span = quote = None
-        if hasattr(evt, "start"):  # a citation, not a click in the sources list
-            span = (_event_int(evt, "start"), _event_int(evt, "end"))
-            quote = (_event_int(evt, "qs"), _event_int(evt, "qe"))
-        return render_document(source, text, meta, span, quote), gr.Tabs(selected="document")
+        if not hasattr(evt, "start"):  # a click in the sources list, not a citation
+            return render_document(source, text, meta), gr.Tabs(selected="document"), source
+        span = (_event_int(evt, "start"), _event_int(evt, "end"))
+        quote = (_event_int(evt, "qs"), _event_int(evt, "qe"))
+        where, back = str(getattr(evt, "where", "")), str(getattr(evt, "card", ""))
+        page = render_document(source, text, meta, span, quote, where=where, back=back)
+        return page, gr.Tabs(selected="document"), source
 
-    def refresh(turns: Turns) -> tuple[str, str, str, Any]:
+    def refresh(turns: Turns, only: list[str] | None = None) -> tuple[str, str, str, Any]:
+        """Everything that shows the library, after it changed. Documents gone leave the
+        filter `only`; on page load (no `only`) the filter is left alone, as the analyst may
+        already be choosing."""
         docs = assistant.documents()
+        dropdown = gr.Dropdown(choices=filter_choices(docs))
+        if only is not None:
+            known = {d["source"] for d in docs}
+            dropdown = gr.Dropdown(
+                choices=filter_choices(docs), value=[s for s in only if s in known]
+            )
         return (
             _header(assistant),
             render_conversation(turns, welcome(docs)),
             render_documents(docs),
-            gr.Dropdown(choices=filter_choices(docs)),
+            dropdown,
         )
+
+    def remove_document(
+        turns: Turns, only: list[str] | None, viewing: str, evt: gr.EventData
+    ) -> tuple[Any, ...]:
+        """Delete a document confirmed in the sources list; a refusal names the file. The
+        viewer, if it shows that document, says it is gone."""
+        source = str(getattr(evt, "source", ""))
+        viewer_update: Any = gr.skip()
+        try:
+            chunks = assistant.remove_document(source)
+        except DocumentError as error:
+            message = render_source_message(f"Could not delete {error}", ok=False)
+        else:
+            message = render_source_message(
+                f"Deleted {source}: its file and {chunks} passages are gone from the library."
+            )
+            if viewing == source:
+                viewer_update = render_missing_document(source)
+        return (message, *refresh(turns, only or []), viewer_update)
+
+    def save_document(
+        turns: Turns, only: list[str] | None, evt: gr.EventData
+    ) -> tuple[str, str, str, str, Any]:
+        """Write a document's edited title, publisher and date, then show the new values."""
+        source = str(getattr(evt, "source", ""))
+        fields = {name: str(getattr(evt, name, "")).strip() for name in METADATA_FIELDS}
+        try:
+            report = assistant.update_document_metadata(source, fields)
+        except DocumentError as error:
+            message = render_source_message(f"Could not save the details of {error}", ok=False)
+        else:
+            problems = [f"{s.source}: {s.reason}" for s in report.skipped]
+            message = (
+                render_source_message(f"Saved, but {'; '.join(problems)}", ok=False)
+                if problems
+                else render_source_message(f"Saved the details of {source}.")
+            )
+        return (message, *refresh(turns, only or []))
 
     def add_files(
         files: list[str] | None,
         turns: Turns,
+        only: list[str] | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, str, str, str, Any, None]:
         """Index uploaded files incrementally; bad ones are reported by name with the reason."""
@@ -195,7 +264,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         report = assistant.add_documents(
             accepted, on_progress=lambda done, source: progress(done, desc=f"Indexed {source}")
         )
-        header, conversation, sources, dropdown = refresh(turns)
+        header, conversation, sources, dropdown = refresh(turns, only or [])
         return render_index_report(report, rejected), header, conversation, sources, dropdown, None
 
     docs = assistant.documents()
@@ -204,6 +273,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         mode_choices.append((f"LLM: {settings.llm_model}", "llm"))
     with gr.Blocks(title="Policy assistant", analytics_enabled=False) as ui:
         turns = gr.State([])
+        viewing = gr.State("")  # the document in the viewer, so deleting it clears the viewer
         header = gr.HTML(
             _header(assistant),
             head=f"<style>{CSS}</style>",
@@ -218,8 +288,12 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                     js_on_load=CONVERSATION_JS,
                     apply_default_css=False,
                 )
-                with gr.Row(equal_height=True):
+                scope_bar = gr.HTML(
+                    "", elem_id="scope", js_on_load=SCOPE_JS, apply_default_css=False
+                )
+                with gr.Row(equal_height=True, elem_id="ask-row"):
                     question = gr.Textbox(
+                        label="Question",
                         placeholder="Ask a question about the documents…",
                         show_label=False,
                         lines=1,
@@ -247,8 +321,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                             label="Answer mode",
                             info=None
                             if llm_ready
-                            else "LLM answers need ASSISTANT_LLM_BASE_URL or "
-                            "ASSISTANT_LLM_GGUF_PATH on the server.",
+                            else "LLM answers are not set up on this server.",
                             elem_id="mode",
                         )
                     only = gr.Dropdown(
@@ -290,14 +363,25 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             event(respond, [question, *answer_inputs], answer_outputs, **internal)
         conversation.example(ask_example, answer_inputs, answer_outputs, **internal)
         clear_button.click(clear, None, answer_outputs, **internal)
-        conversation.cite(open_citation, None, [viewer, tabs], **internal)
-        sources.open(open_citation, None, [viewer, tabs], **internal)
+        conversation.cite(open_citation, None, [viewer, tabs, viewing], **internal)
+        sources.open(open_citation, None, [viewer, tabs, viewing], **internal)
         upload.upload(
             add_files,
-            [upload, turns],
+            [upload, turns, only],
             [report, header, conversation, sources, only, upload],
             show_progress_on=[upload],
             api_visibility="private",
+        )
+        library = [report, header, conversation, sources, only]
+        sources.remove_doc(remove_document, [turns, only, viewing], [*library, viewer], **internal)
+        sources.save_doc(save_document, [turns, only], library, **internal)
+        conversation.widen(ask_all, [turns, k, mode], [*answer_outputs, only], **internal)
+        scope_bar.unscope(unscope, [only], [only], **internal)
+        only.change(
+            lambda chosen: render_scope_chips(chosen, assistant.documents()),
+            [only],
+            [scope_bar],
+            **internal,
         )
         ui.load(refresh, [turns], [header, conversation, sources, only], **internal)
         gr.api(ask_api, api_name="ask")

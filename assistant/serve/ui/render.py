@@ -8,14 +8,16 @@ text. Kept free of Gradio so the escaping and the citation markup are unit-testa
 from __future__ import annotations
 
 import html
+import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from assistant.ingest.report import IndexReport
 from assistant.schema import AskResult, Citation
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_CARD_ID = re.compile(r"card-\d+-\d+")  # the id of a source card, as `cite_attrs` writes it
 
 
 def esc(text: object) -> str:
@@ -26,17 +28,41 @@ def esc(text: object) -> str:
 # --- answers ---------------------------------------------------------------------------------
 
 
+def location_text(citation: Citation) -> str:
+    """Where the passage sits in words an analyst uses: its section and page, if known."""
+    return " · ".join(part for part in (citation.section, page_text(citation)) if part)
+
+
 def cite_attrs(citation: Citation, turn: int) -> str:
-    """Data attributes the page script reads to open the cited span in the document viewer."""
+    """Data attributes the page script reads to open the cited span in the document viewer
+    (and to offer a way back to this card from there)."""
     return (
         f'data-source="{esc(citation.source)}" data-start="{citation.start}" '
         f'data-end="{citation.end}" data-qs="{citation.quote_start}" '
-        f'data-qe="{citation.quote_end}" data-card="card-{turn}-{citation.n}"'
+        f'data-qe="{citation.quote_end}" data-card="card-{turn}-{citation.n}" '
+        f'data-where="{esc(location_text(citation))}"'
     )
 
 
-def _linkify(raw: str, turn: int, citations: Mapping[int, Citation]) -> str:
-    """Escape answer text and turn each known [n] into a link to its source card."""
+def citation_preview(citation: Citation, tip_id: str, turn: int) -> str:
+    """The preview a marker shows on hover, focus or (on a phone) tap: the quoted sentence and
+    where it comes from. The text is a role=tooltip the marker points at (aria-describedby);
+    the button beside it opens the passage, for touch screens where the marker only previews."""
+    source = _meta_line(citation.title, citation.publisher, citation.published)
+    return (
+        f'<span class="cite-tip">'
+        f'<span class="tip-text" role="tooltip" id="{tip_id}">'
+        f'<span class="tip-quote">“{esc(citation.quote)}”</span>'
+        f'<span class="tip-source">{source}</span></span>'
+        f'<button type="button" class="tip-open" {cite_attrs(citation, turn)}>'
+        "Open the passage</button>"
+        '<button type="button" class="tip-close">Close</button></span>'
+    )
+
+
+def _linkify(raw: str, turn: int, citations: Mapping[int, Citation], tips: Iterator[int]) -> str:
+    """Escape answer text and turn each known [n] into a link to its source card with a
+    preview; `tips` numbers the previews so a marker used twice gets two distinct ids."""
     out: list[str] = []
     pos = 0
     for match in _MARKER.finditer(raw):
@@ -45,11 +71,13 @@ def _linkify(raw: str, turn: int, citations: Mapping[int, Citation]) -> str:
         if citation is None:
             out.append(esc(match.group(0)))
         else:
-            title = f"{citation.title} — open the passage"
+            tip_id = f"tip-{turn}-{next(tips)}"
+            css = "cite-ref" if citation.supported else "cite-ref unsupported"
             out.append(
-                f'<a class="cite-ref{"" if citation.supported else " unsupported"}" '
-                f'href="#card-{turn}-{citation.n}" title="{esc(title)}" '
+                f'<span class="cite"><a class="{css}" '
+                f'href="#card-{turn}-{citation.n}" aria-describedby="{tip_id}" '
                 f"{cite_attrs(citation, turn)}>[{citation.n}]</a>"
+                f"{citation_preview(citation, tip_id, turn)}</span>"
             )
         pos = match.end()
     out.append(esc(raw[pos:]))
@@ -72,19 +100,20 @@ def _unsupported_spans(result: AskResult) -> list[tuple[int, int, list[str]]]:
 def render_answer_text(result: AskResult, turn: int) -> str:
     """The answer with linked [n] markers; sentences that failed verification are marked."""
     citations = {c.n: c for c in result.citations}
+    tips = itertools.count(1)
     answer = result.answer
     out: list[str] = []
     pos = 0
     for start, end, problems in _unsupported_spans(result):
-        out.append(_linkify(answer[pos:start], turn, citations))
+        out.append(_linkify(answer[pos:start], turn, citations, tips))
         reason = "; ".join(problems) or "not found in the cited passage"
         out.append(
             f'<span class="claim-unsupported" title="{esc("Not verified: " + reason)}">'
-            f"{_linkify(answer[start:end], turn, citations)}"
+            f"{_linkify(answer[start:end], turn, citations, tips)}"
             '<span class="flag" aria-label="unverified">unverified</span></span>'
         )
         pos = end
-    out.append(_linkify(answer[pos:], turn, citations))
+    out.append(_linkify(answer[pos:], turn, citations, tips))
     return "".join(out)
 
 
@@ -136,7 +165,8 @@ def render_card(citation: Citation, turn: int) -> str:
         f'<div class="card-meta">{_meta_line(citation.publisher, citation.published)}</div>'
         f'<div class="card-section">{_meta_line(citation.section, page_text(citation))}</div>'
         f"</div></div>"
-        f'<div class="card-passage">{highlight_passage(citation)}</div>'
+        f'<div class="card-passage" tabindex="0" role="region" '
+        f'aria-label="Passage {citation.n}">{highlight_passage(citation)}</div>'
         f'<div class="card-foot"><span class="card-file">{esc(citation.source)}</span>{badge}'
         f'<button type="button" class="open-doc" {cite_attrs(citation, turn)}>'
         f"Show in document &rarr;</button></div></div>"
@@ -147,8 +177,27 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def render_details(result: AskResult) -> str:
-    """Collapsible timings and token counts for one answer."""
+    """What an answer drew on, for an analyst checking it: the documents and passages cited.
+    Timings and token counts matter to whoever runs the server, so they are folded away."""
+    cited: dict[str, list[Citation]] = {}
+    for citation in result.citations:
+        cited.setdefault(citation.source, []).append(citation)
+    if cited:
+        used = f"{_plural(len(result.citations), 'passage')} from {_plural(len(cited), 'document')}"
+    else:
+        used = "no passages cited"
+    documents = "".join(
+        f'<li><span class="used-title">{esc(group[0].title)}</span>'
+        f'<span class="used-meta">{_meta_line(group[0].publisher, group[0].published)}</span>'
+        f'<span class="used-passages">{"Passage" if len(group) == 1 else "Passages"} '
+        f"{', '.join(f'[{c.n}]' for c in group)}</span></li>"
+        for group in cited.values()
+    )
     timings = result.timings_ms
     total = timings.get("total", sum(timings.values()))
     tokens = result.tokens
@@ -162,16 +211,54 @@ def render_details(result: AskResult) -> str:
         f"<tr><td>{esc(name)} tokens</td><td>{count:,}</td></tr>" for name, count in tokens.items()
     ]
     return (
-        f'<details class="answer-details"><summary>Details · {" · ".join(summary)}</summary>'
-        f'<table class="kv">{"".join(rows)}</table></details>'
+        f'<details class="answer-details"><summary>Details · {used}</summary>'
+        + (f'<ul class="used-docs">{documents}</ul>' if documents else "")
+        + f'<details class="timings"><summary>Timings · {" · ".join(summary)}</summary>'
+        f'<table class="kv">{"".join(rows)}</table></details></details>'
     )
 
 
-def render_result(result: AskResult, turn: int) -> str:
+def _scope_counts(scope: Mapping[str, int] | None) -> tuple[int, int]:
+    """(documents searched, documents in the library) when the question was asked."""
+    if not scope:
+        return 0, 0
+    return int(scope.get("searched", 0)), int(scope.get("total", 0))
+
+
+def render_scope_refusal(scope: Mapping[str, int] | None, result: AskResult) -> str:
+    """A refusal under a document filter says it only looked in the selected documents and
+    offers to ask again over all of them; "" for anything else."""
+    searched, total = _scope_counts(scope)
+    if not (result.abstained and 0 < searched < total):
+        return ""
+    return (
+        f'<div class="scope-refusal">No answer in the {searched} selected '
+        f"document{'' if searched == 1 else 's'}; "
+        f'<button type="button" class="search-all" data-search-all="{esc(result.question)}">'
+        "try searching all documents</button></div>"
+    )
+
+
+def render_scope_note(scope: Mapping[str, int] | None, result: AskResult) -> str:
+    """How much of the library an answer searched ("Searched 2 of 5 documents"); "" when
+    unknown or when the refusal already says it."""
+    searched, total = _scope_counts(scope)
+    if not total or render_scope_refusal(scope, result):
+        return ""
+    if searched < total:
+        text = f"Searched {searched} of {_plural(total, 'document')}"
+    else:
+        text = "Searched the only document" if total == 1 else f"Searched all {total} documents"
+    return f'<div class="scope-note">{text}</div>'
+
+
+def render_result(result: AskResult, turn: int, scope: Mapping[str, int] | None = None) -> str:
     """An answer bubble (or an abstention notice) followed by its source cards and details.
 
-    A follow-up that was rewritten before searching says what was searched for.
+    A follow-up that was rewritten before searching says what was searched for; `scope`
+    (documents searched and in the library when it was asked) says how much was searched.
     """
+
     rewritten = ""
     if result.standalone_question and result.standalone_question != result.question:
         rewritten = (
@@ -181,7 +268,8 @@ def render_result(result: AskResult, turn: int) -> str:
         body = (
             '<div class="bubble abstained"><div class="abstain-head">'
             "Not answered by the documents</div>"
-            f'<div class="answer-text">{render_answer_text(result, turn)}</div></div>'
+            f'<div class="answer-text">{render_answer_text(result, turn)}</div>'
+            f"{render_scope_refusal(scope, result)}</div>"
         )
     else:
         unsupported = [claim for claim in result.claims if not claim.supported]
@@ -201,7 +289,8 @@ def render_result(result: AskResult, turn: int) -> str:
     if cards:
         label = "Source" if len(result.citations) == 1 else "Sources"
         cards = f'<div class="cards"><div class="cards-label">{label}</div>{cards}</div>'
-    return f"{rewritten}{body}{cards}{render_details(result)}"
+    note = render_scope_note(scope, result)
+    return f"{rewritten}{body}{note}{cards}{render_details(result)}"
 
 
 def render_turn(
@@ -210,13 +299,14 @@ def render_turn(
     result: AskResult | None = None,
     partial: str | None = None,
     error: str | None = None,
+    scope: Mapping[str, int] | None = None,
 ) -> str:
     """One question and whatever answers it so far: streamed text, a result or an error."""
     parts = [f'<div class="turn" id="turn-{turn}"><div class="bubble user">{esc(question)}</div>']
     if error is not None:
         parts.append(f'<div class="bubble error">{esc(error)}</div>')
     elif result is not None:
-        parts.append(render_result(result, turn))
+        parts.append(render_result(result, turn, scope))
     else:
         text = esc(partial) if partial else '<span class="thinking">Searching the documents…</span>'
         parts.append(f'<div class="bubble answer streaming"><div class="answer-text">{text}</div>')
@@ -259,6 +349,7 @@ def render_conversation(
             turn["question"],
             result=AskResult.model_validate(turn["result"]) if turn.get("result") else None,
             error=turn.get("error"),
+            scope=turn.get("scope"),
         )
         for index, turn in enumerate(turns)
     ]
@@ -276,8 +367,14 @@ def render_document(
     meta: Mapping[str, Any],
     span: tuple[int, int] | None = None,
     quote: tuple[int, int] | None = None,
+    where: str = "",
+    back: str = "",
 ) -> str:
-    """The full document, escaped, with the cited passage shaded and the quote in a <mark>."""
+    """The full document, escaped, with the cited passage shaded and the quote in a <mark>.
+
+    `where` names the passage's section and page; `back` is the id of the source card the
+    citation came from, for a "Back to answer" button (on a phone the answer is far above).
+    """
     n = len(text)
     start, end = span if span else (0, 0)
     start, end = max(0, min(start, n)), max(0, min(end, n))
@@ -293,13 +390,23 @@ def render_document(
             f"{esc(text[qe:end])}</span>"
         )
     body += esc(text[end:])
-    where = f"characters {qs:,}–{qe:,} highlighted" if qe > qs else ""
+    location = ""
+    if qe > qs:
+        location = f"Cited passage highlighted{f' ({where})' if where else ''}"
+    back_button = ""
+    if _CARD_ID.fullmatch(back):
+        back_button = (
+            f'<button type="button" class="back-to-answer" data-back="{back}">'
+            "&larr; Back to answer</button>"
+        )
     return (
         '<div class="doc-view">'
+        f"{back_button}"
         f'<div class="doc-head"><div class="doc-title">{esc(meta.get("title") or source)}</div>'
         f'<div class="doc-meta">{_meta_line(meta.get("publisher"), meta.get("published"))}</div>'
-        f'<div class="doc-meta">{_meta_line(source, where)}</div></div>'
-        f'<div class="doc-body">{body}</div></div>'
+        f'<div class="doc-meta">{_meta_line(source, location)}</div></div>'
+        f'<div class="doc-body" tabindex="0" role="region" aria-label="Document text">'
+        f"{body}</div></div>"
     )
 
 
@@ -313,26 +420,6 @@ def render_document_placeholder() -> str:
 
 def render_missing_document(source: str) -> str:
     return f'<div class="doc-view empty">The document {esc(source)} is no longer indexed.</div>'
-
-
-def render_documents(documents: Sequence[Mapping[str, Any]]) -> str:
-    """The sources panel: each indexed document with its metadata and chunk count."""
-    if not documents:
-        return '<p class="muted">No documents are indexed yet. Upload some below.</p>'
-    total_chunks = sum(int(d.get("chunks") or 0) for d in documents)
-    rows = "".join(
-        f'<li class="doc-item" data-source="{esc(d["source"])}" title="Open this document">'
-        f'<div class="doc-item-title">{esc(d.get("title") or d["source"])}</div>'
-        f'<div class="doc-item-meta">{_meta_line(d.get("publisher"), d.get("published"))}</div>'
-        f'<div class="doc-item-meta">{esc(d["source"])} · {int(d.get("chunks") or 0)} chunks'
-        f" · {int(d.get('tokens') or 0):,} tokens</div></li>"
-        for d in documents
-    )
-    return (
-        f'<p class="muted">{len(documents)} documents · {total_chunks} chunks. '
-        "Click one to read it.</p>"
-        f'<ul class="doc-list">{rows}</ul>'
-    )
 
 
 def render_index_report(report: IndexReport, rejected: Iterable[tuple[str, str]] = ()) -> str:
@@ -352,7 +439,7 @@ def render_index_report(report: IndexReport, rejected: Iterable[tuple[str, str]]
     if not items:
         return ""
     summary = (
-        f"Indexed in {report.seconds:.1f} s: {report.chunks_embedded} new chunks embedded, "
-        f"{report.chunks_total} chunks in the index."
+        f"Indexed in {report.seconds:.1f} s: {report.chunks_embedded} new passages read, "
+        f"{report.chunks_total} passages in the library."
     )
     return f'<div class="index-report"><p>{summary}</p><ul>{"".join(items)}</ul></div>'

@@ -205,7 +205,7 @@ def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     )
     expect(card.locator(".card-meta")).to_have_text("Global Times · 2025-01-10")
     expect(card.locator(".card-passage mark")).to_contain_text("5.5 percent")
-    expect(page.locator("#turn-0 .answer-details summary")).to_contain_text("ms")
+    expect(page.locator("#turn-0 .answer-details .timings > summary")).to_contain_text("ms")
     session.shot("02-answer")
 
     number = card.locator(".card-n").inner_text()
@@ -254,7 +254,7 @@ def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     expect(report).to_contain_text("Not indexed: slides.pptx — unsupported file type '.pptx'")
     expect(page.locator("#sources .doc-item")).to_have_count(7)
     expect(page.locator("#sources .doc-item", has_text="harbour_report.md")).to_contain_text(
-        "chunks"
+        "passages"
     )
     session.shot("05-upload-report")
 

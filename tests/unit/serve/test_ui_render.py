@@ -11,12 +11,12 @@ from assistant.serve.ui.render import (
     highlight_passage,
     render_conversation,
     render_document,
-    render_documents,
     render_index_report,
     render_result,
     render_turn,
     render_welcome,
 )
+from assistant.serve.ui.sources_panel import render_documents
 
 EVIL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 DOC = "Intro line.\n\nThe city of Ningbo set a target of 5.5 percent. Other text follows."
@@ -154,9 +154,13 @@ def test_details_show_timings_tokens_and_the_rewritten_question() -> None:
     page = render_result(result, 0)
     details = re.search(r"<details.*</details>", page, re.S)
     assert details, page
-    assert "43 ms" in details.group(0) and "407 tokens" in details.group(0)
-    assert "<td>retrieve</td><td>40 ms</td>" in details.group(0)
-    assert "<td>passages tokens</td><td>400</td>" in details.group(0)
+    assert "<summary>Details · 1 passage from 1 document</summary>" in details.group(0)
+    assert "Growth targets" in details.group(0) and "Passage [1]" in details.group(0)
+    timings = re.search(r'<details class="timings">.*?</details>', details.group(0), re.S)
+    assert timings, details.group(0)  # folded inside, for whoever runs the server
+    assert "43 ms" in timings.group(0) and "407 tokens" in timings.group(0)
+    assert "<td>retrieve</td><td>40 ms</td>" in timings.group(0)
+    assert "<td>passages tokens</td><td>400</td>" in timings.group(0)
     assert "Searched for <q>What target did Sanya set?</q>" in page
 
 
@@ -180,8 +184,8 @@ def test_sources_panel_and_index_report() -> None:
         {"source": "b.txt", "title": "Beta", "chunks": 4, "tokens": 1200},
     ]
     panel = render_documents(docs)
-    assert "2 documents · 7 chunks" in panel
-    assert "a.txt · 3 chunks" in panel and "1,200 tokens" in panel
+    assert "2 documents · 7 passages" in panel
+    assert "a.txt · 3 passages" in panel and 'data-source="a.txt"' in panel
     report = IndexReport(
         added=["new.txt"], skipped=[SkippedFile("empty.txt", "empty file")], chunks_total=9
     )
