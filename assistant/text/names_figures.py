@@ -12,7 +12,12 @@ from assistant.text.normalise import NUMBER, normalise_for_matching, normalise_n
 from assistant.text.terms import STOPWORDS
 
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
-_PHRASE = re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*")
+# A name starts a word; a word with a capital inside ("openSUSE", "squidGuard") is a name
+# as a whole, never cut at its capital ("Guard").
+_MIXED_CASE = r"(?:[a-z]+[A-Z][\w’'\-]*[\w])"
+_PHRASE = re.compile(
+    rf"(?<![\w’'\-])(?:{_MIXED_CASE}|{_NAME_WORD})(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*"
+)
 # A number glued to letters before it (IPv6, utf-8, x86_64) is part of an identifier, not
 # a figure; letters after it are caught below (14th, 2010s, 64bit).
 _NUMBER_WORD = re.compile(r"(?<!\w)(?<![^\W\d][-_])" + NUMBER.pattern + r"[A-Za-z]*")

@@ -15,3 +15,9 @@ def test_digits_inside_identifiers_are_not_figures() -> None:
 def test_a_clause_opening_word_is_not_a_name() -> None:
     assert names("Since Debian packages may not modify files, what do they use?") == ["Debian"]
     assert names("Unless told otherwise, which sections does deborphan read?") == []
+
+
+def test_a_word_with_a_capital_inside_is_one_name() -> None:
+    """ "squidGuard" is a name as a whole; its capital starts no name "Guard"."""
+    found = names("After editing the squidGuard file on openSUSE Leap, restart it in New York.")
+    assert found == ["squidGuard", "openSUSE Leap", "New York"]
