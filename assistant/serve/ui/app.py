@@ -20,6 +20,7 @@ import gradio as gr
 from assistant.ingest.formats import SUPPORTED_SUFFIXES
 from assistant.schema import AskResult, QuestionError
 from assistant.serve.ui.examples import example_questions
+from assistant.serve.ui.history import render_history
 from assistant.serve.ui.render import (
     render_conversation,
     render_document,
@@ -30,8 +31,11 @@ from assistant.serve.ui.render import (
     render_turn,
     render_welcome,
 )
+from assistant.serve.ui.workspace import WorkspaceView
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
+from assistant.workspace.export import answer_markdown
+from assistant.workspace.models import ConversationInfo
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,9 @@ def _asset(name: str) -> str:
 
 CSS = _asset("app.css")  # the page's styles
 CONVERSATION_JS = _asset("conversation.js")  # example chips ask, citations open their passage
+ANSWER_ACTIONS_JS = _asset("answer_actions.js")  # copy an answer, rate it
+HISTORY_JS = _asset("history.js")  # the sidebar: open, rename, delete, undo
+WORKSPACE_CSS = _asset("workspace.css")  # the sidebar, downloads and the row under answers
 VIEWER_JS = _asset("viewer.js")  # scrolls the document viewer to the highlighted quote
 SOURCES_JS = _asset("sources.js")  # a click in the sources list opens the document
 
@@ -59,18 +66,6 @@ def _header(assistant: Assistant) -> str:
     )
 
 
-def _history(turns: Turns) -> list[dict[str, str]]:
-    """The conversation so far as chat messages; failed turns are left out."""
-    messages: list[dict[str, str]] = []
-    for turn in turns:
-        if turn.get("result"):
-            messages += [
-                {"role": "user", "content": turn["question"]},
-                {"role": "assistant", "content": turn["result"]["answer"]},
-            ]
-    return messages
-
-
 def _event_int(evt: gr.EventData, name: str) -> int:
     """An offset sent by the page script; anything unparsable counts as 0 (clamped later)."""
     try:
@@ -80,8 +75,10 @@ def _event_int(evt: gr.EventData, name: str) -> int:
 
 
 def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
-    """The Blocks app; every session has its own conversation and answer settings."""
+    """The Blocks app; every session has its own answer settings and shows one of its owner's
+    stored conversations (the browser remembers which)."""
     settings = assistant.settings
+    view = WorkspaceView(workspace, settings)
     llm_ready = bool(settings.llm_base_url or settings.llm_gguf_path)
     examples_cache: dict[tuple[str, ...], list[str]] = {}
 
@@ -97,29 +94,61 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     def filter_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
         return [(str(d.get("title") or d["source"]), d["source"]) for d in docs]
 
+    def shown(
+        owner: str, turns: Turns, conversation_id: str, deleted: ConversationInfo | None = None
+    ) -> tuple[Any, ...]:
+        """What showing a conversation updates: `opened` below."""
+        intro = "" if turns else welcome(assistant.documents())
+        return (
+            turns,
+            render_conversation(turns, intro),
+            conversation_id,
+            view.sidebar(owner, conversation_id, deleted),
+            *view.downloads(owner, conversation_id),
+        )
+
     def respond(
-        question: str, turns: Turns, k: float, mode: str, only: list[str] | None
-    ) -> Iterator[tuple[str, Turns, str]]:
-        """Stream one answer into the conversation, then keep it in the session's turns."""
+        question: str,
+        turns: Turns,
+        k: float,
+        mode: str,
+        only: list[str] | None,
+        conversation_id: str,
+        request: gr.Request,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the conversation, then keep it in the owner's workspace
+        (the first answer of a new chat starts a conversation) and the session's turns."""
+        owner = view.owner(request)
+        unchanged = (gr.skip(),) * 4  # conversation id, sidebar and downloads
         question = (question or "").strip()
         intro = welcome(assistant.documents()) if not turns else ""
         if not question:
-            yield "", turns, render_conversation(turns, intro)
+            yield "", turns, render_conversation(turns, intro), *unchanged
             return
         index = len(turns)
-        yield "", turns, render_conversation(turns, intro, render_turn(index, question))
+        pending = render_turn(index, question)
+        yield "", turns, render_conversation(turns, intro, pending), *unchanged
         turn: dict[str, Any] = {"question": question}
         text = ""
+        history = view.history(owner, conversation_id)
         try:
             for piece in assistant.stream(
-                question, _history(turns), k=int(k), mode=mode, sources=only or None
+                question, history, k=int(k), mode=mode, sources=only or None
             ):
                 if isinstance(piece, AskResult):
+                    conversation_id, turn["n"] = view.keep(
+                        owner,
+                        conversation_id,
+                        question,
+                        piece,
+                        {"k": int(k), "mode": mode, "sources": only or []},
+                    )
                     turn["result"] = piece.model_dump()
+                    turn["markdown"] = answer_markdown(piece)
                 else:
                     text += piece
                     pending = render_turn(index, question, partial=text)
-                    yield "", turns, render_conversation(turns, intro, pending)
+                    yield "", turns, render_conversation(turns, intro, pending), *unchanged
         except QuestionError as error:
             turn["error"] = f"Cannot answer: {error.message}"
         except Exception:
@@ -128,12 +157,26 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         if "result" not in turn and "error" not in turn:
             turn["error"] = "No answer was produced."
         turns = [*turns, turn]
-        yield "", turns, render_conversation(turns, intro)
+        yield (
+            "",
+            turns,
+            render_conversation(turns, intro),
+            conversation_id,
+            view.sidebar(owner, conversation_id),
+            *view.downloads(owner, conversation_id),
+        )
 
     def ask_example(
-        turns: Turns, k: float, mode: str, only: list[str] | None, evt: gr.EventData
-    ) -> Iterator[tuple[str, Turns, str]]:
-        yield from respond(str(getattr(evt, "question", "")), turns, k, mode, only)
+        turns: Turns,
+        k: float,
+        mode: str,
+        only: list[str] | None,
+        conversation_id: str,
+        request: gr.Request,
+        evt: gr.EventData,
+    ) -> Iterator[tuple[Any, ...]]:
+        question = str(getattr(evt, "question", ""))
+        yield from respond(question, turns, k, mode, only, conversation_id, request)
 
     def ask_api(
         question: str,
@@ -149,8 +192,48 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             raise gr.Error(f"{error.field}: {error.message}") from None
         return result.model_dump(mode="json")
 
-    def clear() -> tuple[str, Turns, str]:
-        return "", [], render_conversation([], welcome(assistant.documents()))
+    def new_chat(request: gr.Request) -> tuple[Any, ...]:
+        """An empty conversation; the current one stays in the history."""
+        return "", *shown(view.owner(request), [], "")
+
+    def open_conversation(evt: gr.EventData, request: gr.Request) -> tuple[Any, ...]:
+        owner = view.owner(request)
+        return shown(owner, *view.open(owner, str(getattr(evt, "id", ""))))
+
+    def rename_conversation(
+        conversation_id: str, evt: gr.EventData, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Rename from the sidebar; the open conversation's downloads take the new title."""
+        owner = view.owner(request)
+        view.rename(owner, str(getattr(evt, "id", "")), str(getattr(evt, "title", "")))
+        return view.sidebar(owner, conversation_id), *view.downloads(owner, conversation_id)
+
+    def delete_conversation(
+        turns: Turns, conversation_id: str, evt: gr.EventData, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Delete (undoably) from the sidebar; deleting the open one starts a new chat."""
+        owner = view.owner(request)
+        target = str(getattr(evt, "id", ""))
+        deleted = view.delete(owner, target)
+        if target == conversation_id:
+            turns, conversation_id = [], ""
+        return shown(owner, turns, conversation_id, deleted)
+
+    def undo_delete(conversation_id: str, evt: gr.EventData, request: gr.Request) -> str:
+        owner = view.owner(request)
+        view.restore(owner, str(getattr(evt, "id", "")))
+        return view.sidebar(owner, conversation_id)
+
+    def rate(turns: Turns, conversation_id: str, evt: gr.EventData, request: gr.Request) -> Turns:
+        """A thumb or a comment under an answer: stored as the rating of that turn."""
+        return view.rate(
+            view.owner(request),
+            conversation_id,
+            turns,
+            _event_int(evt, "n"),
+            str(getattr(evt, "rating", "")),
+            str(getattr(evt, "comment", "")),
+        )
 
     def open_citation(evt: gr.EventData) -> tuple[str, Any]:
         """Show the cited document with its passage shaded and the quote highlighted."""
@@ -173,6 +256,14 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             render_documents(docs),
             gr.Dropdown(choices=filter_choices(docs)),
         )
+
+    def load(conversation_id: str, request: gr.Request) -> tuple[Any, ...]:
+        """A page (re)load: the page header and sources, and the conversation the browser
+        had open (if it still exists for this owner)."""
+        owner = view.owner(request)
+        turns, conversation_id = view.open(owner, conversation_id)
+        header, _conversation, sources, dropdown = refresh(turns)
+        return header, sources, dropdown, *shown(owner, turns, conversation_id)
 
     def add_files(
         files: list[str] | None,
@@ -204,18 +295,39 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         mode_choices.append((f"LLM: {settings.llm_model}", "llm"))
     with gr.Blocks(title="Policy assistant", analytics_enabled=False) as ui:
         turns = gr.State([])
+        # The open conversation's id in the browser's localStorage, so a reload or a server
+        # restart reopens it. The id is no secret (it opens only for its owner); the fixed key
+        # keeps it readable after a restart, which a random one per process would not.
+        conversation_id = gr.BrowserState(
+            "", storage_key="assistant-open-conversation", secret="assistant-conversation"
+        )
         header = gr.HTML(
             _header(assistant),
-            head=f"<style>{CSS}</style>",
+            head=f"<style>{CSS}{WORKSPACE_CSS}</style>",
             js_on_load=None,
             apply_default_css=False,
         )
+        with gr.Sidebar(label="Conversations", width=290, elem_id="history-sidebar"):
+            gr.HTML('<h2 class="sidebar-title">Conversations</h2>', apply_default_css=False)
+            history = gr.HTML(
+                render_history([]),
+                elem_id="history",
+                js_on_load=HISTORY_JS,
+                apply_default_css=False,
+            )
+            with gr.Column(elem_id="downloads"):
+                download_md = gr.DownloadButton(
+                    "Download as Markdown", visible=False, size="sm", elem_id="download-md"
+                )
+                download_docx = gr.DownloadButton(
+                    "Download as Word", visible=False, size="sm", elem_id="download-docx"
+                )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 conversation = gr.HTML(
                     render_conversation([], welcome(docs)),
                     elem_id="conversation",
-                    js_on_load=CONVERSATION_JS,
+                    js_on_load=CONVERSATION_JS + ANSWER_ACTIONS_JS,
                     apply_default_css=False,
                 )
                 with gr.Row(equal_height=True):
@@ -229,7 +341,9 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                         elem_id="question",
                     )
                     ask = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="ask")
-                    clear_button = gr.Button("Clear chat", scale=0, min_width=120, elem_id="clear")
+                    new_chat_button = gr.Button(
+                        "New chat", scale=0, min_width=120, elem_id="new-chat"
+                    )
                 with gr.Accordion("Answer settings (this session)", open=False, elem_id="settings"):
                     with gr.Row():
                         k = gr.Slider(
@@ -282,14 +396,26 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                         apply_default_css=False,
                     )
 
-        answer_inputs = [turns, k, mode, only]
-        answer_outputs = [question, turns, conversation]
+        answer_inputs = [turns, k, mode, only, conversation_id]
+        # Showing a conversation updates these; answering also empties the question box.
+        opened = [turns, conversation, conversation_id, history, download_md, download_docx]
+        answer_outputs = [question, *opened]
         # The page's own events are private: gradio_client sees only the /ask endpoint.
         internal: dict[str, Any] = {"show_progress": "hidden", "api_visibility": "private"}
         for event in (question.submit, ask.click):
             event(respond, [question, *answer_inputs], answer_outputs, **internal)
         conversation.example(ask_example, answer_inputs, answer_outputs, **internal)
-        clear_button.click(clear, None, answer_outputs, **internal)
+        new_chat_button.click(new_chat, None, answer_outputs, **internal)
+        history.open_conversation(open_conversation, None, opened, **internal)
+        downloads = [download_md, download_docx]
+        history.rename_conversation(
+            rename_conversation, [conversation_id], [history, *downloads], **internal
+        )
+        history.delete_conversation(
+            delete_conversation, [turns, conversation_id], opened, **internal
+        )
+        history.undo_delete(undo_delete, [conversation_id], [history], **internal)
+        conversation.rate(rate, [turns, conversation_id], [turns], **internal)
         conversation.cite(open_citation, None, [viewer, tabs], **internal)
         sources.open(open_citation, None, [viewer, tabs], **internal)
         upload.upload(
@@ -299,6 +425,6 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             show_progress_on=[upload],
             api_visibility="private",
         )
-        ui.load(refresh, [turns], [header, conversation, sources, only], **internal)
+        ui.load(load, [conversation_id], [header, sources, only, *opened], **internal)
         gr.api(ask_api, api_name="ask")
     return ui
