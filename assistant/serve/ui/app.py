@@ -20,7 +20,6 @@ import gradio as gr
 from assistant.ingest.formats import SUPPORTED_SUFFIXES
 from assistant.schema import AskResult, QuestionError
 from assistant.serve.ui.examples import example_questions
-from assistant.serve.ui.history import render_history
 from assistant.serve.ui.render import (
     render_conversation,
     render_document,
@@ -310,7 +309,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         with gr.Sidebar(label="Conversations", width=290, elem_id="history-sidebar"):
             gr.HTML('<h2 class="sidebar-title">Conversations</h2>', apply_default_css=False)
             history = gr.HTML(
-                render_history([]),
+                "",  # filled in by the page load, which knows whose conversations to list
                 elem_id="history",
                 js_on_load=HISTORY_JS,
                 apply_default_css=False,

@@ -32,13 +32,27 @@ const rename = (item, id) => {
   });
   input.addEventListener('blur', () => finish(true));
 };
+// On a phone the open sidebar covers the conversation: it starts closed there, and closes
+// once a conversation is picked.
+const closeOnPhone = () => {
+  const sidebar = element.closest('.sidebar');
+  if (!sidebar || !sidebar.classList.contains('open')) return;
+  if (window.matchMedia('(max-width: 768px)').matches) {
+    const toggle = sidebar.querySelector('.toggle-button');
+    if (toggle) toggle.click();
+  }
+};
+setTimeout(closeOnPhone, 0);
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-action]');
   if (!button) return;
   const item = button.closest('[data-id]');
   const id = button.dataset.id || (item && item.dataset.id);
   const action = button.dataset.action;
-  if (action === 'open') trigger('open_conversation', {id});
+  if (action === 'open') {
+    trigger('open_conversation', {id});
+    closeOnPhone();
+  }
   else if (action === 'delete') trigger('delete_conversation', {id});
   else if (action === 'undo') trigger('undo_delete', {id});
   else if (action === 'rename') rename(item, id);
