@@ -261,8 +261,13 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         had open (if it still exists for this owner)."""
         owner = view.owner(request)
         turns, conversation_id = view.open(owner, conversation_id)
-        header, _conversation, sources, dropdown = refresh(turns)
-        return header, sources, dropdown, *shown(owner, turns, conversation_id)
+        return (
+            *refresh(turns),
+            turns,
+            conversation_id,
+            view.sidebar(owner, conversation_id),
+            *view.downloads(owner, conversation_id),
+        )
 
     def add_files(
         files: list[str] | None,
@@ -424,6 +429,11 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             show_progress_on=[upload],
             api_visibility="private",
         )
-        ui.load(load, [conversation_id], [header, sources, only, *opened], **internal)
+        ui.load(
+            load,
+            [conversation_id],
+            [header, conversation, sources, only, turns, conversation_id, history, *downloads],
+            **internal,
+        )
         gr.api(ask_api, api_name="ask")
     return ui
