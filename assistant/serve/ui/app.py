@@ -31,8 +31,11 @@ from assistant.serve.ui.render import (
 )
 from assistant.serve.ui.scope import render_scope_chips, scope_of
 from assistant.serve.ui.sources_panel import render_documents, render_source_message
+from assistant.serve.ui.workspace import WorkspaceView
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
+from assistant.workspace.export import answer_markdown
+from assistant.workspace.models import ConversationInfo
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,9 @@ def _asset(name: str) -> str:
 
 CSS = _asset("app.css")  # the page's styles
 CONVERSATION_JS = _asset("conversation.js")  # example chips ask, citations open their passage
+ANSWER_ACTIONS_JS = _asset("answer_actions.js")  # copy an answer, rate it
+HISTORY_JS = _asset("history.js")  # the sidebar: open, rename, delete, undo
+WORKSPACE_CSS = _asset("workspace.css")  # the sidebar, downloads and the row under answers
 VIEWER_JS = _asset("viewer.js")  # scrolls the document viewer to the highlighted quote
 SOURCES_JS = _asset("sources.js")  # the sources list: open, edit details, delete
 SCOPE_JS = _asset("scope.js")  # the scope chips' remove buttons narrow or clear the filter
@@ -62,18 +68,6 @@ def _header(assistant: Assistant) -> str:
     )
 
 
-def _history(turns: Turns) -> list[dict[str, str]]:
-    """The conversation so far as chat messages; failed turns are left out."""
-    messages: list[dict[str, str]] = []
-    for turn in turns:
-        if turn.get("result"):
-            messages += [
-                {"role": "user", "content": turn["question"]},
-                {"role": "assistant", "content": turn["result"]["answer"]},
-            ]
-    return messages
-
-
 def _event_int(evt: gr.EventData, name: str) -> int:
     """An offset sent by the page script; anything unparsable counts as 0 (clamped later)."""
     try:
@@ -83,8 +77,10 @@ def _event_int(evt: gr.EventData, name: str) -> int:
 
 
 def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
-    """The Blocks app; every session has its own conversation and answer settings."""
+    """The Blocks app; every session has its own answer settings and shows one of its owner's
+    stored conversations (the browser remembers which)."""
     settings = assistant.settings
+    view = WorkspaceView(workspace, settings)
     llm_ready = bool(settings.llm_base_url or settings.llm_gguf_path)
     examples_cache: dict[tuple[str, ...], list[str]] = {}
 
@@ -100,30 +96,62 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     def filter_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
         return [(str(d.get("title") or d["source"]), d["source"]) for d in docs]
 
+    def shown(
+        owner: str, turns: Turns, conversation_id: str, deleted: ConversationInfo | None = None
+    ) -> tuple[Any, ...]:
+        """What showing a conversation updates: `opened` below."""
+        intro = "" if turns else welcome(assistant.documents())
+        return (
+            turns,
+            render_conversation(turns, intro),
+            conversation_id,
+            view.sidebar(owner, conversation_id, deleted),
+            *view.downloads(owner, conversation_id),
+        )
+
     def respond(
-        question: str, turns: Turns, k: float, mode: str, only: list[str] | None
-    ) -> Iterator[tuple[str, Turns, str]]:
-        """Stream one answer into the conversation, then keep it in the session's turns."""
+        question: str,
+        turns: Turns,
+        k: float,
+        mode: str,
+        only: list[str] | None,
+        conversation_id: str,
+        request: gr.Request,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the conversation, then keep it in the owner's workspace
+        (the first answer of a new chat starts a conversation) and the session's turns."""
+        owner = view.owner(request)
+        unchanged = (gr.skip(),) * 4  # conversation id, sidebar and downloads
         question = (question or "").strip()
         intro = welcome(assistant.documents()) if not turns else ""
         if not question:
-            yield "", turns, render_conversation(turns, intro)
+            yield "", turns, render_conversation(turns, intro), *unchanged
             return
         index = len(turns)
-        yield "", turns, render_conversation(turns, intro, render_turn(index, question))
         scope = scope_of(only, assistant.documents())  # for "Searched 2 of 5 documents"
+        pending = render_turn(index, question)
+        yield "", turns, render_conversation(turns, intro, pending), *unchanged
         turn: dict[str, Any] = {"question": question, "scope": scope}
         text = ""
+        history = view.history(owner, conversation_id)
         try:
             for piece in assistant.stream(
-                question, _history(turns), k=int(k), mode=mode, sources=only or None
+                question, history, k=int(k), mode=mode, sources=only or None
             ):
                 if isinstance(piece, AskResult):
+                    conversation_id, turn["n"] = view.keep(
+                        owner,
+                        conversation_id,
+                        question,
+                        piece,
+                        {"k": int(k), "mode": mode, "sources": only or [], "scope": scope},
+                    )
                     turn["result"] = piece.model_dump()
+                    turn["markdown"] = answer_markdown(piece)
                 else:
                     text += piece
                     pending = render_turn(index, question, partial=text)
-                    yield "", turns, render_conversation(turns, intro, pending)
+                    yield "", turns, render_conversation(turns, intro, pending), *unchanged
         except QuestionError as error:
             turn["error"] = f"Cannot answer: {error.message}"
         except Exception:
@@ -132,19 +160,39 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         if "result" not in turn and "error" not in turn:
             turn["error"] = "No answer was produced."
         turns = [*turns, turn]
-        yield "", turns, render_conversation(turns, intro)
+        yield (
+            "",
+            turns,
+            render_conversation(turns, intro),
+            conversation_id,
+            view.sidebar(owner, conversation_id),
+            *view.downloads(owner, conversation_id),
+        )
 
     def ask_example(
-        turns: Turns, k: float, mode: str, only: list[str] | None, evt: gr.EventData
-    ) -> Iterator[tuple[str, Turns, str]]:
-        yield from respond(str(getattr(evt, "question", "")), turns, k, mode, only)
+        turns: Turns,
+        k: float,
+        mode: str,
+        only: list[str] | None,
+        conversation_id: str,
+        request: gr.Request,
+        evt: gr.EventData,
+    ) -> Iterator[tuple[Any, ...]]:
+        question = str(getattr(evt, "question", ""))
+        yield from respond(question, turns, k, mode, only, conversation_id, request)
 
     def ask_all(
-        turns: Turns, k: float, mode: str, evt: gr.EventData
-    ) -> Iterator[tuple[str, Turns, str, Any]]:
+        turns: Turns,
+        k: float,
+        mode: str,
+        conversation_id: str,
+        request: gr.Request,
+        evt: gr.EventData,
+    ) -> Iterator[tuple[Any, ...]]:
         """Ask a question refused under a filter again over all documents, clearing the filter."""
         cleared: Any = gr.Dropdown(value=[])
-        for update in respond(str(getattr(evt, "question", "")), turns, k, mode, None):
+        question = str(getattr(evt, "question", ""))
+        for update in respond(question, turns, k, mode, None, conversation_id, request):
             yield (*update, cleared)
             cleared = gr.skip()  # once is enough
 
@@ -167,8 +215,48 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             raise gr.Error(f"{error.field}: {error.message}") from None
         return result.model_dump(mode="json")
 
-    def clear() -> tuple[str, Turns, str]:
-        return "", [], render_conversation([], welcome(assistant.documents()))
+    def new_chat(request: gr.Request) -> tuple[Any, ...]:
+        """An empty conversation; the current one stays in the history."""
+        return "", *shown(view.owner(request), [], "")
+
+    def open_conversation(evt: gr.EventData, request: gr.Request) -> tuple[Any, ...]:
+        owner = view.owner(request)
+        return shown(owner, *view.open(owner, str(getattr(evt, "id", ""))))
+
+    def rename_conversation(
+        conversation_id: str, evt: gr.EventData, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Rename from the sidebar; the open conversation's downloads take the new title."""
+        owner = view.owner(request)
+        view.rename(owner, str(getattr(evt, "id", "")), str(getattr(evt, "title", "")))
+        return view.sidebar(owner, conversation_id), *view.downloads(owner, conversation_id)
+
+    def delete_conversation(
+        turns: Turns, conversation_id: str, evt: gr.EventData, request: gr.Request
+    ) -> tuple[Any, ...]:
+        """Delete (undoably) from the sidebar; deleting the open one starts a new chat."""
+        owner = view.owner(request)
+        target = str(getattr(evt, "id", ""))
+        deleted = view.delete(owner, target)
+        if target == conversation_id:
+            turns, conversation_id = [], ""
+        return shown(owner, turns, conversation_id, deleted)
+
+    def undo_delete(conversation_id: str, evt: gr.EventData, request: gr.Request) -> str:
+        owner = view.owner(request)
+        view.restore(owner, str(getattr(evt, "id", "")))
+        return view.sidebar(owner, conversation_id)
+
+    def rate(turns: Turns, conversation_id: str, evt: gr.EventData, request: gr.Request) -> Turns:
+        """A thumb or a comment under an answer: stored as the rating of that turn."""
+        return view.rate(
+            view.owner(request),
+            conversation_id,
+            turns,
+            _event_int(evt, "n"),
+            str(getattr(evt, "rating", "")),
+            str(getattr(evt, "comment", "")),
+        )
 
     def open_citation(evt: gr.EventData) -> tuple[str, Any, str]:
         """Show the cited document with its passage shaded and the quote highlighted, and a
@@ -242,6 +330,19 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             )
         return (message, *refresh(turns, only or []))
 
+    def load(conversation_id: str, request: gr.Request) -> tuple[Any, ...]:
+        """A page (re)load: the page header and sources, and the conversation the browser
+        had open (if it still exists for this owner)."""
+        owner = view.owner(request)
+        turns, conversation_id = view.open(owner, conversation_id)
+        return (
+            *refresh(turns),
+            turns,
+            conversation_id,
+            view.sidebar(owner, conversation_id),
+            *view.downloads(owner, conversation_id),
+        )
+
     def add_files(
         files: list[str] | None,
         turns: Turns,
@@ -274,18 +375,39 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     with gr.Blocks(title="Policy assistant", analytics_enabled=False) as ui:
         turns = gr.State([])
         viewing = gr.State("")  # the document in the viewer, so deleting it clears the viewer
+        # The open conversation's id in the browser's localStorage, so a reload or a server
+        # restart reopens it. The id is no secret (it opens only for its owner); the fixed key
+        # keeps it readable after a restart, which a random one per process would not.
+        conversation_id = gr.BrowserState(
+            "", storage_key="assistant-open-conversation", secret="assistant-conversation"
+        )
         header = gr.HTML(
             _header(assistant),
-            head=f"<style>{CSS}</style>",
+            head=f"<style>{CSS}{WORKSPACE_CSS}</style>",
             js_on_load=None,
             apply_default_css=False,
         )
+        with gr.Sidebar(label="Conversations", width=290, elem_id="history-sidebar"):
+            gr.HTML('<h2 class="sidebar-title">Conversations</h2>', apply_default_css=False)
+            history = gr.HTML(
+                "",  # filled in by the page load, which knows whose conversations to list
+                elem_id="history",
+                js_on_load=HISTORY_JS,
+                apply_default_css=False,
+            )
+            with gr.Column(elem_id="downloads"):
+                download_md = gr.DownloadButton(
+                    "Download as Markdown", visible=False, size="sm", elem_id="download-md"
+                )
+                download_docx = gr.DownloadButton(
+                    "Download as Word", visible=False, size="sm", elem_id="download-docx"
+                )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 conversation = gr.HTML(
                     render_conversation([], welcome(docs)),
                     elem_id="conversation",
-                    js_on_load=CONVERSATION_JS,
+                    js_on_load=CONVERSATION_JS + ANSWER_ACTIONS_JS,
                     apply_default_css=False,
                 )
                 scope_bar = gr.HTML(
@@ -303,7 +425,9 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                         elem_id="question",
                     )
                     ask = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="ask")
-                    clear_button = gr.Button("Clear chat", scale=0, min_width=120, elem_id="clear")
+                    new_chat_button = gr.Button(
+                        "New chat", scale=0, min_width=120, elem_id="new-chat"
+                    )
                 with gr.Accordion("Answer settings (this session)", open=False, elem_id="settings"):
                     with gr.Row():
                         k = gr.Slider(
@@ -355,14 +479,26 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                         apply_default_css=False,
                     )
 
-        answer_inputs = [turns, k, mode, only]
-        answer_outputs = [question, turns, conversation]
+        answer_inputs = [turns, k, mode, only, conversation_id]
+        # Showing a conversation updates these; answering also empties the question box.
+        opened = [turns, conversation, conversation_id, history, download_md, download_docx]
+        answer_outputs = [question, *opened]
         # The page's own events are private: gradio_client sees only the /ask endpoint.
         internal: dict[str, Any] = {"show_progress": "hidden", "api_visibility": "private"}
         for event in (question.submit, ask.click):
             event(respond, [question, *answer_inputs], answer_outputs, **internal)
         conversation.example(ask_example, answer_inputs, answer_outputs, **internal)
-        clear_button.click(clear, None, answer_outputs, **internal)
+        new_chat_button.click(new_chat, None, answer_outputs, **internal)
+        history.open_conversation(open_conversation, None, opened, **internal)
+        downloads = [download_md, download_docx]
+        history.rename_conversation(
+            rename_conversation, [conversation_id], [history, *downloads], **internal
+        )
+        history.delete_conversation(
+            delete_conversation, [turns, conversation_id], opened, **internal
+        )
+        history.undo_delete(undo_delete, [conversation_id], [history], **internal)
+        conversation.rate(rate, [turns, conversation_id], [turns], **internal)
         conversation.cite(open_citation, None, [viewer, tabs, viewing], **internal)
         sources.open(open_citation, None, [viewer, tabs, viewing], **internal)
         upload.upload(
@@ -375,7 +511,9 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         library = [report, header, conversation, sources, only]
         sources.remove_doc(remove_document, [turns, only, viewing], [*library, viewer], **internal)
         sources.save_doc(save_document, [turns, only], library, **internal)
-        conversation.widen(ask_all, [turns, k, mode], [*answer_outputs, only], **internal)
+        conversation.widen(
+            ask_all, [turns, k, mode, conversation_id], [*answer_outputs, only], **internal
+        )
         scope_bar.unscope(unscope, [only], [only], **internal)
         only.change(
             lambda chosen: render_scope_chips(chosen, assistant.documents()),
@@ -383,6 +521,11 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             [scope_bar],
             **internal,
         )
-        ui.load(refresh, [turns], [header, conversation, sources, only], **internal)
+        ui.load(
+            load,
+            [conversation_id],
+            [header, conversation, sources, only, turns, conversation_id, history, *downloads],
+            **internal,
+        )
         gr.api(ask_api, api_name="ask")
     return ui

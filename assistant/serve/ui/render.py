@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.ingest.report import IndexReport
 from assistant.schema import AskResult, Citation
+from assistant.serve.ui.answer_actions import render_answer_actions
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _CARD_ID = re.compile(r"card-\d+-\d+")  # the id of a source card, as `cite_attrs` writes it
@@ -300,8 +301,10 @@ def render_turn(
     partial: str | None = None,
     error: str | None = None,
     scope: Mapping[str, int] | None = None,
+    actions: str = "",
 ) -> str:
-    """One question and whatever answers it so far: streamed text, a result or an error."""
+    """One question and whatever answers it so far: streamed text, a result or an error;
+    `actions` is the copy and rating row shown under a finished answer."""
     parts = [f'<div class="turn" id="turn-{turn}"><div class="bubble user">{esc(question)}</div>']
     if error is not None:
         parts.append(f'<div class="bubble error">{esc(error)}</div>')
@@ -311,7 +314,7 @@ def render_turn(
         text = esc(partial) if partial else '<span class="thinking">Searching the documents…</span>'
         parts.append(f'<div class="bubble answer streaming"><div class="answer-text">{text}</div>')
         parts.append('<span class="cursor"></span></div>')
-    parts.append("</div>")
+    parts.append(f"{actions}</div>")
     return "".join(parts)
 
 
@@ -350,6 +353,7 @@ def render_conversation(
             result=AskResult.model_validate(turn["result"]) if turn.get("result") else None,
             error=turn.get("error"),
             scope=turn.get("scope"),
+            actions=render_answer_actions(turn),
         )
         for index, turn in enumerate(turns)
     ]

@@ -274,7 +274,7 @@ def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     assert session.errors == []
 
 
-def test_example_filter_abstention_and_clear(session: Session) -> None:
+def test_example_filter_abstention_and_new_chat(session: Session) -> None:
     page = session.page
     examples = page.locator(".welcome .example")
     assert examples.count() >= 2
@@ -300,9 +300,10 @@ def test_example_filter_abstention_and_clear(session: Session) -> None:
     expect(page.locator("#turn-1 .cite-card")).to_have_count(0)
     session.shot("08-abstention")
 
-    page.locator("#clear").click()
+    page.locator("#new-chat").click()  # the old conversation stays in the history sidebar
     expect(page.locator(".welcome")).to_be_visible()
     expect(page.locator(".turn")).to_have_count(0)
+    expect(page.locator("#history li.conv")).to_have_count(1)
     assert session.errors == []
 
 

@@ -1,0 +1,70 @@
+"""The history sidebar and the row under each answer: escaped, labelled, showing the rating."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from assistant.schema import AskResult
+from assistant.serve.ui.answer_actions import render_answer_actions
+from assistant.serve.ui.history import render_history
+from assistant.serve.ui.render import esc, render_conversation
+from assistant.serve.ui.workspace import file_stem
+from assistant.workspace.models import ConversationInfo
+
+EVIL = '<img src=x onerror="window.__xss=1">'
+WHEN = datetime(2025, 1, 10, 9, 30, tzinfo=UTC)
+
+
+def info(conversation_id: str, title: str, turns: int = 1) -> ConversationInfo:
+    return ConversationInfo(
+        id=conversation_id, title=title, created_at=WHEN, updated_at=WHEN, turn_count=turns
+    )
+
+
+def test_titles_are_escaped_and_the_open_conversation_is_marked() -> None:
+    page = render_history([info("a1", EVIL, 2), info("b2", "Budget")], current="b2")
+    assert EVIL not in page
+    assert esc(EVIL) in page
+    assert "10 Jan 2025 · 2 questions" in page and "1 question<" in page
+    assert page.count('aria-current="true"') == 1
+    assert '<li class="conv current" data-id="b2">' in page
+    assert 'aria-label="Rename “Budget”"' in page and 'aria-label="Delete “Budget”"' in page
+
+
+def test_a_deleted_conversation_offers_undo_and_an_empty_list_says_so() -> None:
+    page = render_history([], deleted=info("a1", EVIL))
+    assert f"Deleted “{esc(EVIL)}”" in page
+    assert 'data-action="undo" data-id="a1"' in page
+    assert "Your conversations will be listed here." in page
+
+
+def test_answers_get_copy_and_stored_ones_get_ratings() -> None:
+    result = AskResult(answer="Ningbo aims for 5.5 percent. [1]").model_dump()
+    unsaved = render_answer_actions({"result": result, "markdown": f"x {EVIL}"})
+    assert "Copy" in unsaved and "rate" not in unsaved
+    assert f'data-copy="x {esc(EVIL)}"' in unsaved
+
+    rated = render_answer_actions(
+        {"result": result, "markdown": "x", "n": 2, "rating": "down", "comment": EVIL}
+    )
+    assert 'data-n="2"' in rated
+    assert 'data-rating="down" aria-pressed="true"' in rated
+    assert 'data-rating="up" aria-pressed="false"' in rated
+    assert f'value="{esc(EVIL)}"' in rated and EVIL not in rated
+    assert '<form class="rate-comment">' in rated  # shown once rated
+
+    unrated = render_answer_actions({"result": result, "markdown": "x", "n": 1})
+    assert '<form class="rate-comment" hidden>' in unrated
+    assert render_answer_actions({"question": "q", "error": "Cannot answer"}) == ""
+
+
+def test_the_actions_sit_inside_their_turn() -> None:
+    result = AskResult(answer="Ningbo aims for 5.5 percent.").model_dump()
+    page = render_conversation([{"question": "q", "result": result, "markdown": "m", "n": 1}], "")
+    assert page.index('class="answer-actions"') < page.rindex("</div></div>")
+
+
+def test_download_names_come_from_the_title() -> None:
+    assert file_stem("What GDP target did Ningbo set?") == "What-GDP-target-did-Ningbo-set"
+    assert file_stem('../<b>"x"</b>') == "b-x-b"
+    assert file_stem("???") == "conversation"
