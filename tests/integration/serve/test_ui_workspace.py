@@ -151,13 +151,19 @@ def test_a_conversation_survives_reload_and_restart(
     expect(page.locator("#history li.conv.current")).to_contain_text("1 question")
     [stored] = _stored(session)
     assert [t.question for t in stored.turns] == [NINGBO]
-    assert stored.turns[0].settings == {"k": 5, "mode": "extractive", "sources": []}
-    answer = page.locator("#turn-0 .answer-text").inner_text()
+    assert stored.turns[0].settings == {
+        "k": 5,
+        "mode": "extractive",
+        "sources": [],
+        "scope": {"searched": 5, "total": 5},
+    }
+    answer = page.locator("#turn-0 .answer-text").text_content()
     session.shot("20-workspace-answer")
 
     page.reload()
     _ready(page)
     expect(page.locator("#turn-0 .bubble.user")).to_have_text(NINGBO)
+    expect(page.locator("#turn-0")).to_contain_text("Searched all 5 documents")
     expect(page.locator("#turn-0 .answer-text")).to_have_text(answer)
     expect(page.locator("#turn-0 .cite-card .card-title").first).to_contain_text(NINGBO_TITLE)
 
