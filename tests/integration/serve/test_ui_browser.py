@@ -5,24 +5,15 @@ Screenshots go to the test's temporary folder and are copied to /tmp/ui-shots/ f
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM_ARGS, build_index, copy_corpus, free_port, make_settings, stop_process
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from conftest import build_index, copy_corpus, make_settings
+from playwright.sync_api import Browser, Page, expect
+from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
 pytestmark = pytest.mark.slow
 
-SHOTS = Path("/tmp/ui-shots")
-TIMEOUT_MS = 60_000
 MARKUP_DOC = (
     '<b>Quillfeather</b> markup notice <img src=x onerror="window.__xss=3">\n\n'
     "The Quillfeather archive stores the snippet <script>window.__xss=1</script> as plain "
@@ -30,33 +21,6 @@ MARKUP_DOC = (
     'The Quillfeather catalogue also lists <img src=x onerror="window.__xss=2"> as a sample '
     "tag that must never run.\n"
 )
-
-
-@dataclass
-class Server:
-    url: str
-    tmp: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-    shots: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.shots = self.tmp / "shots"
-        self.shots.mkdir(exist_ok=True)
-
-
-def _wait_until_up(server: Server, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(server.url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"server did not start:\n{server.log.read_text()[-4000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -67,73 +31,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     (corpus / "zz_markup.txt").write_text(MARKUP_DOC, encoding="utf-8")
     settings = make_settings(tmp, corpus=corpus)
     build_index(settings)
-    port = free_port()
-    log = tmp / "serve.log"
-    command = [
-        str(Path(sys.executable).with_name("assistant")),
-        "serve",
-        "--port",
-        str(port),
-        "--corpus",
-        str(corpus),
-        "--index",
-        str(settings.index_dir),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
-    running = Server(f"http://127.0.0.1:{port}/", tmp, process, log)
-    try:
-        _wait_until_up(running)
+    with served(tmp, corpus, settings.index_dir) as running:
         yield running
-    finally:
-        stop_process(process, timeout=15)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@dataclass
-class Session:
-    page: Page
-    server: Server
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def shot(self, name: str) -> Path:
-        path = self.server.shots / f"{name}.png"
-        self.page.screenshot(path=path)
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-        return path
-
-    def ask(self, question: str, turn: int) -> None:
-        """Type a question, send it, and wait until its answer is final (not streaming)."""
-        box = self.page.locator("#question textarea")
-        box.fill(question)
-        box.press("Enter")
-        self.wait_for_turn(turn)
-
-    def wait_for_turn(self, turn: int) -> None:
-        final = self.page.locator(f"#turn-{turn} .answer-details, #turn-{turn} .bubble.error").first
-        final.wait_for(timeout=TIMEOUT_MS)
-        assert self.page.locator(f"#turn-{turn} .bubble.error").count() == 0, self.page.inner_text(
-            f"#turn-{turn}"
-        )
-
-    def outbound(self) -> list[str]:
-        return [
-            url
-            for url in self.requests
-            if urlparse(url).scheme in ("http", "https", "ws", "wss")
-            and urlparse(url).hostname not in ("127.0.0.1", "localhost")
-        ]
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ copied to /tmp/ui-shots/ with the prefix `scope-`.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import CHROMIUM_ARGS, build_index, copy_corpus, free_port, make_settings, stop_process
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_ui_browser import TIMEOUT_MS, Server, Session, _wait_until_up
+from conftest import build_index, copy_corpus, make_settings
+from playwright.sync_api import Browser, Page, expect
+from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
 pytestmark = pytest.mark.slow
 
@@ -45,36 +42,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         (corpus / name).write_text(text, encoding="utf-8")
     settings = make_settings(tmp, corpus=corpus)
     build_index(settings)
-    port = free_port()
-    log = tmp / "serve.log"
-    command = [
-        str(Path(sys.executable).with_name("assistant")),
-        "serve",
-        "--port",
-        str(port),
-        "--corpus",
-        str(corpus),
-        "--index",
-        str(settings.index_dir),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
-    running = Server(f"http://127.0.0.1:{port}/", tmp, process, log)
-    try:
-        _wait_until_up(running)
+    with served(tmp, corpus, settings.index_dir) as running:
         yield running
-    finally:
-        stop_process(process, timeout=15)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _open(server: Server, browser: Browser, phone: bool = False) -> Iterator[Session]:

@@ -8,17 +8,15 @@ Screenshots are copied to /tmp/ui-shots/ for review, at desktop (1400x900) and p
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import CHROMIUM_ARGS, build_index, copy_corpus, free_port, make_settings, stop_process
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from test_ui_browser import TIMEOUT_MS, Server, Session, _wait_until_up
+from conftest import build_index, copy_corpus, make_settings
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
 from assistant.serve.owner import OWNER_COOKIE
 from assistant.workspace.conversations import ConversationStore
@@ -33,52 +31,20 @@ NINGBO = "What GDP growth target did Ningbo set for 2025?"
 NINGBO_TITLE = "Chinese localities unveil growth targets for 2025"
 
 
-def _launch(tmp: Path, port: int) -> subprocess.Popen[bytes]:
-    """`assistant serve` in `tmp`, so its workspace database is tmp/data (the default)."""
-    command = [
-        str(Path(sys.executable).with_name("assistant")),
-        "serve",
-        "--port",
-        str(port),
-        "--corpus",
-        str(tmp / "corpus"),
-        "--index",
-        str(tmp / "index"),
-    ]
-    with (tmp / "serve.log").open("ab") as out:
-        return subprocess.Popen(command, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _restart(server: Server) -> None:
-    """Stop the server and start a new process on the same port and data folder (the same
-    origin, so the browser keeps its cookie and its localStorage)."""
-    stop_process(server.process, timeout=15)
-    server.process = _launch(server.tmp, int(server.url.rstrip("/").rsplit(":", 1)[1]))
-    _wait_until_up(server)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("workspace")
     corpus = copy_corpus(tmp / "corpus")
-    build_index(make_settings(tmp, corpus=corpus))
-    port = free_port()
-    running = Server(f"http://127.0.0.1:{port}/", tmp, _launch(tmp, port), tmp / "serve.log")
-    try:
-        _wait_until_up(running)
+    settings = make_settings(tmp, corpus=corpus)
+    build_index(settings)
+    with served(tmp, corpus, settings.index_dir) as running:
         yield running
-    finally:
-        stop_process(running.process, timeout=15)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -167,7 +133,7 @@ def test_a_conversation_survives_reload_and_restart(
     expect(page.locator("#turn-0 .answer-text")).to_have_text(answer)
     expect(page.locator("#turn-0 .cite-card .card-title").first).to_contain_text(NINGBO_TITLE)
 
-    _restart(server)
+    server.restart()
     page.reload()
     _ready(page)
     expect(page.locator("#turn-0 .answer-text")).to_have_text(answer)
