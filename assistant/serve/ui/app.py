@@ -159,15 +159,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             turn["error"] = "Something went wrong while answering; the error is in the server log."
         if "result" not in turn and "error" not in turn:
             turn["error"] = "No answer was produced."
-        turns = [*turns, turn]
-        yield (
-            "",
-            turns,
-            render_conversation(turns, intro),
-            conversation_id,
-            view.sidebar(owner, conversation_id),
-            *view.downloads(owner, conversation_id),
-        )
+        yield "", *shown(owner, [*turns, turn], conversation_id)
 
     def ask_example(
         turns: Turns,

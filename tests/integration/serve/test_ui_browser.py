@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import build_index, copy_corpus, make_settings
 from playwright.sync_api import Browser, Page, expect
 from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
@@ -26,12 +25,7 @@ MARKUP_DOC = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A private corpus (plus a document full of markup) indexed and served on a free port."""
-    tmp = tmp_path_factory.mktemp("ui")
-    corpus = copy_corpus(tmp / "corpus")
-    (corpus / "zz_markup.txt").write_text(MARKUP_DOC, encoding="utf-8")
-    settings = make_settings(tmp, corpus=corpus)
-    build_index(settings)
-    with served(tmp, corpus, settings.index_dir) as running:
+    with served(tmp_path_factory.mktemp("ui"), {"zz_markup.txt": MARKUP_DOC}) as running:
         yield running
 
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import build_index, copy_corpus, make_settings
 from playwright.sync_api import Browser, Page, expect
 from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
@@ -36,13 +35,8 @@ GONE = "Vanishing memo\n\nThe Ostrelund depot closed its west gate in 2023.\n"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The shipped corpus plus three small documents to delete and edit, served on a port."""
-    tmp = tmp_path_factory.mktemp("ui-scope")
-    corpus = copy_corpus(tmp / "corpus")
-    for name, text in ((FERRY_DOC, FERRY), (EDIT_DOC, EDIT), (GONE_DOC, GONE)):
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = make_settings(tmp, corpus=corpus)
-    build_index(settings)
-    with served(tmp, corpus, settings.index_dir) as running:
+    extra = {FERRY_DOC: FERRY, EDIT_DOC: EDIT, GONE_DOC: GONE}
+    with served(tmp_path_factory.mktemp("ui-scope"), extra) as running:
         yield running
 
 

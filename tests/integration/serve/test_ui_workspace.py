@@ -14,7 +14,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import build_index, copy_corpus, make_settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
@@ -33,11 +32,7 @@ NINGBO_TITLE = "Chinese localities unveil growth targets for 2025"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("workspace")
-    corpus = copy_corpus(tmp / "corpus")
-    settings = make_settings(tmp, corpus=corpus)
-    build_index(settings)
-    with served(tmp, corpus, settings.index_dir) as running:
+    with served(tmp_path_factory.mktemp("workspace")) as running:
         yield running
 
 

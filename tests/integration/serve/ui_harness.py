@@ -9,12 +9,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from conftest import CHROMIUM_ARGS, free_port, stop_process
+from conftest import CHROMIUM_ARGS, build_index, copy_corpus, free_port, make_settings, stop_process
 from playwright.sync_api import Browser, Page, sync_playwright
 
 SHOTS = Path("/tmp/ui-shots")
@@ -77,9 +77,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def served(tmp: Path, corpus: Path, index: Path) -> Iterator[Server]:
-    """A server over an index already built, stopped afterwards."""
-    server = Server(tmp, corpus, index)
+def served(tmp: Path, extra_documents: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """A copy of the shipped corpus in `tmp` (plus `extra_documents`: file name -> text),
+    indexed and served; stopped afterwards."""
+    corpus = copy_corpus(tmp / "corpus")
+    for name, text in (extra_documents or {}).items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp, corpus=corpus)
+    build_index(settings)
+    server = Server(tmp, corpus, settings.index_dir)
     server.start()
     try:
         yield server
