@@ -3,8 +3,8 @@ and ratings of answers. Each caller sees only what it owns (`assistant.serve.own
 
 from __future__ import annotations
 
-import re
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
@@ -19,7 +19,7 @@ from assistant.serve.models import (
     FeedbackRequest,
 )
 from assistant.serve.owner import OwnerDep
-from assistant.workspace.export import conversation_docx, conversation_markdown
+from assistant.workspace.export import conversation_docx, conversation_markdown, file_stem
 from assistant.workspace.models import Conversation, ConversationInfo, Turn
 
 router = APIRouter(
@@ -73,11 +73,6 @@ def restore_conversation(
     return workspace.restore(owner, conversation_id)
 
 
-def _file_name(title: str, suffix: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:60] or "conversation"
-    return f"{stem}.{suffix}"
-
-
 @router.get(
     "/conversations/{conversation_id}/export",
     responses={
@@ -96,16 +91,19 @@ def export_conversation(
     publisher, date, section or page, and the quoted sentence)."""
     conversation = workspace.get(owner, conversation_id)
     if format == "docx":
-        name = _file_name(conversation.title, "docx")
+        name = f"{file_stem(conversation.title)}.docx"
         body, media_type = conversation_docx(conversation), DOCX_TYPE
     else:
-        name = _file_name(conversation.title, "md")
+        name = f"{file_stem(conversation.title)}.md"
         body, media_type = conversation_markdown(conversation).encode(), "text/markdown"
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return Response(body, media_type=media_type, headers={"Content-Disposition": _attachment(name)})
+
+
+def _attachment(name: str) -> str:
+    """The download's name, for any title: an ASCII fallback plus the UTF-8 name (RFC 6266);
+    a header holding the raw non-ASCII name could not even be sent."""
+    fallback = name.encode("ascii", "replace").decode().replace("?", "-")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 @router.post("/feedback", responses=errors(404, *BODY_ERRORS))

@@ -15,6 +15,12 @@ from assistant.schema import AskResult, Citation
 from assistant.workspace.models import Conversation
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^\w-]+")
+
+
+def file_stem(title: str) -> str:
+    """An export's file name from the conversation title (letters, digits and dashes)."""
+    return _UNSAFE_IN_FILE_NAME.sub("-", title).strip("-_")[:60].rstrip("-_") or "conversation"
 
 
 def _plain(text: str) -> str:

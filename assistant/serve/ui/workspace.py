@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,17 +22,10 @@ from assistant.schema import AskResult
 from assistant.serve.owner import owner_of
 from assistant.serve.ui.history import Turns, render_history, ui_turns
 from assistant.workspace.conversations import ConversationStore, WorkspaceError
-from assistant.workspace.export import conversation_docx, conversation_markdown
+from assistant.workspace.export import conversation_docx, conversation_markdown, file_stem
 from assistant.workspace.models import ConversationInfo, Rating
 
 log = logging.getLogger(__name__)
-
-_UNSAFE_IN_FILE_NAME = re.compile(r"[^\w-]+")
-
-
-def file_stem(title: str) -> str:
-    """A download's file name from the conversation title (letters, digits and dashes)."""
-    return _UNSAFE_IN_FILE_NAME.sub("-", title).strip("-_")[:60].rstrip("-_") or "conversation"
 
 
 class WorkspaceView:

@@ -133,6 +133,11 @@ def test_export_has_answers_markers_and_references(client: httpx.Client) -> None
     assert answer["answer"].strip() in paragraphs
     assert any(p.startswith(f"[1] {citation['title']}") for p in paragraphs)
 
+    client.patch(f"/api/conversations/{conversation}", json={"title": "宁波 targets"})
+    named = client.get(f"/api/conversations/{conversation}/export")
+    assert named.status_code == 200 and named.text.startswith("# 宁波 targets")
+    assert "filename*=UTF-8''%E5%AE%81%E6%B3%A2-targets.md" in named.headers["content-disposition"]
+
     bad = client.get(f"/api/conversations/{conversation}/export", params={"format": "pdf"})
     assert error_of(bad, 422)["field"] == "format"
 

@@ -8,7 +8,7 @@ from assistant.schema import AskResult
 from assistant.serve.ui.answer_actions import render_answer_actions
 from assistant.serve.ui.history import render_history
 from assistant.serve.ui.render import esc, render_conversation
-from assistant.serve.ui.workspace import file_stem
+from assistant.workspace.export import file_stem
 from assistant.workspace.models import ConversationInfo
 
 EVIL = '<img src=x onerror="window.__xss=1">'
