@@ -141,3 +141,20 @@ def test_rated_turns_become_candidate_cases(tmp_path: Path) -> None:
     )
     assert second["feedback"]["comment"] == "it should have said no"
     assert "rated down" in second["feedback"]["review"]
+
+
+def test_turns_added_at_once_from_many_threads_are_numbered_once_each(tmp_path: Path) -> None:
+    """The server answers in a thread pool: two answers landing together must not share n."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = ConversationStore(tmp_path)
+    conversation = store.create("alice")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(
+            pool.map(
+                lambda i: store.add_turn("alice", conversation.id, f"q{i}", result(), {}).n,
+                range(24),
+            )
+        )
+    assert sorted(numbers) == list(range(1, 25))
+    assert len(store.get("alice", conversation.id).turns) == 24
