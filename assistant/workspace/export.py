@@ -15,6 +15,7 @@ from assistant.schema import AskResult, Citation
 from assistant.workspace.models import Conversation
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_HTML_SPECIAL = re.compile(r"([<>])")  # raw HTML passes through Markdown renderers
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^\w-]+")
 
 
@@ -42,8 +43,9 @@ def quoted_sentences(citation: Citation) -> list[str]:
 
 
 def answer_markdown(result: AskResult) -> str:
-    """One answer with its markers, then its references as a numbered list."""
-    lines = [result.answer.strip()]
+    """One answer with its markers, then its references as a numbered list. The answer's
+    text is quoted from documents: any markup in it is escaped, its `[n]` markers kept."""
+    lines = [_HTML_SPECIAL.sub(r"\\\1", result.answer.strip())]
     if result.citations:
         lines += ["", "References:", ""]
         for citation in result.citations:

@@ -123,6 +123,8 @@ def test_markdown_export_keeps_markers_and_escapes_document_text(tmp_path: Path)
     assert "1. Growth \\[targets\\] \\*2025\\*. Global Times, 2025-01, p. 3." in text
     assert '   > "Ningbo targets around 5%."' in text
     assert answer_markdown(AskResult(answer="No answer.")) == "No answer."
+    quoted_markup = AskResult(answer="It stores <script>x</script> as text [1].")
+    assert answer_markdown(quoted_markup) == "It stores \\<script\\>x\\</script\\> as text [1]."
 
 
 def test_rated_turns_become_candidate_cases(tmp_path: Path) -> None:
