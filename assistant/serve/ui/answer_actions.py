@@ -1,8 +1,9 @@
 """The row under each answer: copy it as Markdown, rate it, and comment on the rating.
 
 Pure HTML like `render`; the clicks are handled by `assets/answer_actions.js`. The Markdown to
-copy travels in an escaped attribute, so the copy works without asking the server. Only a
-turn kept in the workspace (it has its 1-based number `n`) can be rated.
+copy (the export's, from the turn's result) travels in an escaped attribute, so the copy
+works without asking the server. Only a turn kept in the workspace (it has its 1-based
+number `n`) can be rated.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from typing import Any
+
+from assistant.schema import AskResult
+from assistant.workspace.export import answer_markdown
 
 # Feather icons (MIT): 24x24 outline strokes that take the button's text colour.
 _SVG = (
@@ -44,13 +48,13 @@ def _rate_button(rating: str, label: str, icon: str, current: str | None) -> str
     )
 
 
-def render_answer_actions(turn: Mapping[str, Any]) -> str:
-    """Copy, thumbs up/down and the optional comment for one answered turn ("" otherwise)."""
-    markdown = turn.get("markdown")
-    if not turn.get("result") or not markdown:
+def render_answer_actions(turn: Mapping[str, Any], result: AskResult | None) -> str:
+    """Copy, thumbs up/down and the optional comment for one answered turn ("" without a
+    result); `result` is the turn's own, already read by the caller."""
+    if result is None:
         return ""
     copy = (
-        f'<button type="button" class="act copy" data-copy="{_esc(markdown)}" '
+        f'<button type="button" class="act copy" data-copy="{_esc(answer_markdown(result))}" '
         'aria-label="Copy the answer with its references as Markdown">'
         f"{COPY_ICON}<span>Copy</span></button>"
     )

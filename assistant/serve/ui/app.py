@@ -34,7 +34,6 @@ from assistant.serve.ui.sources_panel import render_documents, render_source_mes
 from assistant.serve.ui.workspace import WorkspaceView
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
-from assistant.workspace.export import answer_markdown
 from assistant.workspace.models import ConversationInfo
 
 log = logging.getLogger(__name__)
@@ -147,7 +146,6 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                         {"k": int(k), "mode": mode, "sources": only or [], "scope": scope},
                     )
                     turn["result"] = piece.model_dump()
-                    turn["markdown"] = answer_markdown(piece)
                 else:
                     text += piece
                     pending = render_turn(index, question, partial=text)

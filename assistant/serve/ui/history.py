@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.serve.ui.render import esc
-from assistant.workspace.export import answer_markdown
 from assistant.workspace.models import Conversation, ConversationInfo
 
 Turns = list[dict[str, Any]]
@@ -64,7 +63,7 @@ def render_history(
 
 
 def ui_turns(conversation: Conversation) -> Turns:
-    """A stored conversation as the UI's session turns (with number, rating and copy text)."""
+    """A stored conversation as the UI's session turns (with number and rating)."""
     return [
         {
             "question": turn.question,
@@ -72,7 +71,6 @@ def ui_turns(conversation: Conversation) -> Turns:
             "n": turn.n,
             "rating": turn.feedback.rating if turn.feedback else None,
             "comment": turn.feedback.comment if turn.feedback else "",
-            "markdown": answer_markdown(turn.result),
             "scope": turn.settings.get("scope"),  # "Searched 2 of 5 documents", if kept
         }
         for turn in conversation.turns

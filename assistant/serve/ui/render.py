@@ -350,12 +350,13 @@ def render_conversation(
         render_turn(
             index,
             turn["question"],
-            result=AskResult.model_validate(turn["result"]) if turn.get("result") else None,
+            result=result,
             error=turn.get("error"),
             scope=turn.get("scope"),
-            actions=render_answer_actions(turn),
+            actions=render_answer_actions(turn, result),
         )
         for index, turn in enumerate(turns)
+        for result in [AskResult.model_validate(turn["result"]) if turn.get("result") else None]
     ]
     if pending is not None:
         parts.append(pending)

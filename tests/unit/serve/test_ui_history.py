@@ -8,7 +8,7 @@ from assistant.schema import AskResult
 from assistant.serve.ui.answer_actions import render_answer_actions
 from assistant.serve.ui.history import render_history
 from assistant.serve.ui.render import esc, render_conversation
-from assistant.workspace.export import file_stem
+from assistant.workspace.export import answer_markdown, file_stem
 from assistant.workspace.models import ConversationInfo
 
 EVIL = '<img src=x onerror="window.__xss=1">'
@@ -39,13 +39,15 @@ def test_a_deleted_conversation_offers_undo_and_an_empty_list_says_so() -> None:
 
 
 def test_answers_get_copy_and_stored_ones_get_ratings() -> None:
-    result = AskResult(answer="Ningbo aims for 5.5 percent. [1]").model_dump()
-    unsaved = render_answer_actions({"result": result, "markdown": f"x {EVIL}"})
+    result = AskResult(answer="Ningbo aims for 5.5 percent. [1]")
+    quoting_markup = AskResult(answer=f"x {EVIL}")
+    unsaved = render_answer_actions({"result": quoting_markup.model_dump()}, quoting_markup)
     assert "Copy" in unsaved and "rate" not in unsaved
-    assert f'data-copy="x {esc(EVIL)}"' in unsaved
+    assert f'data-copy="{esc(answer_markdown(quoting_markup))}"' in unsaved
+    assert EVIL not in unsaved
 
     rated = render_answer_actions(
-        {"result": result, "markdown": "x", "n": 2, "rating": "down", "comment": EVIL}
+        {"result": result.model_dump(), "n": 2, "rating": "down", "comment": EVIL}, result
     )
     assert 'data-n="2"' in rated
     assert 'data-rating="down" aria-pressed="true"' in rated
@@ -53,14 +55,14 @@ def test_answers_get_copy_and_stored_ones_get_ratings() -> None:
     assert f'value="{esc(EVIL)}"' in rated and EVIL not in rated
     assert '<form class="rate-comment">' in rated  # shown once rated
 
-    unrated = render_answer_actions({"result": result, "markdown": "x", "n": 1})
+    unrated = render_answer_actions({"result": result.model_dump(), "n": 1}, result)
     assert '<form class="rate-comment" hidden>' in unrated
-    assert render_answer_actions({"question": "q", "error": "Cannot answer"}) == ""
+    assert render_answer_actions({"question": "q", "error": "Cannot answer"}, None) == ""
 
 
 def test_the_actions_sit_inside_their_turn() -> None:
     result = AskResult(answer="Ningbo aims for 5.5 percent.").model_dump()
-    page = render_conversation([{"question": "q", "result": result, "markdown": "m", "n": 1}], "")
+    page = render_conversation([{"question": "q", "result": result, "n": 1}], "")
     assert page.index('class="answer-actions"') < page.rindex("</div></div>")
 
 
