@@ -14,6 +14,7 @@ from assistant.answer.extractive.scoring import (
     brings,
     wanted_figure,
 )
+from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import (
     YEAR,
@@ -38,7 +39,8 @@ def unsupported_terms(
 ) -> list[str]:
     """Names, figures and metrics the question asks about that the support never mentions.
 
-    Names must occur in the documents the answer quotes; numbers in the quoted passages or
+    Names, and words rare in English ("chrony"), must occur in the documents the answer
+    quotes; numbers in the quoted passages or
     their document's title and date (which say which year a report is about); the words
     naming the asked-for metric ("unemployment" in "unemployment rate") in some retrieved
     passage.
@@ -46,7 +48,9 @@ def unsupported_terms(
     asked = without_attribution(question)
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
-    missing = [word for word in name_words(asked) if not scorer.lexical.mentions(word, documents)]
+    rare = distinctive_words(asked, scorer.weights.distinctive_max_zipf)
+    terms = list(dict.fromkeys([*name_words(asked), *rare]))
+    missing = [term for term in terms if not scorer.lexical.mentions(term, documents)]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
     missing += [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
     retrieved = set(tokenize(" ".join(p.page_content for p in passages)))

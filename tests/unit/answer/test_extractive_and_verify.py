@@ -338,6 +338,22 @@ def test_a_figure_the_passages_do_not_state_gets_a_cited_partial_answer() -> Non
     assert result.citations[0].quote == text
 
 
+def test_a_word_rare_in_english_that_the_documents_lack_is_refused_like_a_missing_name() -> None:
+    """A lowercase tool name ("chrony") commits the question as a capitalised name does;
+    the common words of a paraphrase ("restart") do not."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    text = "The ntp package keeps the system clock synchronised with NTP servers after a reboot."
+    passage = _passage(text, title="Time synchronisation")
+    passage.metadata["dense_score"] = 0.6
+    answerer = ExtractiveAnswerer(KnownTexts(text))
+    refused = answerer.answer("How do I configure chrony as the system's NTP client?", [passage])
+    assert refused.abstained
+    assert refused.answer.startswith("The documents don't answer this: they never mention chrony.")
+    answered = answerer.answer("Which package keeps the clock right after a restart?", [passage])
+    assert not answered.abstained and text in answered.answer
+
+
 def test_the_llm_prompt_numbers_passages_with_title_section_and_page() -> None:
     from assistant.answer.llm import prompt_messages
 
