@@ -120,15 +120,75 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def _sections(pdf: object, page_count: int) -> dict[int, list[tuple[int, str]]]:
     """Bookmarks starting on each page, as (level, title), in order."""
+    import pypdfium2 as pdfium
+
     starts: dict[int, list[tuple[int, str]]] = {}
     try:
-        for item in pdf.get_toc():  # type: ignore[attr-defined]
-            page = item.page_index
-            if page is not None and 0 <= page < page_count and item.title.strip():
-                starts.setdefault(page, []).append((item.level + 1, " ".join(item.title.split())))
-    except Exception:  # a broken outline only costs the headings
+        bookmarks = list(pdf.get_toc())  # type: ignore[attr-defined]
+    except pdfium.PdfiumError:  # a broken outline (a cycle, say) only costs the headings
         return {}
+    for bookmark in bookmarks:
+        destination = bookmark.get_dest()
+        page = destination.get_index() if destination is not None else None
+        title = " ".join(bookmark.get_title().split())
+        if page is not None and 0 <= page < page_count and title:
+            starts.setdefault(page, []).append((bookmark.level + 1, title))
     return starts
+
+
+# What a printed heading may carry before its bookmark's title: "4.3", "Chapter 2", "A.1.".
+_HEADING_LABEL = r"(?:(?:chapter|part|appendix|section)\s+)?(?:\d+|[a-z])(?:\.\d+)*[.)]?\s+"
+# Bookmarks are often typed with straight quotes where the page prints curly ones.
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": "'"})
+# A printed heading may wrap onto this many lines, each read as a paragraph of its own.
+HEADING_MAX_LINES = 3
+
+
+def _folded(text: str) -> str:
+    """Case and quote style folded, one character for one (offsets stay valid)."""
+    return text.translate(_QUOTES).lower()
+
+
+def _printed_heading(paragraph: str, title: str) -> tuple[int, int] | None:
+    """Where the paragraph prints the bookmark's title (perhaps after its number): at its
+    start or after a sentence, since a heading line can be read into the paragraph before."""
+    heading = rf"(?:^|(?<=[.!?:;]\s))(?:{_HEADING_LABEL})?{re.escape(_folded(title))}(?!\w)"
+    found = re.search(heading, _folded(paragraph))
+    return found.span() if found else None
+
+
+def _find_heading(paragraphs: list[str], title: str) -> tuple[int, int, int, int] | None:
+    """Where the page prints a bookmark's title: the first paragraph and how many are read
+    together (a wrapped heading spans several), and the heading's span in them joined; None
+    when it is not on the page."""
+    for index in range(len(paragraphs)):
+        joined = ""
+        for count in range(1, HEADING_MAX_LINES + 1):
+            if index + count > len(paragraphs) or (joined and len(joined) >= len(title)):
+                break
+            joined = f"{joined} {paragraphs[index + count - 1]}".strip()
+            if (span := _printed_heading(joined, title)) is not None:
+                return index, count, *span
+    return None
+
+
+def _page_blocks(paragraphs: list[str], headings: list[tuple[int, str]]) -> list[tuple[str, int]]:
+    """The page's paragraphs with its bookmarks' headings placed where the page prints them
+    (level 0 for a paragraph); a heading not found in the text opens the rest of the page."""
+    blocks: list[tuple[str, int]] = []
+    rest = list(paragraphs)
+    for level, title in headings:
+        found = _find_heading(rest, title)
+        if found is None:
+            blocks.append((title, level))
+            continue
+        index, count, start, end = found
+        joined = " ".join(rest[index : index + count])
+        before, printed, after = joined[:start].strip(), joined[start:end], joined[end:].strip()
+        blocks += [(paragraph, 0) for paragraph in [*rest[:index], before] if paragraph]
+        blocks.append((printed, level))
+        rest = ([after] if after else []) + rest[index + count :]
+    return blocks + [(paragraph, 0) for paragraph in rest]
 
 
 def extract_pdf(raw: bytes) -> Extracted:
@@ -150,9 +210,7 @@ def extract_pdf(raw: bytes) -> Extracted:
     running = _running_lines(pages)
     builder = DocumentBuilder()
     for number, lines in enumerate(pages, 1):
-        for level, heading in sections.get(number - 1, []):
-            builder.add(heading, "heading", level, page=number)
         kept = [line for line in lines if _DIGITS.sub("#", line) not in running]
-        for paragraph in _paragraphs(kept):
-            builder.add(paragraph, "paragraph", page=number)
+        for text, level in _page_blocks(_paragraphs(kept), sections.get(number - 1, [])):
+            builder.add(text, "heading" if level else "paragraph", level, page=number)
     return builder.build({"title": title} if title else {})

@@ -131,7 +131,9 @@ def test_word_documents_keep_headings_lists_and_table_headers() -> None:
     ]
 
 
-def _pdf(pages: list[list[str]]) -> bytes:
+def _pdf(pages: list[list[str | tuple[int, str, str]]]) -> bytes:
+    """A PDF of the given lines; a (level, bookmark, printed) line is a heading with a
+    bookmark in the outline."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -141,6 +143,9 @@ def _pdf(pages: list[list[str]]) -> bytes:
         pdf.add_page()
         pdf.cell(0, 8, "Harbour Handbook - internal", new_x="LMARGIN", new_y="NEXT")
         for line in lines:
+            if isinstance(line, tuple):
+                level, bookmark, line = line
+                pdf.start_section(bookmark, level=level)
             pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(-20)
         pdf.cell(0, 8, f"Page {number}")
@@ -168,6 +173,43 @@ def test_pdf_pages_running_lines_and_hyphenation() -> None:
     assert {page for page, _ in texts} == {1, 2, 3}
     assert "Harbour Handbook - internal" not in extracted.text
     assert "Page 2" not in extracted.text
+
+
+def test_pdf_bookmarks_become_headings_where_the_page_prints_them() -> None:
+    first = [
+        "Every vessel reports to the harbour master before it enters the port.",
+        (0, "Configuring DHCP", "2 Configuring DHCP"),
+        "The DHCP server hands out addresses to the quay terminals.",
+    ]
+    second = [(1, "Leases", "2.1 Leases"), "A lease lasts one day."]
+    third = ["The customs office closes at noon."]
+    extracted = extract_pdf(_pdf([first, second, third]))
+    assert [(b.kind, b.level, b.page, extracted.text[b.start : b.end]) for b in extracted.blocks][
+        :5
+    ] == [
+        ("paragraph", 0, 1, first[0]),
+        ("heading", 1, 1, "2 Configuring DHCP"),
+        ("paragraph", 0, 1, first[2]),
+        ("heading", 2, 2, "2.1 Leases"),
+        ("paragraph", 0, 2, "A lease lasts one day."),
+    ]
+
+
+def test_a_bookmark_finds_its_heading_wrapped_over_lines_or_typed_with_other_quotes() -> None:
+    from assistant.ingest.formats.pdf import _page_blocks
+
+    paragraphs = [
+        "1.6",
+        "How does the project fit in with the Free",
+        "Software Foundation’s GNU project?",
+        "It builds on the ideals of free software.",
+    ]
+    title = "How does the project fit in with the Free Software Foundation's GNU project?"
+    assert _page_blocks(paragraphs, [(2, title), (2, "Not printed here")]) == [
+        ("1.6 How does the project fit in with the Free Software Foundation’s GNU project?", 2),
+        ("Not printed here", 2),
+        ("It builds on the ideals of free software.", 0),
+    ]
 
 
 def test_a_pdf_without_text_is_named_as_such() -> None:
