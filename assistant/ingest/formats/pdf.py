@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from typing import NamedTuple
 
 from assistant.ingest.document import DocumentBuilder, Extracted, LoadError
 
@@ -43,12 +44,11 @@ _SENTENCE_END = tuple('.!?:;"”')
 
 def _lines(text: str) -> list[str]:
     """The page's lines, spaces folded, ligatures spelled out ("ﬁ" -> "fi", so words match
-    what people type), and the dotted lines of a table of contents left out."""
+    what people type)."""
     # PDFium joins a word hyphenated at a line end itself, marking the hyphen with U+0002.
     text = text.replace("\x02", "").translate(_LIGATURES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return ["" if _DOT_LEADER.search(line) else line for line in lines]
+    return [" ".join(line.split()) for line in text.split("\n")]
 
 
 def _pdftotext_pages(raw: bytes) -> list[str] | None:
@@ -137,7 +137,12 @@ def _sections(pdf: object, page_count: int) -> dict[int, list[tuple[int, str]]]:
 
 
 # What a printed heading may carry before its bookmark's title: "4.3", "Chapter 2", "A.1.".
-_HEADING_LABEL = r"(?:(?:chapter|part|appendix|section)\s+)?(?:\d+|[a-z])(?:\.\d+)*[.)]?\s+"
+_HEADING_LABEL = (
+    r"(?:(?:chapter|part|appendix|section)\s+\w{1,4}[.:)]?"
+    r"|\d+(?:\.\d+)*[.)]?|[a-z](?:\.\d+)+[.)]?)\s+"
+)
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s")
+_SECTION_NUMBER = re.compile(r"^\d+\.\d+")
 # Bookmarks are often typed with straight quotes where the page prints curly ones.
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": "'"})
 # A printed heading may wrap onto this many lines, each read as a paragraph of its own.
@@ -150,9 +155,21 @@ def _folded(text: str) -> str:
 
 
 def _printed_heading(paragraph: str, title: str) -> tuple[int, int] | None:
-    """Where the paragraph prints the bookmark's title (perhaps after its number): at its
-    start or after a sentence, since a heading line can be read into the paragraph before."""
-    heading = rf"(?:^|(?<=[.!?:;]\s))(?:{_HEADING_LABEL})?{re.escape(_folded(title))}(?!\w)"
+    """Where the paragraph prints the title of a bookmark or contents entry: after its
+    number ("4.3 Title") or as "Chapter 1. Title" for "1. Title"; at the paragraph's start
+    or after a sentence, since a heading line can be read into the paragraph before. A
+    title numbered "4.3" or deeper can stand anywhere: such a number is no prose."""
+    folded = _folded(title)
+    if number := _NUMBERED.match(title):
+        bare = re.escape(folded[number.end() :])
+        forms = [
+            re.escape(folded),
+            rf"(?:chapter|part|appendix|section)\s+{re.escape(number[1])}[.)]?\s+{bare}",
+        ]
+    else:
+        forms = [rf"(?:{_HEADING_LABEL})?{re.escape(folded)}"]
+    start = r"(?<=\s)" if _SECTION_NUMBER.match(title) else r"(?<=[.!?:;]\s)"
+    heading = rf"(?:^|{start})(?:{'|'.join(forms)})(?!\w)"
     found = re.search(heading, _folded(paragraph))
     return found.span() if found else None
 
@@ -191,6 +208,59 @@ def _page_blocks(paragraphs: list[str], headings: list[tuple[int, str]]) -> list
     return blocks + [(paragraph, 0) for paragraph in rest]
 
 
+# "5.15. /var/tmp : Temporary files ... 38": an entry of the document's table of contents.
+_CONTENTS_ENTRY = re.compile(r"^(?P<title>.*?[^\s.])\s*(?:\.\s?){5,}\s*(?:\d+|[ivxlc]+)?$", re.I)
+# A page with at least this many dotted entries is a table-of-contents page.
+CONTENTS_MIN_ENTRIES = 5
+
+
+class Contents(NamedTuple):
+    """The table of contents a document prints."""
+
+    entries: list[tuple[int, str]]  # (level, title) in order; "5.15.1. Title" is level 3
+    last_page: int  # the index of its last page, -1 when there is none
+    lines: set[tuple[int, int]]  # (page, line) of each line read as part of an entry
+
+
+def _contents(pages: list[list[str]]) -> Contents:
+    """The entries of the pages that list at least `CONTENTS_MIN_ENTRIES` dotted entries;
+    a numbered entry wrapped over lines is read whole."""
+    contents = Contents([], -1, set())
+    for page, lines in enumerate(pages):
+        if sum(bool(_DOT_LEADER.search(line)) for line in lines) < CONTENTS_MIN_ENTRIES:
+            continue
+        contents = contents._replace(last_page=page)
+        pending: list[int] = []  # the lines of an entry wrapped before its dotted line
+        for number, line in enumerate(lines):
+            if entry := _CONTENTS_ENTRY.match(line):
+                title = " ".join([*(lines[n] for n in pending), entry["title"]])
+                label = _NUMBERED.match(title)
+                contents.entries.append((label[1].count(".") + 1 if label else 1, title))
+                contents.lines.update((page, n) for n in [*pending, number])
+                pending = []
+            elif line and (pending or _NUMBERED.match(line)):
+                pending.append(number)
+            else:
+                pending = []
+    return contents
+
+
+def _placed_contents(
+    paragraphs: list[list[str]], entries: list[tuple[int, str]], first_page: int
+) -> dict[int, list[tuple[int, str]]]:
+    """The contents' entries on the pages that print them, found in order from
+    `first_page` (an entry printed nowhere is left out), like bookmarks."""
+    placed: dict[int, list[tuple[int, str]]] = {}
+    page = first_page
+    for level, title in entries:
+        for candidate in range(page, len(paragraphs)):
+            if _find_heading(paragraphs[candidate], title) is not None:
+                placed.setdefault(candidate, []).append((level, title))
+                page = candidate
+                break
+    return placed
+
+
 def extract_pdf(raw: bytes) -> Extracted:
     import pypdfium2 as pdfium
 
@@ -207,10 +277,23 @@ def extract_pdf(raw: bytes) -> Extracted:
         pdf.close()
     if not any(line for lines in pages for line in lines):
         raise LoadError("no text layer (a scanned PDF?); OCR is not supported")
+    contents = _contents(pages)
+    pages = [
+        [
+            "" if _DOT_LEADER.search(line) or (page, n) in contents.lines else line
+            for n, line in enumerate(lines)
+        ]
+        for page, lines in enumerate(pages)
+    ]
     running = _running_lines(pages)
+    paragraphs = [
+        _paragraphs([line for line in lines if _DIGITS.sub("#", line) not in running])
+        for lines in pages
+    ]
+    # Without bookmarks, the table of contents the document prints gives its sections.
+    sections = sections or _placed_contents(paragraphs, contents.entries, contents.last_page + 1)
     builder = DocumentBuilder()
-    for number, lines in enumerate(pages, 1):
-        kept = [line for line in lines if _DIGITS.sub("#", line) not in running]
-        for text, level in _page_blocks(_paragraphs(kept), sections.get(number - 1, [])):
+    for number, page in enumerate(paragraphs, 1):
+        for text, level in _page_blocks(page, sections.get(number - 1, [])):
             builder.add(text, "heading" if level else "paragraph", level, page=number)
     return builder.build({"title": title} if title else {})

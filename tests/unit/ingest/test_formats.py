@@ -212,6 +212,40 @@ def test_a_bookmark_finds_its_heading_wrapped_over_lines_or_typed_with_other_quo
     ]
 
 
+def test_without_bookmarks_the_printed_table_of_contents_gives_the_sections() -> None:
+    contents = [
+        "Contents",
+        "1. Introduction ........................ 2",
+        "1.1. Purpose ........................... 2",
+        "2. Berths .............................. 3",
+        "2.1. Depth of the berths and of the",
+        "approach channel ...................... 3",
+        "2.2. Tides ............................. 3",
+    ]
+    introduction = ["Chapter 1. Introduction", "1.1. Purpose", "This handbook describes the port."]
+    berths = [
+        "2. Berths",
+        "2.1. Depth of the berths and of the approach channel",
+        "Berths are dredged to 16 m.",
+        "2.2. Tides",
+        "Tide tables are published weekly.",
+    ]
+    extracted = extract_pdf(_pdf([contents, introduction, berths]))
+    headings = [
+        (b.level, b.page, extracted.text[b.start : b.end])
+        for b in extracted.blocks
+        if b.kind == "heading"
+    ]
+    assert headings == [
+        (1, 2, "Chapter 1. Introduction"),
+        (2, 2, "1.1. Purpose"),
+        (1, 3, "2. Berths"),
+        (2, 3, "2.1. Depth of the berths and of the approach channel"),
+        (2, 3, "2.2. Tides"),
+    ]
+    assert "........" not in extracted.text
+
+
 def test_a_pdf_without_text_is_named_as_such() -> None:
     from fpdf import FPDF
 
