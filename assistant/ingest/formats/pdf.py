@@ -15,6 +15,7 @@ refused by name: OCR is not supported.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from assistant.ingest.document import DocumentBuilder, Extracted, LoadError
+from assistant.text.distinctive import distinctive_words
 
 # A line that starts or ends a page on at least this share of the pages is a running
 # header or footer (digits ignored, so "Page 3" and "Page 4" are the same line).
@@ -261,6 +263,34 @@ def _placed_contents(
     return placed
 
 
+# A line in capitals ("OPTIONS", "SHELL GRAMMAR"), as manual pages head their sections.
+_CAPITALS_HEADING = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){3})[A-Z][A-Z0-9 &,'’()/-]*$")
+CAPITALS_HEADING_MAX_WORDS = 6
+# What makes capitals a heading rather than a table cell: prose of this many words after it,
+# and enough such lines in the document to be its structure.
+CAPITALS_HEADING_MIN_FOLLOWING_WORDS = 8
+CAPITALS_HEADINGS_MIN = 3
+# Words of a heading are English words: "BASHPID" or "OPTARG" in capitals is a term being
+# defined, not a section (wordfreq's Zipf scale, as `distinctive_words`).
+CAPITALS_HEADING_MIN_ZIPF = 2.5
+
+
+def _capitals_headings(paragraphs: list[list[str]]) -> dict[int, list[tuple[int, str]]]:
+    """Lines in capitals followed by prose, as level-1 headings of their pages (for PDFs
+    with neither bookmarks nor a printed table of contents, such as manual pages)."""
+    flat = [(page, text) for page, texts in enumerate(paragraphs) for text in texts]
+    found: dict[int, list[tuple[int, str]]] = {}
+    for (page, text), (_, following) in itertools.pairwise(flat):
+        if (
+            _CAPITALS_HEADING.match(text)
+            and len(text.split()) <= CAPITALS_HEADING_MAX_WORDS
+            and not distinctive_words(text, CAPITALS_HEADING_MIN_ZIPF)
+            and len(following.split()) >= CAPITALS_HEADING_MIN_FOLLOWING_WORDS
+        ):
+            found.setdefault(page, []).append((1, text))
+    return found if sum(map(len, found.values())) >= CAPITALS_HEADINGS_MIN else {}
+
+
 def extract_pdf(raw: bytes) -> Extracted:
     import pypdfium2 as pdfium
 
@@ -290,8 +320,13 @@ def extract_pdf(raw: bytes) -> Extracted:
         _paragraphs([line for line in lines if _DIGITS.sub("#", line) not in running])
         for lines in pages
     ]
-    # Without bookmarks, the table of contents the document prints gives its sections.
-    sections = sections or _placed_contents(paragraphs, contents.entries, contents.last_page + 1)
+    # Without bookmarks, the table of contents the document prints gives its sections, and
+    # without either, lines in capitals.
+    sections = (
+        sections
+        or _placed_contents(paragraphs, contents.entries, contents.last_page + 1)
+        or _capitals_headings(paragraphs)
+    )
     builder = DocumentBuilder()
     for number, page in enumerate(paragraphs, 1):
         for text, level in _page_blocks(page, sections.get(number - 1, [])):

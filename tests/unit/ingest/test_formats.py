@@ -133,7 +133,7 @@ def test_word_documents_keep_headings_lists_and_table_headers() -> None:
 
 def _pdf(pages: list[list[str | tuple[int, str, str]]]) -> bytes:
     """A PDF of the given lines; a (level, bookmark, printed) line is a heading with a
-    bookmark in the outline."""
+    bookmark in the outline, and an empty line is a gap between paragraphs."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -143,6 +143,9 @@ def _pdf(pages: list[list[str | tuple[int, str, str]]]) -> bytes:
         pdf.add_page()
         pdf.cell(0, 8, "Harbour Handbook - internal", new_x="LMARGIN", new_y="NEXT")
         for line in lines:
+            if line == "":
+                pdf.ln(10)
+                continue
             if isinstance(line, tuple):
                 level, bookmark, line = line
                 pdf.start_section(bookmark, level=level)
@@ -244,6 +247,30 @@ def test_without_bookmarks_the_printed_table_of_contents_gives_the_sections() ->
         (2, 3, "2.2. Tides"),
     ]
     assert "........" not in extracted.text
+
+
+def test_without_bookmarks_or_contents_lines_in_capitals_before_prose_are_headings() -> None:
+    """Section names in capitals head a manual page; a term being defined ("SHELLPID") and
+    a table's cells ("ASCII") do not."""
+    manual = [
+        "OPTIONS",
+        "All of the single-letter options can be given when the shell is invoked here.",
+        "",
+        "SHELLPID",
+        "Expands to the process identifier of the current shell, in every subshell too.",
+        "",
+        "SHELL GRAMMAR",
+        "A simple command is a sequence of words separated by blanks and ended by a newline.",
+        "",
+        "ASCII",
+        "ISO 646",
+        "",
+        "EXIT STATUS",
+        "The exit status of a command is the value returned by the waitpid system call.",
+    ]
+    extracted = extract_pdf(_pdf([manual]))
+    headings = [extracted.text[b.start : b.end] for b in extracted.blocks if b.kind == "heading"]
+    assert headings == ["OPTIONS", "SHELL GRAMMAR", "EXIT STATUS"]
 
 
 def test_a_pdf_without_text_is_named_as_such() -> None:
