@@ -70,10 +70,8 @@ def _load_history(path: Path | None) -> list[dict[str, str]]:
 def _print_citations(result: AskResult) -> None:
     for citation in result.citations:
         mark = "" if citation.supported else "  (NOT SUPPORTED by this passage)"
-        print(
-            f"  [{citation.n}] {citation.title} ({citation.source}, "
-            f"chars {citation.quote_start}-{citation.quote_end}){mark}"
-        )
+        where = citation.location or f"chars {citation.quote_start}-{citation.quote_end}"
+        print(f"  [{citation.n}] {citation.title} ({citation.source}, {where}){mark}")
         print(f'      "{citation.quote}"')
 
 

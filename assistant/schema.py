@@ -63,6 +63,18 @@ class Citation(BaseModel):
     score: float = Field(0.0, description="Retrieval score of the passage")
     supported: bool = Field(True, description="False when verification failed for this claim")
 
+    @property
+    def page_text(self) -> str:
+        """ "p. 12" or "pp. 12-13" for a passage from a PDF, else ""."""
+        if not self.page:
+            return ""
+        return f"pp. {self.page}" if "-" in self.page else f"p. {self.page}"
+
+    @property
+    def location(self) -> str:
+        """Where the passage sits, in words an analyst uses: its section and page, if known."""
+        return " · ".join(part for part in (self.section, self.page_text) if part)
+
 
 class Claim(BaseModel):
     """A statement of the answer, made by the answerer, with the citations that back it and

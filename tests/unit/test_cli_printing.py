@@ -43,3 +43,17 @@ def test_a_final_answer_unlike_the_stream_is_printed_too(
         "Ningbo aims for 5.5 percent [1].",
         "  [1] Growth targets (003.txt, chars 0-35)",
     ]
+
+
+def test_a_passage_with_a_section_and_page_is_located_by_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Character offsets mean nothing to a reader; a PDF's section path and page do."""
+    located = CITATION.model_copy(
+        update={"source": "fhs.pdf", "section": "3. Root › 3.15. /run", "page": "21-22"}
+    )
+    result = AskResult(answer="Ningbo aims for 5.5 percent. [1]", citations=[located])
+    _print_streamed(iter([result.answer, result]))
+    assert "  [1] Growth targets (fhs.pdf, 3. Root › 3.15. /run · pp. 21-22)\n" in (
+        capsys.readouterr().out
+    )

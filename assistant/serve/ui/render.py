@@ -29,11 +29,6 @@ def esc(text: object) -> str:
 # --- answers ---------------------------------------------------------------------------------
 
 
-def location_text(citation: Citation) -> str:
-    """Where the passage sits in words an analyst uses: its section and page, if known."""
-    return " · ".join(part for part in (citation.section, page_text(citation)) if part)
-
-
 def cite_attrs(citation: Citation, turn: int) -> str:
     """Data attributes the page script reads to open the cited span in the document viewer
     (and to offer a way back to this card from there)."""
@@ -41,7 +36,7 @@ def cite_attrs(citation: Citation, turn: int) -> str:
         f'data-source="{esc(citation.source)}" data-start="{citation.start}" '
         f'data-end="{citation.end}" data-qs="{citation.quote_start}" '
         f'data-qe="{citation.quote_end}" data-card="card-{turn}-{citation.n}" '
-        f'data-where="{esc(location_text(citation))}"'
+        f'data-where="{esc(citation.location)}"'
     )
 
 
@@ -146,13 +141,6 @@ def _meta_line(*parts: object) -> str:
     return " · ".join(esc(part) for part in parts if part)
 
 
-def page_text(citation: Citation) -> str:
-    """ "p. 12" or "pp. 12-13" for a passage from a PDF, else ""."""
-    if not citation.page:
-        return ""
-    return f"pp. {citation.page}" if "-" in citation.page else f"p. {citation.page}"
-
-
 def render_card(citation: Citation, turn: int) -> str:
     """A source card: number, title, publisher and date, passage with the quote highlighted."""
     badge = (
@@ -164,7 +152,7 @@ def render_card(citation: Citation, turn: int) -> str:
         f'<div class="card-head"><span class="card-n">{citation.n}</span>'
         f'<div class="card-titles"><div class="card-title">{esc(citation.title)}</div>'
         f'<div class="card-meta">{_meta_line(citation.publisher, citation.published)}</div>'
-        f'<div class="card-section">{_meta_line(citation.section, page_text(citation))}</div>'
+        f'<div class="card-section">{_meta_line(citation.section, citation.page_text)}</div>'
         f"</div></div>"
         f'<div class="card-passage" tabindex="0" role="region" '
         f'aria-label="Passage {citation.n}">{highlight_passage(citation)}</div>'
