@@ -199,7 +199,7 @@ def test_pdf_bookmarks_become_headings_where_the_page_prints_them() -> None:
 
 
 def test_a_bookmark_finds_its_heading_wrapped_over_lines_or_typed_with_other_quotes() -> None:
-    from assistant.ingest.formats.pdf import _page_blocks
+    from assistant.ingest.formats.pdf_sections import page_blocks
 
     paragraphs = [
         "1.6",
@@ -208,7 +208,7 @@ def test_a_bookmark_finds_its_heading_wrapped_over_lines_or_typed_with_other_quo
         "It builds on the ideals of free software.",
     ]
     title = "How does the project fit in with the Free Software Foundation's GNU project?"
-    assert _page_blocks(paragraphs, [(2, title), (2, "Not printed here")]) == [
+    assert page_blocks(paragraphs, [(2, title), (2, "Not printed here")]) == [
         ("1.6 How does the project fit in with the Free Software Foundation’s GNU project?", 2),
         ("Not printed here", 2),
         ("It builds on the ideals of free software.", 0),
