@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from assistant.answer.extractive.sentence_model import SentenceModel, load_sentence_model
 from assistant.config import AnswererWeights
 from assistant.store.bm25 import LexicalIndex
+from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
@@ -39,6 +40,16 @@ _QUANTITY_QUESTION = re.compile(
     r"percent)\b",
     re.IGNORECASE,
 )
+# "Which tool ...", "What package ...": the answer is the name of a thing on the system.
+_ARTEFACT_QUESTION = re.compile(
+    r"\b(which|what)\s+(?:[\w-]+\s+){0,3}(tools?|commands?|programs?|packages?|files?|"
+    r"director(?:y|ies)|folders?|daemons?|utilit(?:y|ies)|variables?|options?|scripts?|"
+    r"modules?|librar(?:y|ies)|paths?|services?|settings?)\b",
+    re.IGNORECASE,
+)
+# A path or a name joined by "_", "-", "." or "/" ("/etc/inputrc", "isc-dhcp-server").
+_IDENTIFIER = re.compile(r"(?<!\S)\S*\w[/_.-]\w\S*|(?<!\S)/\w\S*")
+_MIN_IDENTIFIER_CHARS = 3  # "e.g" is no name
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(what|which) (year|date)\b", re.IGNORECASE)
 # Text in documents is data: sentences that address an AI are never repeated as answers.
 _INSTRUCTION = re.compile(
@@ -94,6 +105,19 @@ def wanted_figure(question: str) -> str | None:
     if asks(_QUANTITY_QUESTION):
         return "quantity"
     return "date" if asks(_DATE_QUESTION) else None
+
+
+def asks_for_artefact(question: str) -> bool:
+    """Whether the question asks which tool, command, file, package... does something."""
+    return _ARTEFACT_QUESTION.search(question) is not None
+
+
+def identifiers(text: str, rare_zipf: float) -> set[str]:
+    """What reads as the name of a thing on a system: paths and joined names
+    ("/etc/inputrc", "isc-dhcp-server") and words rare in English ("rsync", "atrm")."""
+    joined = (match.group().strip(".,;:()[]\"'").lower() for match in _IDENTIFIER.finditer(text))
+    found = {name for name in joined if sum(c.isalnum() for c in name) >= _MIN_IDENTIFIER_CHARS}
+    return found | {word.lower() for word in distinctive_words(text, rare_zipf)}
 
 
 def brings(stated: list[str], asked: set[str], wants: str | None) -> bool:
@@ -159,6 +183,7 @@ FEATURES: tuple[str, ...] = (
     "table",  # a table row
     "needs_context",  # opens by pointing back, so is quoted with the sentence before
     "log_words",  # log of the quote's length in words
+    "brings_identifier",  # a tool, file or package is asked for and the quote names one
 )
 # The model also sees each feature as its gap to the best value among the candidates of the
 # same question, so a pointwise model ranks within a question (5-fold CV on the tuning
@@ -207,6 +232,8 @@ class SentenceScorer:
         wants = wanted_figure(question)
         asked_numbers = set(numbers(question))
         question_names = names(question)
+        artefact = asks_for_artefact(question)
+        known = identifiers(question, tuned.distinctive_max_zipf)
         asked_years = {n for n in asked_numbers if YEAR.match(n)}
         found: dict[tuple[str, int], Candidate] = {}
         names_in: dict[str, set[str]] = {}  # the question's names each document has
@@ -270,6 +297,9 @@ class SentenceScorer:
                     "question": float(sentence.rstrip().endswith(("?", "？"))),
                     "needs_context": float(anaphoric),
                     "log_words": math.log(len(quote.split())),
+                    "brings_identifier": float(
+                        artefact and bool(identifiers(quote, tuned.distinctive_max_zipf) - known)
+                    ),
                 }
                 candidate = Candidate(
                     passage,

@@ -323,6 +323,37 @@ def test_the_first_interrogative_says_what_is_asked() -> None:
     assert wanted_figure("Give the percent of growth") == "quantity"
 
 
+def test_a_question_for_a_tool_or_file_credits_the_sentence_that_names_one() -> None:
+    """'Which tool ...?' is answered by a sentence naming a tool, path or package that the
+    question does not already name; the sentence model sees that as `brings_identifier`."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.answer.extractive.scoring import asks_for_artefact, identifiers
+
+    assert asks_for_artefact("Which tool do the administrators run every day?")
+    assert asks_for_artefact("What is the Debian package for the DHCP daemon called?")
+    assert not asks_for_artefact("How many servers do the administrators back up?")
+    assert identifiers("Edit /etc/kbd/config, e.g. with rsync or isc-dhcp-server.", 2.0) == {
+        "/etc/kbd/config",
+        "rsync",
+        "isc-dhcp-server",
+        "kbd",
+    }
+    text = (
+        "The administrators back up every server to the backup server each day. "
+        "The rsync command is used daily to copy these different servers."
+    )
+    scorer = ExtractiveAnswerer(UniformIdf()).scorer
+    question = "Which tool do the administrators run every day to back up the servers?"
+    features = {
+        c.text: c.features["brings_identifier"]
+        for c in scorer.candidates(question, [_passage(text)])
+    }
+    assert features == {
+        "The administrators back up every server to the backup server each day.": 0.0,
+        "The rsync command is used daily to copy these different servers.": 1.0,
+    }
+
+
 def test_a_figure_the_passages_do_not_state_gets_a_cited_partial_answer() -> None:
     from assistant.answer.extractive.answerer import ExtractiveAnswerer
 
