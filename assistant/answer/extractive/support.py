@@ -18,14 +18,14 @@ from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import (
     YEAR,
-    name_words,
+    names,
     numbers,
     occurs,
     spelled_figures,
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.terms import tokenize
+from assistant.text.terms import STOPWORDS, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
 # ("unemployment rate"); the word before that qualifies it ("lowest growth target").
@@ -48,9 +48,14 @@ def unsupported_terms(
     asked = without_attribution(question)
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
+    missing = _missing_names(scorer, asked, documents)
+    named = {word.lower() for phrase in names(asked) for word in phrase.split()}
     rare = distinctive_words(asked, scorer.weights.distinctive_max_zipf)
-    terms = list(dict.fromkeys([*name_words(asked), *rare]))
-    missing = [term for term in terms if not scorer.lexical.mentions(term, documents)]
+    missing += [
+        word
+        for word in rare
+        if word.lower() not in named and not scorer.lexical.mentions(word, documents)
+    ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
     missing += [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
     retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
@@ -58,6 +63,18 @@ def unsupported_terms(
         words = match.group(1).split()
         missing += [w for w in words if any(t not in retrieved for t in tokenize(w))]
     return missing
+
+
+def _missing_names(scorer: SentenceScorer, asked: str, documents: str) -> list[str]:
+    """The question's names that the documents lack, each as the question writes it
+    ("United States", not "United" and "States"). A name lacks when any of its words does:
+    "European Central Bank" is not supported by a text that only says "Central"."""
+    missing = []
+    for phrase in names(asked):
+        words = [w for w in phrase.split() if len(w) > 1 and w.lower() not in STOPWORDS]
+        if any(not scorer.lexical.mentions(word, documents) for word in words):
+            missing.append(phrase)
+    return list(dict.fromkeys(missing))
 
 
 def select_supported(

@@ -323,6 +323,21 @@ def test_the_first_interrogative_says_what_is_asked() -> None:
     assert wanted_figure("Give the percent of growth") == "quantity"
 
 
+def test_a_refusal_names_a_missing_name_as_the_question_writes_it() -> None:
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    text = "China raised tariffs on imported soybeans to 15 percent in 2025."
+    passage = _passage(text, title="Trade measures")
+    passage.metadata["dense_score"] = 0.6
+    result = ExtractiveAnswerer(KnownTexts(text)).answer(
+        "What tariff rate did the United States impose in 2025?", [passage]
+    )
+    assert result.abstained
+    assert result.answer.startswith(
+        "The documents don't answer this: they never mention United States."
+    )
+
+
 def test_a_question_for_a_tool_or_file_credits_the_sentence_that_names_one() -> None:
     """'Which tool ...?' is answered by a sentence naming a tool, path or package that the
     question does not already name; the sentence model sees that as `brings_identifier`."""
