@@ -139,7 +139,13 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer")
-    candidate_k: int = Field(30, ge=1, description="Candidates fetched per retriever")
+    candidate_k: int = Field(
+        30,
+        ge=1,
+        description="Candidates fetched per retriever. Tuning parts, shipped / Debian fact "
+        "recall and hit@5: 15 -> 0.885 / 0.787, 1.0 / 0.92; 30 -> 0.885 / 0.809, 1.0 / 0.94; "
+        "50 -> 0.885 / 0.787, 0.966 / 0.92",
+    )
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
     fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = Field(60, ge=1)
