@@ -138,8 +138,12 @@ def without_attribution(question: str) -> str:
     return _ATTRIBUTION.sub(" ", question)
 
 
+def phrase_words(phrase: str) -> list[str]:
+    """The words of a name that are checked, each on its own ('European Central Bank' is
+    unsupported by a text that only says 'Central'): no initials, no stopwords."""
+    return [word for word in phrase.split() if len(word) > 1 and word.lower() not in STOPWORDS]
+
+
 def name_words(text: str) -> list[str]:
-    """The words of the names in `text`, in order, once each (each is checked on its own:
-    'European Central Bank' is unsupported by a text that only says 'Central')."""
-    words = [word for phrase in names(text) for word in phrase.split() if len(word) > 1]
-    return list(dict.fromkeys(word for word in words if word.lower() not in STOPWORDS))
+    """The words of the names in `text`, in order, once each."""
+    return list(dict.fromkeys(word for phrase in names(text) for word in phrase_words(phrase)))

@@ -21,11 +21,12 @@ from assistant.text.names_figures import (
     names,
     numbers,
     occurs,
+    phrase_words,
     spelled_figures,
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.terms import STOPWORDS, tokenize
+from assistant.text.terms import tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
 # ("unemployment rate"); the word before that qualifies it ("lowest growth target").
@@ -40,10 +41,9 @@ def unsupported_terms(
     """Names, figures and metrics the question asks about that the support never mentions.
 
     Names, and words rare in English ("chrony"), must occur in the documents the answer
-    quotes; numbers in the quoted passages or
-    their document's title and date (which say which year a report is about); the words
-    naming the asked-for metric ("unemployment" in "unemployment rate") in some retrieved
-    passage.
+    quotes; numbers in the quoted passages or their document's title and date (which say
+    which year a report is about); the words naming the asked-for metric ("unemployment" in
+    "unemployment rate") in some retrieved passage.
     """
     asked = without_attribution(question)
     sources = {passage.metadata["source"] for passage in support}
@@ -67,12 +67,10 @@ def unsupported_terms(
 
 def _missing_names(scorer: SentenceScorer, asked: str, documents: str) -> list[str]:
     """The question's names that the documents lack, each as the question writes it
-    ("United States", not "United" and "States"). A name lacks when any of its words does:
-    "European Central Bank" is not supported by a text that only says "Central"."""
+    ("United States", not "United" and "States"); a name lacks when any of its words does."""
     missing = []
     for phrase in names(asked):
-        words = [w for w in phrase.split() if len(w) > 1 and w.lower() not in STOPWORDS]
-        if any(not scorer.lexical.mentions(word, documents) for word in words):
+        if any(not scorer.lexical.mentions(word, documents) for word in phrase_words(phrase)):
             missing.append(phrase)
     return list(dict.fromkeys(missing))
 
