@@ -26,10 +26,10 @@ def bookmarks(pdf: object, page_count: int) -> Outline:
 
     starts: Outline = {}
     try:
-        bookmarks = list(pdf.get_toc())  # type: ignore[attr-defined]
+        outline = list(pdf.get_toc())  # type: ignore[attr-defined]
     except pdfium.PdfiumError:  # a broken outline (a cycle, say) only costs the headings
         return {}
-    for bookmark in bookmarks:
+    for bookmark in outline:
         destination = bookmark.get_dest()
         page = destination.get_index() if destination is not None else None
         title = " ".join(bookmark.get_title().split())
