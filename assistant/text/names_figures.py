@@ -133,6 +133,14 @@ def occurs(term: str, normalised_text: str) -> bool:
     return bool(needle) and re.search(pattern, normalised_text) is not None
 
 
+def occurs_abbreviated(word: str, normalised_text: str) -> bool:
+    """Whether a word of three or more letters starts a longer word of the text: the short
+    form of that word inside a name ("Mac OS X" for "Macintosh OS X", "Corp")."""
+    needle = normalise_for_matching(word).strip()
+    pattern = rf"(?<![\w.]){re.escape(needle)}\w"
+    return len(needle) >= 3 and re.search(pattern, normalised_text) is not None
+
+
 def without_attribution(question: str) -> str:
     """Drop 'according to X' clauses: X is who says it, not what is asked about."""
     return _ATTRIBUTION.sub(" ", question)

@@ -21,6 +21,7 @@ from assistant.text.names_figures import (
     names,
     numbers,
     occurs,
+    occurs_abbreviated,
     phrase_words,
     spelled_figures,
     without_attribution,
@@ -67,10 +68,16 @@ def unsupported_terms(
 
 def _missing_names(scorer: SentenceScorer, asked: str, documents: str) -> list[str]:
     """The question's names that the documents lack, each as the question writes it
-    ("United States", not "United" and "States"); a name lacks when any of its words does."""
+    ("United States", not "United" and "States"); a name lacks when any of its words does.
+    In a name of several words, a word may be the short form of the documents' word."""
     missing = []
     for phrase in names(asked):
-        if any(not scorer.lexical.mentions(word, documents) for word in phrase_words(phrase)):
+        words = phrase_words(phrase)
+        if any(
+            not scorer.lexical.mentions(word, documents)
+            and not (len(words) > 1 and occurs_abbreviated(word, documents))
+            for word in words
+        ):
             missing.append(phrase)
     return list(dict.fromkeys(missing))
 

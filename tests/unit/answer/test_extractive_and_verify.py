@@ -338,6 +338,25 @@ def test_a_refusal_names_a_missing_name_as_the_question_writes_it() -> None:
     )
 
 
+def test_a_word_of_a_name_may_be_the_short_form_of_the_documents_word() -> None:
+    """ "Mac OS X" is named by a text that says "Macintosh OS X"; a name whose word is not
+    even the start of a word there ("Windows NT") is still missing."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.text.names_figures import occurs_abbreviated
+
+    assert occurs_abbreviated("Mac", "users of macintosh os x 10.5")
+    assert not occurs_abbreviated("Ma", "users of macintosh os x 10.5")
+    assert not occurs_abbreviated("Mac", "users of imac computers")
+    text = "Users of Macintosh OS X 10.5 may use Gutenprint 5.2.11 on their printers."
+    passage = _passage(text, title="Requirements")
+    passage.metadata["dense_score"] = 0.6
+    answerer = ExtractiveAnswerer(KnownTexts(text))
+    answered = answerer.answer("Which Gutenprint release should Mac OS X users use?", [passage])
+    assert not answered.abstained and "5.2.11" in answered.answer
+    refused = answerer.answer("Which Gutenprint release should Windows NT users use?", [passage])
+    assert refused.abstained and "Windows NT" in refused.answer
+
+
 def test_a_question_for_a_tool_or_file_credits_the_sentence_that_names_one() -> None:
     """'Which tool ...?' is answered by a sentence naming a tool, path or package that the
     question does not already name; the sentence model sees that as `brings_identifier`."""
