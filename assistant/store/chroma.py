@@ -262,6 +262,15 @@ class Store:
     def chunk_ids_of(self, source: str) -> list[str]:
         return self.chunks.get(where={"source": source}, include=[])["ids"]
 
+    def chunk_ids_of_all(self, sources: Sequence[str]) -> dict[str, set[str]]:
+        """The stored chunk ids of each of these documents, in one read per batch."""
+        found: dict[str, set[str]] = {source: set() for source in sources}
+        for batch in _batches(list(sources), self._batch):
+            page = self.chunks.get(where={"source": {"$in": list(batch)}}, include=["metadatas"])
+            for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
+                found[str(meta["source"])].add(cid)
+        return found
+
     def query(
         self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None
     ) -> list[tuple[str, str, dict[str, Any], float]]:
@@ -341,10 +350,12 @@ class Store:
         embeddings: Sequence[Sequence[float]],
     ) -> None:
         """Write chunks (each with its `vector_id` in the metadata) and their unique vectors:
-        a text that occurs in many chunks is one vector in the searched collection."""
-        unique: dict[str, tuple[str, Sequence[float]]] = {}
-        for text, meta, vector in zip(texts, metadatas, embeddings, strict=True):
-            unique.setdefault(str(meta["vector_id"]), (text, vector))
+        a text that occurs in many chunks is one vector in the searched collection. The
+        unique vectors carry no text (the chunks have it): Chroma full-text indexes every
+        document it stores, which made up most of the cost of these writes."""
+        unique: dict[str, Sequence[float]] = {}
+        for meta, vector in zip(metadatas, embeddings, strict=True):
+            unique.setdefault(str(meta["vector_id"]), vector)
         for start in range(0, len(ids), self._batch):
             end = start + self._batch
             self.chunks.upsert(
@@ -356,9 +367,7 @@ class Store:
         vector_ids = list(unique)
         for batch in _batches(vector_ids, self._batch):
             self.unique_vectors.upsert(
-                ids=list(batch),
-                documents=[unique[vid][0] for vid in batch],
-                embeddings=[list(unique[vid][1]) for vid in batch],
+                ids=list(batch), embeddings=[list(unique[vid]) for vid in batch]
             )
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
@@ -373,17 +382,24 @@ class Store:
         for batch in _batches(orphans, self._batch):
             self.unique_vectors.delete(ids=list(batch))
 
-    def upsert_document(
-        self, source: str, text: str, metadata: dict[str, Any], title_vector: Sequence[float]
+    def upsert_documents(
+        self, records: Sequence[tuple[str, str, dict[str, Any], Sequence[float]]]
     ) -> None:
-        self.documents.upsert(
-            ids=[source], documents=[text], metadatas=[metadata], embeddings=[list(title_vector)]
-        )
+        """Write document records: (source, text, metadata, title vector) each."""
+        for batch in _batches(list(records), self._batch):
+            self.documents.upsert(
+                ids=[source for source, *_ in batch],
+                documents=[text for _, text, *_ in batch],
+                metadatas=[metadata for *_, metadata, _ in batch],
+                embeddings=[list(vector) for *_, vector in batch],
+            )
 
-    def mark_document(self, source: str, metadata: dict[str, Any]) -> None:
-        """Replace a stored document's metadata only: its text and title vector stay (writing
-        the text again costs a full-text re-index of it, seconds on a corpus of manuals)."""
-        self.documents.update(ids=[source], metadatas=[metadata])
+    def mark_documents(self, metadata: dict[str, dict[str, Any]]) -> None:
+        """Replace stored documents' metadata only (by source): their texts and title
+        vectors stay (writing a text again costs a full-text re-index of it, seconds on a
+        corpus of manuals)."""
+        for batch in _batches(list(metadata), self._batch):
+            self.documents.update(ids=list(batch), metadatas=[metadata[s] for s in batch])
 
     def delete_document(self, source: str) -> int:
         """Remove a document and all its chunks; returns how many chunks went."""
