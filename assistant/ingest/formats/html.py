@@ -32,6 +32,7 @@ MAX_LINK_SHARE = 0.6
 # An element named like a sidebar is a menu when a third of its text is links.
 FURNITURE_LINK_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
+_EXPONENT = re.compile(r"[-+−]?\d{1,4}")
 
 
 def _clean(text: str) -> str:
@@ -159,13 +160,28 @@ def _main_content(page: BeautifulSoup) -> Tag:
     return root
 
 
+def _mark_exponents(root: Tag) -> None:
+    """A superscript number after a digit is a power: "2<sup>64</sup>" reads "2^64", not
+    "264" (footnote marks and ordinals, "1<sup>st</sup>", are left as they are)."""
+    for sup in root.find_all("sup"):
+        before = sup.previous_sibling
+        if (
+            isinstance(before, NavigableString)
+            and before.rstrip(" ")[-1:].isdigit()
+            and _EXPONENT.fullmatch(sup.get_text().strip())
+        ):
+            sup.string = "^" + sup.get_text().strip()
+
+
 def extract_html(raw: bytes) -> Extracted:
     html = decode(raw)
     page = BeautifulSoup(html, "html.parser")
     title = _clean(page.title.get_text()) if page.title else ""
     for hidden in page(list(_HIDDEN)):
         hidden.decompose()
+    content = _main_content(page)
+    _mark_exponents(content)
     walker = _Walker()
-    walker.walk(_main_content(page))
+    walker.walk(content)
     walker.flush()
     return walker.builder.build({"title": title} if title else {})

@@ -65,6 +65,14 @@ def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> Non
         assert furniture not in page.text
 
 
+def test_a_superscript_number_after_a_digit_is_written_as_a_power() -> None:
+    page = extract_html(
+        b"<html><body><p>A subnet has 2<sup>64</sup> addresses, 10<sup>-3</sup> of them "
+        b"used; see the 1<sup>st</sup> note.<sup>[<a href='#n1'>1</a>]</sup></p></body></html>"
+    )
+    assert page.text == ("A subnet has 2^64 addresses, 10^-3 of them used; see the 1st note.[1]")
+
+
 def test_sections_kinds_and_sizes_of_chunks_follow_the_blocks() -> None:
     page = extract_html(SPHINX_PAGE.encode())
     chunks = chunk_text("dhcp.html", page.text, ChunkSizes(180, 30, 10), page.blocks)
