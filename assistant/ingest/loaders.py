@@ -2,8 +2,8 @@
 document (by the extractor of its format) or the reason it was skipped.
 
 Offsets of chunks and citations are character offsets into the text the extractor returns:
-for `.txt`/`.md` that is the decoded file exactly; for the other formats the extracted
-text, which the index keeps so a citation can always be shown in place.
+for plain text and Markdown that is the decoded file exactly; for the other formats the
+extracted text, which the index keeps so a citation can always be shown in place.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.config import LoadLimits
 from assistant.ingest.document import LoadedDocument, LoadError, SkippedFile
-from assistant.ingest.formats import EXTRACTORS, SUPPORTED_SUFFIXES
+from assistant.ingest.formats import EXTRACTORS, PLAIN_TEXT_SUFFIXES, SUPPORTED_SUFFIXES
 from assistant.ingest.sources_file import METADATA_FILE, read_corpus_metadata
 
 
@@ -96,7 +96,7 @@ def load_file(
         raise LoadError("empty file")
     extracted = EXTRACTORS[suffix](raw)
     text = extracted.text
-    if suffix in (".txt", ".md"):
+    if suffix in PLAIN_TEXT_SUFFIXES:
         longest = max(map(len, text.splitlines()), default=0)
         if longest > limits.max_line_chars:
             raise LoadError(

@@ -8,15 +8,27 @@ from collections.abc import Callable
 from assistant.ingest.document import Extracted
 from assistant.ingest.formats.docx import extract_docx
 from assistant.ingest.formats.html import extract_html
+from assistant.ingest.formats.mhtml import extract_mhtml
 from assistant.ingest.formats.pdf import extract_pdf
 from assistant.ingest.formats.plain_text import extract_markdown, extract_plain_text
 
 EXTRACTORS: dict[str, Callable[[bytes], Extracted]] = {
     ".txt": extract_plain_text,
+    ".text": extract_plain_text,
     ".md": extract_markdown,
+    ".markdown": extract_markdown,
     ".html": extract_html,
     ".htm": extract_html,
+    ".xhtml": extract_html,
+    ".mhtml": extract_mhtml,
+    ".mht": extract_mhtml,
     ".pdf": extract_pdf,
     ".docx": extract_docx,
 }
 SUPPORTED_SUFFIXES = tuple(EXTRACTORS)
+# Formats whose text is the decoded file itself: a line too long for prose is refused.
+PLAIN_TEXT_SUFFIXES = frozenset(
+    suffix
+    for suffix, extractor in EXTRACTORS.items()
+    if extractor in (extract_plain_text, extract_markdown)
+)

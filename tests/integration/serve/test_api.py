@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from typing import Any
 
 import httpx
@@ -307,6 +309,26 @@ def test_upload_indexes_good_files_and_reports_bad_ones(open_app: TestClient) ->
         "/api/documents", files=[("files", ("lighthouse.md", LIGHTHOUSE.encode()))]
     ).json()
     assert again["unchanged"] == ["lighthouse.md"] and again["chunks_embedded"] == 0
+
+
+def test_a_web_page_saved_as_one_mhtml_file_is_indexed_and_answered(
+    open_app: TestClient,
+) -> None:
+    saved = MIMEMultipart("related")
+    page = (
+        "<html><head><title>Ferry timetable</title></head><body><nav>Home | Routes</nav>"
+        "<h1>Winter ferries</h1><p>The Xiamen to Gulangyu ferry leaves every 20 minutes "
+        "from 7:10 in the winter timetable.</p></body></html>"
+    )
+    saved.attach(MIMEText(page, "html", "utf-8"))
+    response = open_app.post("/api/documents", files=[("files", ("ferry.mhtml", saved.as_bytes()))])
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == ["ferry.mhtml"]
+    answer = open_app.post(
+        "/api/ask", json={"question": "How often does the Gulangyu ferry leave in winter?"}
+    ).json()
+    assert answer["citations"][0]["source"] == "ferry.mhtml"
+    assert "every 20 minutes" in answer["answer"] and "Routes" not in answer["answer"]
 
 
 @pytest.mark.parametrize(

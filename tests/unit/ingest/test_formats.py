@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+
+import pytest
 
 from assistant.ingest.chunking import ChunkSizes, chunk_text
-from assistant.ingest.document import Extracted
+from assistant.ingest.document import Extracted, LoadError
 from assistant.ingest.formats.docx import extract_docx
 from assistant.ingest.formats.html import extract_html
+from assistant.ingest.formats.mhtml import extract_mhtml
 from assistant.ingest.formats.pdf import extract_pdf
 from assistant.ingest.formats.plain_text import extract_markdown, extract_plain_text
 
@@ -293,3 +299,21 @@ def test_a_pdf_without_text_is_named_as_such() -> None:
         assert "no text layer" in str(error) and "OCR is not supported" in str(error)
     else:
         raise AssertionError("a PDF without text must be refused")
+
+
+def test_a_page_saved_as_one_mhtml_file_is_read_from_its_html_part() -> None:
+    saved = MIMEMultipart("related")
+    html = (
+        "<html><head><title>Café prices</title></head><body><nav><a href='/'>Home</a></nav>"
+        "<h1>Prices</h1><p>A café au lait costs 3 € in the old town.</p></body></html>"
+    )
+    saved.attach(MIMEText(html, "html", "windows-1252"))  # sent quoted-printable
+    saved.attach(MIMEImage(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "gif"))
+    page = extract_mhtml(saved.as_bytes())
+    assert page.metadata["title"] == "Café prices"
+    assert blocks(page) == [
+        ("heading", 1, "Prices"),
+        ("paragraph", 0, "A café au lait costs 3 € in the old town."),
+    ]
+    with pytest.raises(LoadError, match="no HTML page inside"):
+        extract_mhtml(MIMEText("just text", "plain").as_bytes())
