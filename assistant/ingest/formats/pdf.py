@@ -33,10 +33,14 @@ from assistant.ingest.formats.pdf_sections import (
 # A line that starts or ends a page on at least this share of the pages is a running
 # header or footer (digits ignored, so "Page 3" and "Page 4" are the same line).
 RUNNING_LINE_SHARE = 0.5
+# How many lines at the top and at the bottom of a page can be its header or footer (a
+# footer of the title, the date and the page number is three).
+EDGE_LINES = 3
 # A line shorter than this share of the page's usual line, ending a sentence, ends a
 # paragraph.
 SHORT_LINE_SHARE = 0.8
 _DIGITS = re.compile(r"\d+")
+_PUNCTUATION_ONLY = {"", "}", "{", ")", "(", "]", "[", ";", "};", "*", "-", "."}
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
@@ -79,15 +83,30 @@ def _pdfium_page_text(page: object) -> str:
         textpage.close()
 
 
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """The digit-blind forms of lines that head or foot most pages."""
-    if len(pages) < 3:
-        return set()
-    edges: Counter[str] = Counter()
-    for lines in pages:
-        content = [line for line in lines if line]
-        edges.update({_DIGITS.sub("#", line) for line in content[:2] + content[-2:]})
-    return {line for line, count in edges.items() if count >= RUNNING_LINE_SHARE * len(pages)}
+def _edge_lines(lines: list[str]) -> list[int]:
+    """The indexes of the first and last `EDGE_LINES` non-blank lines of a page."""
+    content = [n for n, line in enumerate(lines) if line]
+    return sorted(set(content[:EDGE_LINES] + content[-EDGE_LINES:]))
+
+
+def _running_lines(pages: list[list[str]]) -> list[set[int]]:
+    """Each page's running header and footer lines (by index): lines at its top or bottom
+    that, digits ignored, stand at the top or bottom of most pages ("Page 3", the title)
+    or of a page next to it (a chapter's name, a page number)."""
+    edges = [_edge_lines(lines) for lines in pages]
+    keys = [
+        {_DIGITS.sub("#", pages[page][n]) for n in found} for page, found in enumerate(edges)
+    ]
+    counts = Counter(key for found in keys for key in found)
+    common = {key for key, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
+    running: list[set[int]] = []
+    for page, found in enumerate(edges):
+        near = common if len(pages) >= 3 else set()
+        near = near | set().union(*keys[max(page - 1, 0) : page], *keys[page + 1 : page + 2])
+        running.append(
+            {n for n in found if _DIGITS.sub("#", pages[page][n]) in near - _PUNCTUATION_ONLY}
+        )
+    return running
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -149,8 +168,8 @@ def extract_pdf(raw: bytes) -> Extracted:
     ]
     running = _running_lines(pages)
     paragraphs = [
-        _paragraphs([line for line in lines if _DIGITS.sub("#", line) not in running])
-        for lines in pages
+        _paragraphs([line for n, line in enumerate(lines) if n not in running[page]])
+        for page, lines in enumerate(pages)
     ]
     # Without bookmarks, the table of contents the document prints gives its sections, and
     # without either, lines in capitals.
@@ -159,8 +178,39 @@ def extract_pdf(raw: bytes) -> Extracted:
         or placed_contents(paragraphs, contents.entries, contents.last_page + 1)
         or capitals_headings(paragraphs)
     )
+    blocks = [
+        (text, level, number)
+        for number, page in enumerate(paragraphs, 1)
+        for text, level in page_blocks(page, sections.get(number - 1, []))
+    ]
     builder = DocumentBuilder()
-    for number, page in enumerate(paragraphs, 1):
-        for text, level in page_blocks(page, sections.get(number - 1, [])):
-            builder.add(text, "heading" if level else "paragraph", level, page=number)
+    for text, level, number in _across_pages(blocks):
+        builder.add(text, "heading" if level else "paragraph", level, page=number)
     return builder.build({"title": title} if title else {})
+
+
+def _across_pages(blocks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Paragraphs (text, heading level, page) with a paragraph that a page break cuts in
+    the middle of a sentence joined again: its page ends without closing the sentence and
+    the next page goes on in lower case. It keeps the page it starts on."""
+    joined: list[tuple[str, int, int]] = []
+    for text, level, page in blocks:
+        if joined and _continues(joined[-1], (text, level, page)):
+            before, _, start = joined[-1]
+            # A hyphen at a page's end stays ("non-existent"), as pdftotext keeps it.
+            space = "" if before.endswith("-") else " "
+            joined[-1] = (before + space + text, 0, start)
+        else:
+            joined.append((text, level, page))
+    return joined
+
+
+def _continues(previous: tuple[str, int, int], block: tuple[str, int, int]) -> bool:
+    (before, before_level, before_page), (text, level, page) = previous, block
+    return (
+        page == before_page + 1
+        and not before_level
+        and not level
+        and not before.rstrip().endswith(_SENTENCE_END)
+        and text[:1].islower()
+    )

@@ -145,9 +145,14 @@ def test_word_documents_keep_headings_lists_and_table_headers() -> None:
     ]
 
 
-def _pdf(pages: list[list[str | tuple[int, str, str]]]) -> bytes:
+def _pdf(
+    pages: list[list[str | tuple[int, str, str]]],
+    headers: list[str] | None = None,
+    footer: tuple[str, ...] = ("Page {number}",),
+) -> bytes:
     """A PDF of the given lines; a (level, bookmark, printed) line is a heading with a
-    bookmark in the outline, and an empty line is a gap between paragraphs."""
+    bookmark in the outline, and an empty line is a gap between paragraphs. Each page has a
+    header line (`headers`, one per page) and the footer lines."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -155,7 +160,8 @@ def _pdf(pages: list[list[str | tuple[int, str, str]]]) -> bytes:
     pdf.set_font("helvetica", size=11)
     for number, lines in enumerate(pages, 1):
         pdf.add_page()
-        pdf.cell(0, 8, "Harbour Handbook - internal", new_x="LMARGIN", new_y="NEXT")
+        header = headers[number - 1] if headers else "Harbour Handbook - internal"
+        pdf.cell(0, 8, header, new_x="LMARGIN", new_y="NEXT")
         for line in lines:
             if line == "":
                 pdf.ln(10)
@@ -164,9 +170,33 @@ def _pdf(pages: list[list[str | tuple[int, str, str]]]) -> bytes:
                 level, bookmark, line = line
                 pdf.start_section(bookmark, level=level)
             pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_y(-20)
-        pdf.cell(0, 8, f"Page {number}")
+        pdf.set_y(-10 - 6 * len(footer))
+        for line in footer:
+            pdf.cell(0, 6, line.format(number=number), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def test_pdf_footers_of_several_lines_chapter_headers_and_sentences_over_page_breaks() -> None:
+    """A footer of title, date and page number goes, and so does a header naming the
+    chapter (it changes every few pages); a sentence a page break cuts is one paragraph."""
+    pages: list[list[str | tuple[int, str, str]]] = [
+        ["Berths are assigned by the harbour master.", "", "The pilots meet every vessel at"],
+        ["the outer buoy and guide it to its berth.", "", "Tugs are on call at all hours."],
+        ["Cranes unload containers day and night.", "", "The fuel quay opens at six."],
+        ["Ferries leave from the east pier.", "", "The customs office closes at noon."],
+        ["Reefer plugs are on the north quay.", "", "Grain goes to the silo terminal."],
+        ["Scrap metal leaves from berth nine.", "", "Cars are parked on the west apron."],
+    ]
+    chapters = [f"Chapter {n // 2 + 1}. {name}" for n, name in enumerate("AABBCC")]
+    extracted = extract_pdf(
+        _pdf(pages, headers=chapters, footer=("Harbour Handbook 2.1", "2026 March 4", "{number}"))
+    )
+    texts = [(b.page, extracted.text[b.start : b.end]) for b in extracted.blocks]
+    assert (1, "The pilots meet every vessel at the outer buoy and guide it to its berth.") in texts
+    for furniture in ("Chapter", "Harbour Handbook", "March"):
+        assert furniture not in extracted.text
+    assert not any(text.isdigit() for _, text in texts)
+    assert len(texts) == 11
 
 
 def test_pdf_pages_running_lines_and_hyphenation() -> None:
