@@ -25,8 +25,10 @@ def select(
     chosen: list[Candidate] = []
     taken: set[tuple[str, int]] = set()
     for part in parts[:max_sentences] if len(parts) > 1 else []:
-        best = next((c for c in scorer.candidates(part, passages) if c.key not in taken), None)
-        if best:
+        # A part whose best sentence is already quoted is answered by it ("Where did it
+        # happen, and how many died?"); its second best would be a weaker, unrelated quote.
+        best = next(iter(scorer.candidates(part, passages)), None)
+        if best and best.key not in taken:
             chosen.append(best)
             taken.add(best.key)
     if not chosen:

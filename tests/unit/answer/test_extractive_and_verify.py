@@ -137,6 +137,32 @@ def test_compound_questions_split_into_parts() -> None:
     assert question_parts("What did Ningbo and Sanya set?") == ["What did Ningbo and Sanya set?"]
 
 
+def test_a_part_of_a_question_answered_by_an_already_chosen_sentence_adds_no_other() -> None:
+    """In "Where did it happen, and how many died?" one sentence answers both parts; the
+    second part's next best sentence is not quoted for it."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.selection import select
+    from assistant.config import AnswererWeights
+
+    passage = _passage("A car attack in Zhuhai killed 35 people. Demand is the top priority.")
+    answer, unrelated = (
+        Candidate(passage, 0, start, end, passage.page_content[start:end], score, terms, start)
+        for start, end, score, terms in (
+            (0, 40, 0.9, frozenset({"attack", "zhuhai"})),
+            (41, 70, 0.1, frozenset({"priority"})),
+        )
+    )
+
+    class Scorer:
+        weights = AnswererWeights(companion_score_ratio=0.5)
+
+        def candidates(self, question: str, passages: list) -> list[Candidate]:
+            return [answer, unrelated]
+
+    question = "Where did the car attack happen, and how many people died?"
+    assert select(Scorer(), question, [passage], 3) == [answer]  # type: ignore[arg-type]
+
+
 def test_answers_from_the_passage_that_has_the_asked_year() -> None:
     """The first-ranked passage matches more words but is about another year; the passage
     whose document is about the asked year answers instead of an abstention."""
