@@ -94,9 +94,7 @@ def _running_lines(pages: list[list[str]]) -> list[set[int]]:
     that, digits ignored, stand at the top or bottom of most pages ("Page 3", the title)
     or of a page next to it (a chapter's name, a page number)."""
     edges = [_edge_lines(lines) for lines in pages]
-    keys = [
-        {_DIGITS.sub("#", pages[page][n]) for n in found} for page, found in enumerate(edges)
-    ]
+    keys = [{_DIGITS.sub("#", pages[page][n]) for n in found} for page, found in enumerate(edges)]
     counts = Counter(key for found in keys for key in found)
     common = {key for key, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
     running: list[set[int]] = []
