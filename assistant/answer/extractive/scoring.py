@@ -22,7 +22,7 @@ from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.sentences import decode_spans, sentence_spans
+from assistant.text.sentences import Span, decode_spans, sentence_spans
 from assistant.text.terms import tokenize
 
 # Words that say what kind of answer is wanted but are not about the subject.
@@ -202,6 +202,14 @@ def with_gaps(features: list[dict[str, float]]) -> list[dict[str, float]]:
     ]
 
 
+def _same_paragraph(text: str, paragraphs: list[Span] | None, before: Span, sentence: Span) -> bool:
+    """Whether a sentence stands in the paragraph of the one before it: a sentence that
+    opens a paragraph ("The government report ...") is not read as continuing the last."""
+    if paragraphs:
+        return not any(before.end <= p.start <= sentence.start for p in paragraphs)
+    return "\n" not in text[before.end : sentence.start]
+
+
 class SentenceScorer:
     """Scores every sentence of the passages against a question."""
 
@@ -258,9 +266,8 @@ class SentenceScorer:
                 "code": float(kind == "code"),
                 "table": float(kind == "table"),
             }
-            spans = sentence_spans(
-                text, paragraphs=decode_spans(passage.metadata.get("paragraphs"))
-            )
+            paragraphs = decode_spans(passage.metadata.get("paragraphs"))
+            spans = sentence_spans(text, paragraphs=paragraphs)
             for index, span in enumerate(spans):
                 sentence = text[span.start : span.end]
                 if (
@@ -269,7 +276,11 @@ class SentenceScorer:
                     or is_lead_in(sentence)
                 ):
                     continue
-                anaphoric = index > 0 and _ANAPHORIC.match(sentence) is not None
+                anaphoric = (
+                    index > 0
+                    and _ANAPHORIC.match(sentence) is not None
+                    and _same_paragraph(text, paragraphs, spans[index - 1], span)
+                )
                 context = spans[index - 1].start if anaphoric else span.start
                 quote = text[context : span.end]  # what the answer will say: score all of it
                 terms = frozenset(set(tokenize(quote)) & weights.keys())

@@ -220,6 +220,22 @@ def _candidates(*passages):
     return sorted(found, key=lambda c: (c.rank, c.start))
 
 
+def test_a_sentence_opening_a_paragraph_is_not_quoted_with_the_last_one() -> None:
+    """A sentence such as "The government report ..." points back only inside its own
+    paragraph; after a paragraph break it is quoted alone: no quote spans two paragraphs."""
+    same = "Ningbo set a target of 5.5 percent. The government report also lists robots."
+    apart = "Ningbo set a target of 5.5 percent.\n\nThe government report also lists robots."
+    for text, paragraphs, needs_context in (
+        (same, f"0-{len(same)}", 1.0),
+        (apart, f"0-35,37-{len(apart)}", 0.0),
+    ):
+        (candidate,) = [
+            c for c in _candidates(_passage(text, paragraphs=paragraphs)) if "robots" in c.text
+        ]
+        assert candidate.features["needs_context"] == needs_context
+        assert ("Ningbo" in candidate.quote) == bool(needs_context)
+
+
 def test_quotes_of_one_passage_share_one_citation_in_document_order() -> None:
     from assistant.answer.extractive.answerer import cited_answer
 
