@@ -7,10 +7,12 @@ for pypdf, which read xdvipdfmx output as one long word). Without it, PDFium (py
 reads the text. Bookmarks come from PDFium either way.
 
 Each page's lines are joined into paragraphs (a short line that ends a sentence closes
-one; a word hyphenated across lines is joined), running headers and footers (a line at the
-top or bottom of most pages, page numbers aside) are dropped, every block remembers its
+one; a word hyphenated across lines is joined), running headers and footers (among the
+top or bottom three lines of most pages, or of a neighbouring page, digits aside) are
+dropped, every block remembers its
 page, and the sections come from `pdf_sections` (bookmarks, else the printed contents, else
-lines in capitals). A PDF without a text layer is refused by name: OCR is not supported.
+lines in capitals). A paragraph that a page break cuts mid-sentence is joined again. A PDF
+without a text layer is refused by name: OCR is not supported.
 """
 
 from __future__ import annotations
@@ -192,23 +194,20 @@ def _across_pages(blocks: list[tuple[str, int, int]]) -> list[tuple[str, int, in
     the middle of a sentence joined again: its page ends without closing the sentence and
     the next page goes on in lower case. It keeps the page it starts on."""
     joined: list[tuple[str, int, int]] = []
+    last_page = 0  # the page the last paragraph of `joined` ends on
     for text, level, page in blocks:
-        if joined and _continues(joined[-1], (text, level, page)):
-            before, _, start = joined[-1]
+        before = joined[-1] if joined else ("", 1, 0)
+        if (
+            page == last_page + 1
+            and not before[1]
+            and not level
+            and not before[0].rstrip().endswith(_SENTENCE_END)
+            and text[:1].islower()
+        ):
             # A hyphen at a page's end stays ("non-existent"), as pdftotext keeps it.
-            space = "" if before.endswith("-") else " "
-            joined[-1] = (before + space + text, 0, start)
+            space = "" if before[0].endswith("-") else " "
+            joined[-1] = (before[0] + space + text, 0, before[2])
         else:
             joined.append((text, level, page))
+        last_page = page
     return joined
-
-
-def _continues(previous: tuple[str, int, int], block: tuple[str, int, int]) -> bool:
-    (before, before_level, before_page), (text, level, page) = previous, block
-    return (
-        page == before_page + 1
-        and not before_level
-        and not level
-        and not before.rstrip().endswith(_SENTENCE_END)
-        and text[:1].islower()
-    )
