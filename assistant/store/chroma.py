@@ -259,9 +259,6 @@ class Store:
         """The stored unique vectors with these ids (a lexical hit's meaning, no search)."""
         return self._embeddings(self.unique_vectors, vector_ids)
 
-    def chunk_ids_of(self, source: str) -> list[str]:
-        return self.chunks.get(where={"source": source}, include=[])["ids"]
-
     def chunk_ids_of_all(self, sources: Sequence[str]) -> dict[str, set[str]]:
         """The stored chunk ids of each of these documents, in one read per batch."""
         found: dict[str, set[str]] = {source: set() for source in sources}
@@ -403,7 +400,7 @@ class Store:
 
     def delete_document(self, source: str) -> int:
         """Remove a document and all its chunks; returns how many chunks went."""
-        ids = self.chunk_ids_of(source)
+        ids = sorted(self.chunk_ids_of_all([source])[source])
         self.delete_chunks(ids)
         self.documents.delete(ids=[source])
         return len(ids)

@@ -42,7 +42,7 @@ EDGE_LINES = 3
 # paragraph.
 SHORT_LINE_SHARE = 0.8
 _DIGITS = re.compile(r"\d+")
-_PUNCTUATION_ONLY = {"", "}", "{", ")", "(", "]", "[", ";", "};", "*", "-", "."}
+_PUNCTUATION_ONLY = {"}", "{", ")", "(", "]", "[", ";", "};", "*", "-", "."}
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
@@ -85,10 +85,11 @@ def _pdfium_page_text(page: object) -> str:
         textpage.close()
 
 
-def _edge_lines(lines: list[str]) -> list[int]:
-    """The indexes of the first and last `EDGE_LINES` non-blank lines of a page."""
+def _edge_lines(lines: list[str]) -> dict[int, str]:
+    """The first and last `EDGE_LINES` non-blank lines of a page, by index, digits ignored
+    ("Page 3" and "Page 4" read alike)."""
     content = [n for n, line in enumerate(lines) if line]
-    return sorted(set(content[:EDGE_LINES] + content[-EDGE_LINES:]))
+    return {n: _DIGITS.sub("#", lines[n]) for n in content[:EDGE_LINES] + content[-EDGE_LINES:]}
 
 
 def _running_lines(pages: list[list[str]]) -> list[set[int]]:
@@ -96,16 +97,14 @@ def _running_lines(pages: list[list[str]]) -> list[set[int]]:
     that, digits ignored, stand at the top or bottom of most pages ("Page 3", the title)
     or of a page next to it (a chapter's name, a page number)."""
     edges = [_edge_lines(lines) for lines in pages]
-    keys = [{_DIGITS.sub("#", pages[page][n]) for n in found} for page, found in enumerate(edges)]
+    keys = [set(found.values()) - _PUNCTUATION_ONLY for found in edges]
     counts = Counter(key for found in keys for key in found)
     common = {key for key, count in counts.items() if count >= RUNNING_LINE_SHARE * len(pages)}
     running: list[set[int]] = []
     for page, found in enumerate(edges):
         near = common if len(pages) >= 3 else set()
         near = near | set().union(*keys[max(page - 1, 0) : page], *keys[page + 1 : page + 2])
-        running.append(
-            {n for n in found if _DIGITS.sub("#", pages[page][n]) in near - _PUNCTUATION_ONLY}
-        )
+        running.append({n for n, key in found.items() if key in near})
     return running
 
 
