@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 # Chunks are embedded with their document's title in front (a contextual header), so a
 # passage that never names its subject ("this year's target") still embeds near it.
 EMBEDDING_INPUT_VERSION = "title-section-header-2"
-# Chunks carry the id of their unique vector (layout 2) and their paragraphs (layout 3).
-STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-3"
+# Chunks carry the id of their unique vector (layout 2), their paragraphs (layout 3), and
+# the kind of each paragraph, as chunks now mix prose, code and tables (layout 4).
+STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-kinds-4"
 
 
 def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:

@@ -39,6 +39,7 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
         "page": chunk.pages[0] if chunk.pages else 0,
         "page_end": chunk.pages[1] if chunk.pages else 0,
         "paragraphs": encode_spans(chunk.paragraphs),
+        "block_kinds": ",".join(chunk.block_kinds),
         "pipeline": pipeline,
         "title": document.title,
         "publisher": document.metadata.get("publisher", ""),

@@ -210,6 +210,18 @@ def _same_paragraph(text: str, paragraphs: list[Span] | None, before: Span, sent
     return "\n" not in text[before.end : sentence.start]
 
 
+def _kind_of(
+    sentence: Span, paragraphs: list[Span] | None, block_kinds: list[str], chunk_kind: str
+) -> str:
+    """The kind (prose, code, table) of the block a sentence stands in: a chunk may hold
+    prose and the code it introduces. An index without block kinds has the chunk's."""
+    if paragraphs and len(block_kinds) == len(paragraphs):
+        for paragraph, kind in zip(paragraphs, block_kinds, strict=True):
+            if paragraph.start <= sentence.start < paragraph.end:
+                return kind
+    return chunk_kind
+
+
 class SentenceScorer:
     """Scores every sentence of the passages against a question."""
 
@@ -249,7 +261,8 @@ class SentenceScorer:
             text = passage.page_content
             base = int(passage.metadata["start"])
             title = str(passage.metadata.get("title", ""))
-            kind = passage.metadata.get("kind", "prose")
+            chunk_kind = str(passage.metadata.get("kind", "prose"))
+            block_kinds = str(passage.metadata.get("block_kinds", "")).split(",")
             heading_terms = set(tokenize(heading(passage.metadata))) & weights.keys()
             source = passage.metadata["source"]
             if source not in names_in:  # a document's text is scanned once per question
@@ -263,8 +276,6 @@ class SentenceScorer:
                 "passage_coverage": sum(weights[t] for t in passage_terms) / total,
                 "reciprocal_rank": 1 / (1 + rank),
                 "passage_similarity": float(passage.metadata.get("dense_score") or 0.0),
-                "code": float(kind == "code"),
-                "table": float(kind == "table"),
             }
             paragraphs = decode_spans(passage.metadata.get("paragraphs"))
             spans = sentence_spans(text, paragraphs=paragraphs)
@@ -296,7 +307,10 @@ class SentenceScorer:
                     for name in question_names
                 )
                 bringing = brings(stated, asked_numbers, wants)
+                kind = _kind_of(span, paragraphs, block_kinds, chunk_kind)
                 features = passage_features | {
+                    "code": float(kind == "code"),
+                    "table": float(kind == "table"),
                     "coverage": sum(weights[t] for t in terms | heading_terms) / total,
                     "names": name_hits / len(question_names) if question_names else 0.0,
                     "brings_figure": float(bringing),

@@ -236,6 +236,18 @@ def test_a_sentence_opening_a_paragraph_is_not_quoted_with_the_last_one() -> Non
         assert ("Ningbo" in candidate.quote) == bool(needs_context)
 
 
+def test_a_sentence_has_the_kind_of_its_own_block_in_a_mixed_chunk() -> None:
+    """A chunk may hold a paragraph and the code it introduces: only the code is code."""
+    prose = "The Ningbo target module sets the goal."
+    code = "ningbo.target = compute_target(city, year = 2024, rate = 5.5)"
+    text = f"{prose}\n\n{code}"
+    passage = _passage(
+        text, paragraphs=f"0-{len(prose)},{len(prose) + 2}-{len(text)}", block_kinds="prose,code"
+    )
+    kinds = {c.text: c.features["code"] for c in _candidates(passage)}
+    assert kinds == {prose: 0.0, code: 1.0}
+
+
 def test_quotes_of_one_passage_share_one_citation_in_document_order() -> None:
     from assistant.answer.extractive.answerer import cited_answer
 

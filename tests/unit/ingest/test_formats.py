@@ -10,7 +10,7 @@ from email.mime.text import MIMEText
 import pytest
 
 from assistant.ingest.chunking import ChunkSizes, chunk_text
-from assistant.ingest.document import Extracted, LoadError
+from assistant.ingest.document import Block, Extracted, LoadError
 from assistant.ingest.formats.docx import extract_docx
 from assistant.ingest.formats.html import extract_html
 from assistant.ingest.formats.mhtml import extract_mhtml
@@ -79,17 +79,35 @@ def test_a_superscript_number_after_a_digit_is_written_as_a_power() -> None:
     assert page.text == ("A subnet has 2^64 addresses, 10^-3 of them used; see the 1st note.[1]")
 
 
-def test_sections_kinds_and_sizes_of_chunks_follow_the_blocks() -> None:
+def test_sections_follow_the_headings_and_each_block_keeps_its_kind() -> None:
     page = extract_html(SPHINX_PAGE.encode())
     chunks = chunk_text("dhcp.html", page.text, ChunkSizes(180, 30, 10), page.blocks)
-    assert [(c.section, c.kind) for c in chunks] == [
-        ("Configuring DHCP", "prose"),
-        ("Configuring DHCP › Lease times", "prose"),
-        ("Configuring DHCP › Lease times", "code"),
-        ("Configuring DHCP › Lease times", "table"),
+    assert [(c.section, c.block_kinds) for c in chunks] == [
+        ("Configuring DHCP", ("prose",)),
+        ("Configuring DHCP › Lease times", ("prose", "code")),  # prose keeps its example
+        ("Configuring DHCP › Lease times", ("table",)),  # a table stands alone
     ]
     assert all(page.text[c.start : c.end] == c.text for c in chunks)
     assert "Lease times" not in chunks[1].text, "a heading names its section, it is no text"
+    lease = chunks[1]
+    assert [lease.text[p.start : p.end] for p in lease.paragraphs][1] == (
+        ">>> config.DEFAULT_LEASE = 600\n# seconds"
+    )
+    assert [c.kind for c in chunks] == ["prose", "prose", "table"], "the kind of most text"
+
+
+def test_a_code_block_larger_than_a_chunk_is_cut_into_windows_that_keep_its_kind() -> None:
+    code = "\n".join(f"value_{n} = compute({n})" for n in range(60))
+    text = f"For example:\n\n{code}\n\nThat is all."
+    blocks = [
+        Block(0, 12, "paragraph"),
+        Block(14, 14 + len(code), "code"),
+        Block(16 + len(code), len(text), "paragraph"),
+    ]
+    chunks = chunk_text("example.md", text, ChunkSizes(180, 30, 10), blocks)
+    assert all(c.tokens <= 180 for c in chunks)
+    assert {c.block_kinds for c in chunks if "compute(30)" in c.text} == {("code",)}
+    assert chunks[0].text.startswith("For example:") and chunks[-1].text.endswith("That is all.")
 
 
 def test_markdown_headings_code_and_wrapped_paragraphs() -> None:
