@@ -47,6 +47,12 @@ _ARTEFACT_QUESTION = re.compile(
     r"modules?|librar(?:y|ies)|paths?|services?|settings?)\b",
     re.IGNORECASE,
 )
+# Questions a command or code answers: how to do something, or for code itself.
+_CODE_QUESTION = re.compile(
+    r"\bhow\s+(?:do|can|could|should|would|to)\b|\b(code|commands?|syntax|examples?|"
+    r"snippet|invoke|invocation|command[- ]line)\b",
+    re.IGNORECASE,
+)
 # A path or a name joined by "_", "-", "." or "/" ("/etc/inputrc", "isc-dhcp-server").
 _IDENTIFIER = re.compile(r"(?<!\S)\S*\w[/_.-]\w\S*|(?<!\S)/\w\S*")
 _MIN_IDENTIFIER_CHARS = 3  # "e.g" is no name
@@ -110,6 +116,12 @@ def wanted_figure(question: str) -> str | None:
 def asks_for_artefact(question: str) -> bool:
     """Whether the question asks which tool, command, file, package... does something."""
     return _ARTEFACT_QUESTION.search(question) is not None
+
+
+def asks_for_code(question: str) -> bool:
+    """Whether code may answer the question: it asks how to do something, or for a command,
+    an example or code ("Which command ...", "How do I ...")."""
+    return asks_for_artefact(question) or _CODE_QUESTION.search(question) is not None
 
 
 def identifiers(text: str, rare_zipf: float) -> set[str]:

@@ -7,7 +7,13 @@ from dataclasses import replace
 
 from langchain_core.documents import Document
 
-from assistant.answer.extractive.scoring import Candidate, SentenceScorer, brings, wanted_figure
+from assistant.answer.extractive.scoring import (
+    Candidate,
+    SentenceScorer,
+    asks_for_code,
+    brings,
+    wanted_figure,
+)
 from assistant.text.compound_questions import question_parts
 from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
@@ -18,7 +24,8 @@ def select(
     scorer: SentenceScorer, question: str, passages: list[Document], max_sentences: int
 ) -> list[Candidate]:
     """The sentences to quote, best first (empty when no passage has a quotable sentence)."""
-    ranked = scorer.candidates(question, passages)
+    code_wanted = asks_for_code(question)
+    ranked = prose_first(scorer.candidates(question, passages), code_wanted)
     if not ranked:
         return []
     parts = question_parts(question, scorer.weights.min_question_part_words)
@@ -27,7 +34,7 @@ def select(
     for part in parts[:max_sentences] if len(parts) > 1 else []:
         # A part whose best sentence is already quoted is answered by it ("Where did it
         # happen, and how many died?"); its second best would be a weaker, unrelated quote.
-        best = next(iter(scorer.candidates(part, passages)), None)
+        best = next(iter(prose_first(scorer.candidates(part, passages), code_wanted)), None)
         if best and best.key not in taken:
             chosen.append(best)
             taken.add(best.key)
@@ -45,12 +52,39 @@ def select(
     for candidate in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
-        says_more = not candidate.terms <= covered or differs(candidate, chosen, question)
+        if candidate.features.get("code"):
+            # The command a quoted explanation introduces says what the explanation does not.
+            says_more = _beside_chosen_prose(candidate, chosen)
+        else:
+            says_more = not candidate.terms <= covered or differs(candidate, chosen, question)
         if candidate.key not in taken and candidate.score >= threshold and says_more:
             chosen.append(candidate)
             taken.add(candidate.key)
             covered |= candidate.terms
     return chosen
+
+
+def prose_first(ranked: list[Candidate], code_wanted: bool) -> list[Candidate]:
+    """The candidates an answer may quote, in the order it takes them: code never leads an
+    answer, and joins one only when the question asks for code or how to do something
+    (a "how do I ..." answer may show the command beside the sentence that explains it).
+    Only when no prose is left is code quoted on its own."""
+    prose = [c for c in ranked if not c.features.get("code")]
+    if not prose:
+        return ranked
+    if not code_wanted:
+        return prose
+    return [prose[0], *(c for c in ranked if c is not prose[0])]
+
+
+def _beside_chosen_prose(code: Candidate, chosen: list[Candidate]) -> bool:
+    """Whether a chosen prose sentence stands in the code's passage: code shows the command
+    a quoted explanation introduces, never an example from another passage."""
+    return any(
+        c.passage.metadata.get("chunk_id") == code.passage.metadata.get("chunk_id")
+        and not c.features.get("code")
+        for c in chosen
+    )
 
 
 def _continued(candidate: Candidate, ranked: list[Candidate], ratio: float) -> Candidate:

@@ -248,6 +248,37 @@ def test_a_sentence_has_the_kind_of_its_own_block_in_a_mixed_chunk() -> None:
     assert kinds == {prose: 0.0, code: 1.0}
 
 
+def _prose_and_code(source: str, prose: str, code: str):
+    text = f"{prose}\n\n{code}"
+    spans = f"0-{len(prose)},{len(prose) + 2}-{len(text)}"
+    return _passage(text, source, paragraphs=spans, block_kinds="prose,code", chunk_id=source)
+
+
+def test_code_never_leads_and_joins_only_a_how_to_answer_beside_its_explanation() -> None:
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    explained = _prose_and_code(
+        "venv.html",
+        "The venv module creates a virtual environment in the directory you name.",
+        "python3 -m venv directory  # create the virtual environment",
+    )
+    other = _prose_and_code(
+        "classes.html",
+        "Classes bundle data and functions together in one place.",
+        "venv_dir = make_virtual_environment(name, directory, prompt)",
+    )
+    answerer = ExtractiveAnswerer(UniformIdf(), max_sentences=3)
+    for question, code_quoted in (
+        ("What does the venv module create in the directory?", set()),
+        ("How do I create a virtual environment with venv in a directory?", {"venv.html"}),
+    ):
+        chosen = answerer.select(question, [other, explained])
+        assert not chosen[0].features["code"], question
+        assert {c.passage.metadata["source"] for c in chosen if c.features["code"]} == (
+            code_quoted
+        ), question
+
+
 def test_quotes_of_one_passage_share_one_citation_in_document_order() -> None:
     from assistant.answer.extractive.answerer import cited_answer
 
