@@ -44,7 +44,8 @@ _QUANTITY_QUESTION = re.compile(
 _ARTEFACT_QUESTION = re.compile(
     r"\b(which|what)\s+(?:[\w-]+\s+){0,3}(tools?|commands?|programs?|packages?|files?|"
     r"director(?:y|ies)|folders?|daemons?|utilit(?:y|ies)|variables?|options?|scripts?|"
-    r"modules?|librar(?:y|ies)|paths?|services?|settings?)\b",
+    r"modules?|librar(?:y|ies)|paths?|services?|settings?|functions?|methods?|class(?:es)?|"
+    r"arguments?|parameters?|exceptions?|attributes?)\b",
     re.IGNORECASE,
 )
 # Questions a command or code answers: how to do something, or for code itself.

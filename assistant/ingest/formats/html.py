@@ -29,6 +29,7 @@ _BLOCKS = {
     "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "hr", "br", "center", "details",
     "summary", *_HEADINGS,
 }  # fmt: skip
+_RUBRIC_LEVEL = 7  # below every <h1>-<h6>
 _ANCHOR_MARKS = {"¶", "#", "§", "🔗", "link"}
 # A block whose text is mostly link text is a menu, unless it is long prose.
 MAX_LINK_SHARE = 0.6
@@ -101,9 +102,11 @@ class _Walker:
             if not isinstance(child, Tag) or child.name in _SKIPPED or _is_anchor_mark(child):
                 continue
             name = child.name
-            if name in _HEADINGS:
+            if name in _HEADINGS or "rubric" in (child.get("class") or []):
+                # A rubric (docutils, Sphinx: "Footnotes") is a heading outside the outline.
                 self.flush(element=node)
-                self.builder.add(_clean(child.get_text(" ")), "heading", _HEADINGS[name])
+                level = _HEADINGS.get(name, _RUBRIC_LEVEL)
+                self.builder.add(_clean(child.get_text(" ")), "heading", level)
             elif name == "pre":
                 self.flush(element=node)
                 self.builder.add(child.get_text(), "code")

@@ -71,6 +71,19 @@ def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> Non
         assert furniture not in page.text
 
 
+def test_a_rubric_is_a_heading_below_the_others() -> None:
+    page = extract_html(
+        b"<html><body><h2>Reading files</h2><p>Use the reader.</p>"
+        b"<p class='rubric'>Footnotes</p><p>The reader is lazy.</p></body></html>"
+    )
+    assert blocks(page) == [
+        ("heading", 2, "Reading files"),
+        ("paragraph", 0, "Use the reader."),
+        ("heading", 7, "Footnotes"),
+        ("paragraph", 0, "The reader is lazy."),
+    ]
+
+
 def test_a_superscript_number_after_a_digit_is_written_as_a_power() -> None:
     page = extract_html(
         b"<html><body><p>A subnet has 2<sup>64</sup> addresses, 10<sup>-3</sup> of them "
