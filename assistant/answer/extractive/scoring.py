@@ -54,6 +54,8 @@ _CODE_QUESTION = re.compile(
     r"snippet|invoke|invocation|command[- ]line)\b",
     re.IGNORECASE,
 )
+# A line of code in running text: an interpreter prompt, or a call signature alone.
+_CODE_LINE = re.compile(r"\s*(>>>|\$ )|\s*[\w.]+\([^()]*\)(\s*->\s*[\w.\[\], ]+)?\s*$")
 # A path or a name joined by "_", "-", "." or "/" ("/etc/inputrc", "isc-dhcp-server").
 _IDENTIFIER = re.compile(r"(?<!\S)\S*\w[/_.-]\w\S*|(?<!\S)/\w\S*")
 _MIN_IDENTIFIER_CHARS = 3  # "e.g" is no name
@@ -121,8 +123,8 @@ def asks_for_artefact(question: str) -> bool:
 
 def asks_for_code(question: str) -> bool:
     """Whether code may answer the question: it asks how to do something, or for a command,
-    an example or code ("Which command ...", "How do I ...")."""
-    return asks_for_artefact(question) or _CODE_QUESTION.search(question) is not None
+    an example or code ("Which command ...", "How do I ..."), not what an option does."""
+    return _CODE_QUESTION.search(question) is not None
 
 
 def identifiers(text: str, rare_zipf: float) -> set[str]:
@@ -224,10 +226,18 @@ def _same_paragraph(text: str, paragraphs: list[Span] | None, before: Span, sent
 
 
 def _kind_of(
-    sentence: Span, paragraphs: list[Span] | None, block_kinds: list[str], chunk_kind: str
+    text: str,
+    sentence: Span,
+    paragraphs: list[Span] | None,
+    block_kinds: list[str],
+    chunk_kind: str,
 ) -> str:
     """The kind (prose, code, table) of the block a sentence stands in: a chunk may hold
-    prose and the code it introduces. An index without block kinds has the chunk's."""
+    prose and the code it introduces. An index without block kinds has the chunk's. A
+    call signature or an interpreter line is code wherever it stands (an API entry's
+    "field(*, default=MISSING, ...)", a PDF's example, which has no code blocks)."""
+    if _CODE_LINE.match(text[sentence.start : sentence.end]):
+        return "code"
     if paragraphs and len(block_kinds) == len(paragraphs):
         for paragraph, kind in zip(paragraphs, block_kinds, strict=True):
             if paragraph.start <= sentence.start < paragraph.end:
@@ -320,7 +330,7 @@ class SentenceScorer:
                     for name in question_names
                 )
                 bringing = brings(stated, asked_numbers, wants)
-                kind = _kind_of(span, paragraphs, block_kinds, chunk_kind)
+                kind = _kind_of(text, span, paragraphs, block_kinds, chunk_kind)
                 features = passage_features | {
                     "code": float(kind == "code"),
                     "table": float(kind == "table"),

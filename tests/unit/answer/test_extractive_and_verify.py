@@ -248,6 +248,21 @@ def test_a_sentence_has_the_kind_of_its_own_block_in_a_mixed_chunk() -> None:
     assert kinds == {prose: 0.0, code: 1.0}
 
 
+def test_a_call_signature_or_interpreter_line_is_code_in_any_block() -> None:
+    """API entries and PDFs print code as ordinary paragraphs."""
+    lines = [
+        "ningbo.target(city, *, year=2024, rate=5.5) -> float",
+        ">>> ningbo.target('Ningbo', year = 2024, rate = 5.5)",
+        "The Ningbo target function returns the growth target of a city.",
+    ]
+    text = "\n\n".join(lines)
+    starts = [text.index(line) for line in lines]
+    spans = ",".join(f"{start}-{start + len(line)}" for start, line in zip(starts, lines))
+    passage = _passage(text, paragraphs=spans, block_kinds="prose,prose,prose")
+    kinds = {c.text: c.features["code"] for c in _candidates(passage)}
+    assert kinds == {lines[0]: 1.0, lines[1]: 1.0, lines[2]: 0.0}
+
+
 def _prose_and_code(source: str, prose: str, code: str):
     text = f"{prose}\n\n{code}"
     spans = f"0-{len(prose)},{len(prose) + 2}-{len(text)}"
