@@ -66,8 +66,12 @@ class _Embedded:
 class Indexer:
     """Brings the store in line with a folder of documents."""
 
-    # Chunks per embedding call: enough for length-sorted batches, few enough to bound memory.
-    embed_group_chunks = 512
+    # Chunks per embedding call. The model sorts a call's texts by length, so a larger call
+    # pads its batches less: at 512 the model took 106.9 s inside the pipeline against 91.6 s
+    # alone on the same Debian texts (pipeline 80-84% of the model); at 2048, 90.4 s against
+    # 90.4 s (92%). A group's texts and vectors are a few MB, and a group is the work an
+    # interrupted run redoes.
+    embed_group_chunks = 2048
 
     def __init__(
         self,
