@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Build the third evaluation corpus from Python 3.11's Sphinx HTML documentation, reproducibly.
+
+    .venv/bin/python evals/build_python_docs_corpus.py            # ../corpora/python-docs
+
+What goes in: pages of the HTML documentation of Python 3.11.2 as Debian ships it (package
+`python3.11-doc`, /usr/share/doc/python3.11/html), pages only (no images, CSS, JavaScript or
+`_sources`), each under its own relative path (`tutorial/venv.html`):
+
+- every page of `tutorial/`, `faq/` and `howto/`;
+- the library pages of LIBRARY_PAGES (`library/json.html`, `library/asyncio-task.html`, ...).
+
+The .deb is fetched, pinned by version, with the Debian corpus builder's functions
+(`evals/build_debian_corpus.py`: `apt-get download` into the same cache folder, the pinned
+version or, with a warning, the candidate when the pinned one has left the package lists),
+unpacked with `dpkg-deb -x` into a temporary folder and the pages are copied into the output
+folder, which is outside git. The output folder gets `.manifest.json` (the package's version
+and .deb checksum, each page's origin and checksum) and `sources.toml` (each page's title,
+from its <title>, publisher, release date and address on docs.python.org). A second run with
+the cache only compares checksums.
+
+Needs `apt-get` and `dpkg-deb` (Debian or a derivative with Debian's bookworm-security lists)
+and, when the package lists are missing, root to run `apt-get update`. `evals/` is a data
+folder; this is a plain script, not part of the `assistant` package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The Debian builder is a plain script beside this one, not a package: import it from its
+# folder, without leaving a __pycache__ in evals/.
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_debian_corpus as debian  # noqa: E402 (after the sys.path line)
+
+REPO = debian.REPO
+DEFAULT_OUT = REPO.parent / "corpora" / "python-docs"
+
+PACKAGE = "python3.11-doc"
+VERSION = "3.11.2-6+deb12u9"  # the version the golden cases were written against
+HTML_ROOT = "usr/share/doc/python3.11/html"
+PUBLISHER = "Python Software Foundation"
+PUBLISHED = "2023-02-08"  # release date of Python 3.11.2
+URL = "https://docs.python.org/3.11/"
+
+# Folders copied whole, and the library pages copied besides them (`library/<name>.html`).
+WHOLE_FOLDERS = ("tutorial", "faq", "howto")
+LIBRARY_PAGES = (
+    "json",
+    "re",
+    "datetime",
+    "logging",
+    "argparse",
+    "sqlite3",
+    "csv",
+    "pathlib",
+    "subprocess",
+    "os.path",
+    "shutil",
+    "venv",
+    "zipfile",
+    "gzip",
+    "hashlib",
+    "secrets",
+    "random",
+    "statistics",
+    "unittest",
+    "timeit",
+    "functools",
+    "itertools",
+    "collections",
+    "dataclasses",
+    "enum",
+    "typing",
+    "asyncio-task",
+)
+CORPUS_FOLDERS = (*WHOLE_FOLDERS, "library")
+
+# The fetch functions look the pin up in the Debian builder's table.
+debian.PINNED.setdefault(PACKAGE, VERSION)
+
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.DOTALL | re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def page_title(data: bytes) -> str:
+    """The text of a page's <title> ("csv — CSV File Reading and Writing — Python 3.11.2
+    documentation"), entities decoded and white space collapsed; "" when there is none."""
+    match = _TITLE.search(data)
+    if not match:
+        return ""
+    return _SPACE.sub(" ", html.unescape(match.group(1).decode("utf-8"))).strip()
+
+
+def wanted_pages(html_root: Path) -> list[str]:
+    """The pages to copy, relative to the documentation's html folder, sorted."""
+    pages = {
+        path.relative_to(html_root).as_posix()
+        for folder in WHOLE_FOLDERS
+        for path in (html_root / folder).rglob("*.html")
+    }
+    missing = [
+        name for name in LIBRARY_PAGES if not (html_root / "library" / f"{name}.html").is_file()
+    ]
+    if missing:
+        raise debian.BuildError(
+            f"library pages not in {PACKAGE}: {', '.join(missing)} (has its layout changed?)"
+        )
+    pages.update(f"library/{name}.html" for name in LIBRARY_PAGES)
+    if not any(page.startswith(f"{folder}/") for page in pages for folder in WHOLE_FOLDERS):
+        raise debian.BuildError(f"{PACKAGE} has no pages under {', '.join(WHOLE_FOLDERS)}")
+    return sorted(pages)
+
+
+def remove_stale(out: Path, keep: set[str], stats: debian.Stats) -> None:
+    """Delete files this script wrote before but does not write now (only in its folders)."""
+    for folder in CORPUS_FOLDERS:
+        if not (out / folder).is_dir():
+            continue
+        for path in sorted((out / folder).rglob("*")):
+            if path.is_file() and path.relative_to(out).as_posix() not in keep:
+                path.unlink()
+                stats.removed += 1
+                debian.log(f"  removed stale {path.relative_to(out)}")
+
+
+def sources_toml(pages: list[tuple[str, str]]) -> str:
+    """`sources.toml` for (page, title) pairs."""
+    lines = [
+        "# Written by evals/build_python_docs_corpus.py: metadata for the Python documentation",
+        f"# corpus ({PACKAGE} {VERSION}). Titles are the pages' own <title>.",
+        "",
+    ]
+    for page, title in pages:
+        lines += [
+            f"[{debian.toml_string(page)}]",
+            *([f"title = {debian.toml_string(title)}"] if title else []),
+            f"publisher = {debian.toml_string(PUBLISHER)}",
+            f'published = "{PUBLISHED}"',
+            f"url = {debian.toml_string(URL + page)}",
+            'language = "en"',
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def build(out: Path, cache: Path) -> None:
+    debian.require_tools()
+    cache.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    debian.log(f"cache: {cache}")
+    debian.log("packages:")
+    deb = debian.fetch_deb(cache, PACKAGE, [False])
+
+    stats = debian.Stats()
+    files: list[dict[str, object]] = []
+    titled: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="python-docs-corpus-") as temporary:
+        debian.log("extracting (dpkg-deb -x) and copying:")
+        html_root = debian.extract(deb, Path(temporary)) / HTML_ROOT
+        if not html_root.is_dir():
+            raise debian.BuildError(f"{PACKAGE} has no {HTML_ROOT}")
+        pages = wanted_pages(html_root)
+        for page in pages:
+            data = (html_root / page).read_bytes()
+            digest = debian.place(data, out / page, stats)
+            titled.append((page, page_title(data)))
+            files.append(
+                {
+                    "path": page,
+                    "package": PACKAGE,
+                    "from": f"/{HTML_ROOT}/{page}",
+                    "bytes": len(data),
+                    "sha256": digest,
+                }
+            )
+        for folder in CORPUS_FOLDERS:
+            count = sum(page.startswith(f"{folder}/") for page in pages)
+            debian.log(f"  {folder}/: {count} pages")
+
+    remove_stale(out, {page for page, _ in titled}, stats)
+    _, version, architecture = debian.deb_fields(deb)
+    manifest = {
+        "built_by": "evals/build_python_docs_corpus.py",
+        "packages": [
+            {
+                "package": PACKAGE,
+                "version": version,
+                "architecture": architecture,
+                "deb": deb.name,
+                "deb_sha256": debian.sha256(deb),
+            }
+        ],
+        "files": files,
+    }
+    metadata = {
+        debian.MANIFEST: json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+        "sources.toml": sources_toml(titled),
+    }
+    for name, text in metadata.items():
+        debian.place(text.encode("utf-8"), out / name, stats)
+    total = sum(int(str(f["bytes"])) for f in files) / 1e6
+    debian.log(f"manifest: {out / debian.MANIFEST}")
+    debian.log(
+        f"done: {out} holds {len(files)} pages ({total:.1f} MB): "
+        f"{stats.copied} files written, {stats.unchanged} unchanged, {stats.removed} removed"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=debian.DEFAULT_CACHE,
+        help=f"where .deb files are kept ({debian.DEFAULT_CACHE})",
+    )
+    args = parser.parse_args(argv)
+    out = (args.out or DEFAULT_OUT).expanduser().resolve()
+    if out == REPO or REPO in out.parents:
+        debian.log(f"note: {out} is inside the repository; the corpus is meant to stay outside git")
+    started = time.monotonic()
+    try:
+        build(out, args.cache.expanduser().resolve())
+    except debian.BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    debian.log(f"took {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
