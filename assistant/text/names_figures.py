@@ -129,7 +129,10 @@ def quotations(text: str) -> list[str]:
 def occurs(term: str, normalised_text: str) -> bool:
     """Whole-word occurrence of a name, number or phrase in `normalise_for_matching` text."""
     needle = normalise_for_matching(term).strip()
-    pattern = rf"(?<![\w.]){re.escape(needle)}(?:s|es)?(?![\w]|\.\d)"  # plurals too: NEV(s)
+    # A number is not part of a decimal ("5" in "0.5"); a word may end a dotted name
+    # ("getcwd" in "os.getcwd()").
+    before = r"(?<![\w.])" if needle[:1].isdigit() else r"(?<!\w)"
+    pattern = rf"{before}{re.escape(needle)}(?:s|es)?(?![\w]|\.\d)"  # plurals too: NEV(s)
     return bool(needle) and re.search(pattern, normalised_text) is not None
 
 

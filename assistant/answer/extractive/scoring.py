@@ -225,6 +225,19 @@ def _same_paragraph(text: str, paragraphs: list[Span] | None, before: Span, sent
     return "\n" not in text[before.end : sentence.start]
 
 
+def _sentences(text: str, paragraphs: list[Span] | None, block_kinds: list[str]) -> list[Span]:
+    """The passage's sentences; a table row is one, whatever its cells hold (the splitter
+    cut "Method: assertIsInstance(a, b) | ... | New in: 3.2" after "(a,")."""
+    spans = sentence_spans(text, paragraphs=paragraphs)
+    if not paragraphs or len(block_kinds) != len(paragraphs):
+        return spans
+    rows = [p for p, kind in zip(paragraphs, block_kinds, strict=True) if kind == "table"]
+    if not rows:
+        return spans
+    prose = [s for s in spans if not any(row.start <= s.start < row.end for row in rows)]
+    return sorted([*prose, *rows], key=lambda span: span.start)
+
+
 def _kind_of(
     text: str,
     sentence: Span,
@@ -301,7 +314,7 @@ class SentenceScorer:
                 "passage_similarity": float(passage.metadata.get("dense_score") or 0.0),
             }
             paragraphs = decode_spans(passage.metadata.get("paragraphs"))
-            spans = sentence_spans(text, paragraphs=paragraphs)
+            spans = _sentences(text, paragraphs, block_kinds)
             for index, span in enumerate(spans):
                 sentence = text[span.start : span.end]
                 if (

@@ -263,6 +263,12 @@ def test_a_call_signature_or_interpreter_line_is_code_in_any_block() -> None:
     assert kinds == {lines[0]: 1.0, lines[1]: 1.0, lines[2]: 0.0}
 
 
+def test_a_table_row_is_one_sentence_whatever_its_cells_hold() -> None:
+    row = "Method: assertIsInstance(a, b) | Checks that: isinstance(a, b) | New in: 3.2"
+    passage = _passage(row, paragraphs=f"0-{len(row)}", block_kinds="table")
+    assert [c.text for c in _candidates(passage)] == [row]
+
+
 def _prose_and_code(source: str, prose: str, code: str):
     text = f"{prose}\n\n{code}"
     spans = f"0-{len(prose)},{len(prose) + 2}-{len(text)}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.text.names_figures import names, numbers
+from assistant.text.names_figures import names, numbers, occurs
+from assistant.text.normalise import normalise_for_matching
 
 
 def test_digits_inside_identifiers_are_not_figures() -> None:
@@ -21,3 +22,9 @@ def test_a_word_with_a_capital_inside_is_one_name() -> None:
     """ "squidGuard" is a name as a whole; its capital starts no name "Guard"."""
     found = names("After editing the squidGuard file on openSUSE Leap, restart it in New York.")
     assert found == ["squidGuard", "openSUSE Leap", "New York"]
+
+
+def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() -> None:
+    text = normalise_for_matching("os.getcwd() returns it; the rate was 0.5 percent.")
+    assert occurs("getcwd", text)
+    assert not occurs("5", text)
