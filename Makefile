@@ -65,9 +65,11 @@ bench: install
 bench-second-corpus: install
 	$(BIN)/python benchmarks/bench_second_corpus.py --corpus $(DEBIAN_CORPUS)
 
-# Every eval: the shipped corpus in all modes, then the Debian corpus (rebuilt from
-# Debian's packages beside the repository, indexed into /tmp/debian-index).
+# Every eval: the shipped corpus in all modes, then the Debian corpus and the Python
+# documentation corpus (each rebuilt from Debian's packages beside the repository, indexed
+# into /tmp).
 DEBIAN_CORPUS := ../corpora/debian
+PYTHON_DOCS_CORPUS := ../corpora/python-docs
 eval-all: install system-deps
 	$(BIN)/assistant index --quiet
 	$(BIN)/assistant eval
@@ -76,6 +78,11 @@ eval-all: install system-deps
 	$(BIN)/assistant eval --corpus $(DEBIAN_CORPUS) --index /tmp/debian-index \
 		--golden evals/golden-debian.jsonl --thresholds evals/thresholds-debian.toml \
 		--report evals/reports/debian
+	$(BIN)/python evals/build_python_docs_corpus.py --out $(PYTHON_DOCS_CORPUS)
+	$(BIN)/assistant index --quiet --corpus $(PYTHON_DOCS_CORPUS) --index /tmp/python-docs-index
+	$(BIN)/assistant eval --corpus $(PYTHON_DOCS_CORPUS) --index /tmp/python-docs-index \
+		--golden evals/golden-python.jsonl --thresholds evals/thresholds-python.toml \
+		--report evals/reports/python-docs
 
 clean:
 	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* evals/reports
