@@ -44,10 +44,12 @@ def _clean(text: str) -> str:
 
 
 def _is_anchor_mark(tag: Tag) -> bool:
-    """Permalink marks beside headings ("¶"), and links to their own page anchor."""
-    text = tag.get_text().strip()
+    """Permalink marks beside headings: a link reading "¶" or "#", or an element whose class
+    says so. Text alone does not make one: a "#" in inline code is the hash character."""
     classes = " ".join(tag.get("class") or [])
-    return text in _ANCHOR_MARKS or "headerlink" in classes or "anchor" in classes
+    if "headerlink" in classes or "anchor" in classes:
+        return True
+    return tag.name == "a" and tag.get_text().strip() in _ANCHOR_MARKS
 
 
 def _has_blocks(tag: Tag) -> bool:

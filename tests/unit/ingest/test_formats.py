@@ -71,6 +71,17 @@ def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> Non
         assert furniture not in page.text
 
 
+def test_a_hash_in_inline_code_is_text_and_a_hash_link_is_an_anchor_mark() -> None:
+    page = extract_html(
+        b"<html><body><h2>Comments<a href='#c'>#</a></h2><p>Comments start with the hash "
+        b"character, <code><span class='pre'>#</span></code>, and end the line.</p></body></html>"
+    )
+    assert blocks(page) == [
+        ("heading", 2, "Comments"),
+        ("paragraph", 0, "Comments start with the hash character, #, and end the line."),
+    ]
+
+
 def test_a_rubric_is_a_heading_below_the_others() -> None:
     page = extract_html(
         b"<html><body><h2>Reading files</h2><p>Use the reader.</p>"
