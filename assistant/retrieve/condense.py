@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.schema import ChatMessage
+from assistant.text.follow_ups import joined
 from assistant.text.names_figures import names, numbers
 from assistant.text.terms import tokenize
 
@@ -61,7 +62,7 @@ def rewrite_follow_up(question: str, history: Sequence[ChatMessage], max_words: 
         if new_numbers and old_numbers:
             old = rf"(?<![\d.]){re.escape(old_numbers[-1])}(?![\d])"
             return re.sub(old, new_numbers[-1], previous, count=1)
-    return f"{previous.rstrip(' ?')} — {rest}?" if rest else previous
+    return joined(previous, rest) if rest else previous
 
 
 def _says_more(rest: str, new_names: list[str], new_numbers: list[str]) -> bool:

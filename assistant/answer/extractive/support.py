@@ -16,6 +16,7 @@ from assistant.answer.extractive.scoring import (
 )
 from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import with_heading
+from assistant.text.follow_ups import asked_now
 from assistant.text.names_figures import (
     YEAR,
     names,
@@ -46,7 +47,9 @@ def unsupported_terms(
     which year a report is about); the words naming the asked-for metric ("unemployment" in
     "unemployment rate") in some retrieved passage.
     """
-    asked = without_attribution(question)
+    # What an earlier question of a joined follow-up named ("on Linux or macOS") is context:
+    # the answer to "what if my shell is fish?" need not name it again.
+    asked = without_attribution(asked_now(question))
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
     missing = _missing_names(scorer, asked, documents)

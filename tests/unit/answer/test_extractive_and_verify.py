@@ -463,6 +463,22 @@ def test_a_word_of_a_name_may_be_the_short_form_of_the_documents_word() -> None:
     assert refused.abstained and "Windows NT" in refused.answer
 
 
+def test_names_of_the_question_a_follow_up_was_joined_to_are_context() -> None:
+    """After "How do I activate an environment on Linux?", "what if my shell is fish?" is
+    answered from a passage about fish that never says Linux; asked at once, it is not."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.text.follow_ups import joined
+
+    text = "If your shell is fish, activate the environment with the activate.fish script."
+    passage = _passage(text, title="Environments")
+    passage.metadata["dense_score"] = 0.6
+    answerer = ExtractiveAnswerer(KnownTexts(text))
+    follow_up = joined("How do I activate an environment on Linux?", "what if my shell is fish")
+    assert not answerer.answer(follow_up, [passage]).abstained
+    at_once = answerer.answer("How do I activate an environment on Linux with fish?", [passage])
+    assert at_once.abstained and "Linux" in at_once.answer
+
+
 def test_a_question_for_a_tool_or_file_credits_the_sentence_that_names_one() -> None:
     """'Which tool ...?' is answered by a sentence naming a tool, path or package that the
     question does not already name; the sentence model sees that as `brings_identifier`."""
