@@ -15,8 +15,9 @@ The .deb is fetched, pinned by version, with the Debian corpus builder's functio
 version or, with a warning, the candidate when the pinned one has left the package lists),
 unpacked with `dpkg-deb -x` into a temporary folder and the pages are copied into the output
 folder, which is outside git. The output folder gets `.manifest.json` (the package's version
-and .deb checksum, each page's origin and checksum) and `sources.toml` (each page's title,
-from its <title>, publisher, release date and address on docs.python.org). A second run with
+and .deb checksum, each page's origin and checksum) and `sources.toml` (each page's
+publisher, release date and address on docs.python.org; pages keep their own titles, as the
+HTML extractor reads them, as in the Debian corpus). A second run with
 the cache only compares checksums.
 
 Needs `apt-get` and `dpkg-deb` (Debian or a derivative with Debian's bookworm-security lists)
@@ -27,9 +28,7 @@ folder; this is a plain script, not part of the `assistant` package.
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import sys
 import tempfile
 import time
@@ -87,18 +86,6 @@ CORPUS_FOLDERS = (*WHOLE_FOLDERS, "library")
 # The fetch functions look the pin up in the Debian builder's table.
 debian.PINNED.setdefault(PACKAGE, VERSION)
 
-_TITLE = re.compile(rb"<title>(.*?)</title>", re.DOTALL | re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
-
-
-def page_title(data: bytes) -> str:
-    """The text of a page's <title> ("csv — CSV File Reading and Writing — Python 3.11.2
-    documentation"), entities decoded and white space collapsed; "" when there is none."""
-    match = _TITLE.search(data)
-    if not match:
-        return ""
-    return _SPACE.sub(" ", html.unescape(match.group(1).decode("utf-8"))).strip()
-
 
 def wanted_pages(html_root: Path) -> list[str]:
     """The pages to copy, relative to the documentation's html folder, sorted."""
@@ -132,17 +119,16 @@ def remove_stale(out: Path, keep: set[str], stats: debian.Stats) -> None:
                 debian.log(f"  removed stale {path.relative_to(out)}")
 
 
-def sources_toml(pages: list[tuple[str, str]]) -> str:
-    """`sources.toml` for (page, title) pairs."""
+def sources_toml(pages: list[str]) -> str:
+    """`sources.toml` for the pages."""
     lines = [
         "# Written by evals/build_python_docs_corpus.py: metadata for the Python documentation",
-        f"# corpus ({PACKAGE} {VERSION}). Titles are the pages' own <title>.",
+        f"# corpus ({PACKAGE} {VERSION}). Pages keep their own titles.",
         "",
     ]
-    for page, title in pages:
+    for page in pages:
         lines += [
             f"[{debian.toml_string(page)}]",
-            *([f"title = {debian.toml_string(title)}"] if title else []),
             f"publisher = {debian.toml_string(PUBLISHER)}",
             f'published = "{PUBLISHED}"',
             f"url = {debian.toml_string(URL + page)}",
@@ -162,7 +148,6 @@ def build(out: Path, cache: Path) -> None:
 
     stats = debian.Stats()
     files: list[dict[str, object]] = []
-    titled: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="python-docs-corpus-") as temporary:
         debian.log("extracting (dpkg-deb -x) and copying:")
         html_root = debian.extract(deb, Path(temporary)) / HTML_ROOT
@@ -172,7 +157,6 @@ def build(out: Path, cache: Path) -> None:
         for page in pages:
             data = (html_root / page).read_bytes()
             digest = debian.place(data, out / page, stats)
-            titled.append((page, page_title(data)))
             files.append(
                 {
                     "path": page,
@@ -186,7 +170,7 @@ def build(out: Path, cache: Path) -> None:
             count = sum(page.startswith(f"{folder}/") for page in pages)
             debian.log(f"  {folder}/: {count} pages")
 
-    remove_stale(out, {page for page, _ in titled}, stats)
+    remove_stale(out, set(pages), stats)
     _, version, architecture = debian.deb_fields(deb)
     manifest = {
         "built_by": "evals/build_python_docs_corpus.py",
@@ -203,7 +187,7 @@ def build(out: Path, cache: Path) -> None:
     }
     metadata = {
         debian.MANIFEST: json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-        "sources.toml": sources_toml(titled),
+        "sources.toml": sources_toml(pages),
     }
     for name, text in metadata.items():
         debian.place(text.encode("utf-8"), out / name, stats)

@@ -36,6 +36,7 @@ MAX_LINK_SHARE = 0.6
 # An element named like a sidebar is a menu when a third of its text is links.
 FURNITURE_LINK_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
+_SITE_SUFFIX = re.compile(r"\s+[—–|·:-]\s+\S.*")  # " — Python 3.11.2 documentation"
 _EXPONENT = re.compile(r"[-+−]?\d{1,4}")
 
 
@@ -50,6 +51,18 @@ def _is_anchor_mark(tag: Tag) -> bool:
     if "headerlink" in classes or "anchor" in classes:
         return True
     return tag.name == "a" and tag.get_text().strip() in _ANCHOR_MARKS
+
+
+def _inline_text(tag: Tag) -> str:
+    """A cell's or a heading's text: inline elements joined as written ("os.remove(),"
+    not "os.remove() ,"), block elements inside it kept apart by a space."""
+    parts: list[str] = []
+    for piece in tag.descendants:
+        if isinstance(piece, Tag):
+            parts.append(" " if piece.name in _BLOCKS else "")
+        elif type(piece) is NavigableString:
+            parts.append(str(piece))
+    return _clean("".join(parts))
 
 
 def _has_blocks(tag: Tag) -> bool:
@@ -67,7 +80,7 @@ def _table_rows(table: Tag) -> Iterator[str]:
     header: list[str] = []
     for row in table.find_all("tr"):
         cells = row.find_all(["th", "td"], recursive=False)
-        texts = [_clean(cell.get_text(" ")) for cell in cells]
+        texts = [_inline_text(cell) for cell in cells]
         if not header and cells and all(cell.name == "th" for cell in cells):
             header = texts
             continue
@@ -108,7 +121,7 @@ class _Walker:
                 # A rubric (docutils, Sphinx: "Footnotes") is a heading outside the outline.
                 self.flush(element=node)
                 level = _HEADINGS.get(name, _RUBRIC_LEVEL)
-                self.builder.add(_clean(child.get_text(" ")), "heading", level)
+                self.builder.add(_inline_text(child), "heading", level)
             elif name == "pre":
                 self.flush(element=node)
                 self.builder.add(child.get_text(), "code")
@@ -181,10 +194,24 @@ def _mark_exponents(root: Tag) -> None:
             sup.string = "^" + sup.get_text().strip()
 
 
+def _page_title(page: BeautifulSoup) -> str:
+    """The page's <title>, without the site name a generator appends to every page when the
+    title is the page's first heading and a separator ("Classes — Python 3.11.2
+    documentation", "Install | Docs"): repeated in every answer and every chunk's embedding
+    input, the site name says nothing about the page."""
+    title = _clean(page.title.get_text()) if page.title else ""
+    first = page.find("h1")
+    marks = "".join(mark for mark in _ANCHOR_MARKS if len(mark) == 1)  # "¶", not "link"
+    heading = _inline_text(first).rstrip(marks + " ") if first else ""
+    if heading and _SITE_SUFFIX.fullmatch(title[len(heading) :]) and title.startswith(heading):
+        return heading
+    return title
+
+
 def extract_html(raw: bytes) -> Extracted:
     html = decode(raw)
     page = BeautifulSoup(html, "html.parser")
-    title = _clean(page.title.get_text()) if page.title else ""
+    title = _page_title(page)
     for hidden in page(list(_HIDDEN)):
         hidden.decompose()
     content = _main_content(page)

@@ -49,7 +49,7 @@ def blocks(extracted: Extracted) -> list[tuple[str, int, str]]:
 
 def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> None:
     page = extract_html(SPHINX_PAGE.encode())
-    assert page.metadata["title"] == "Configuring DHCP — Handbook 1.0"
+    assert page.metadata["title"] == "Configuring DHCP", "the site name is dropped"
     assert blocks(page) == [
         ("heading", 1, "Configuring DHCP"),
         (
@@ -80,6 +80,29 @@ def test_a_hash_in_inline_code_is_text_and_a_hash_link_is_an_anchor_mark() -> No
         ("heading", 2, "Comments"),
         ("paragraph", 0, "Comments start with the hash character, #, and end the line."),
     ]
+
+
+def test_inline_markup_in_cells_and_headings_adds_no_space_before_punctuation() -> None:
+    page = extract_html(
+        b"<html><body><h2>Frontends: <code>aptitude</code>, <code>synaptic</code></h2>"
+        b"<table><tr><th>os</th><th>pathlib</th></tr><tr><td><code>os.remove()</code>, "
+        b"<code>os.unlink()</code></td><td><p>Path.unlink()</p><p>See below.</p></td></tr>"
+        b"</table></body></html>"
+    )
+    assert blocks(page) == [
+        ("heading", 2, "Frontends: aptitude, synaptic"),
+        ("table_row", 0, "os: os.remove(), os.unlink() | pathlib: Path.unlink() See below."),
+    ]
+
+
+def test_a_title_keeps_what_is_not_its_first_heading_and_a_site_name() -> None:
+    def title(head: str, body: str) -> str:
+        html = f"<html><head><title>{head}</title></head><body>{body}<p>Text.</p></body></html>"
+        return extract_html(html.encode()).metadata["title"]
+
+    assert title("Install | Docs", "<h1>Install</h1>") == "Install"
+    assert title("Release notes 2025", "<h1>Release notes</h1>") == "Release notes 2025"
+    assert title("Budget — a review", "<h1>Spending</h1>") == "Budget — a review"
 
 
 def test_a_rubric_is_a_heading_below_the_others() -> None:
