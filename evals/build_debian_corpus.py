@@ -43,6 +43,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO.parent / "corpora" / "debian"
@@ -483,28 +484,37 @@ def build(out: Path, cache: Path, pages_wanted: set[str] | None) -> None:
     manifest = {
         "built_by": "evals/build_debian_corpus.py",
         "subset": pages_wanted is not None,
-        "packages": [
-            {
-                "package": package,
-                "version": deb_fields(deb)[1],
-                "architecture": deb_fields(deb)[2],
-                "deb": deb.name,
-                "deb_sha256": sha256(deb),
-            }
-            for package, deb in debs.items()
-        ],
+        "packages": [package_entry(package, deb) for package, deb in debs.items()],
         "files": files,
     }
+    finish(out, manifest, sources_toml(handbook), stats, "documents")
+
+
+def package_entry(package: str, deb: Path) -> dict[str, object]:
+    """A package's line in the manifest: its version, architecture and .deb checksum."""
+    _, version, architecture = deb_fields(deb)
+    return {
+        "package": package,
+        "version": version,
+        "architecture": architecture,
+        "deb": deb.name,
+        "deb_sha256": sha256(deb),
+    }
+
+
+def finish(out: Path, manifest: dict[str, Any], sources: str, stats: Stats, what: str) -> None:
+    """Write the manifest and sources.toml, then say what the folder now holds."""
     metadata = {
         MANIFEST: json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-        "sources.toml": sources_toml(handbook),
+        "sources.toml": sources,
     }
     for name, text in metadata.items():
         place(text.encode("utf-8"), out / name, stats)
+    files = manifest["files"]
     total = sum(int(str(f["bytes"])) for f in files) / 1e6
     log(f"manifest: {out / MANIFEST}")
     log(
-        f"done: {out} holds {len(files)} documents ({total:.1f} MB): "
+        f"done: {out} holds {len(files)} {what} ({total:.1f} MB): "
         f"{stats.copied} files written, {stats.unchanged} unchanged, {stats.removed} removed"
     )
 

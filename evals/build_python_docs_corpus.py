@@ -28,7 +28,6 @@ folder; this is a plain script, not part of the `assistant` package.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -171,32 +170,12 @@ def build(out: Path, cache: Path) -> None:
             debian.log(f"  {folder}/: {count} pages")
 
     remove_stale(out, set(pages), stats)
-    _, version, architecture = debian.deb_fields(deb)
     manifest = {
         "built_by": "evals/build_python_docs_corpus.py",
-        "packages": [
-            {
-                "package": PACKAGE,
-                "version": version,
-                "architecture": architecture,
-                "deb": deb.name,
-                "deb_sha256": debian.sha256(deb),
-            }
-        ],
+        "packages": [debian.package_entry(PACKAGE, deb)],
         "files": files,
     }
-    metadata = {
-        debian.MANIFEST: json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-        "sources.toml": sources_toml(pages),
-    }
-    for name, text in metadata.items():
-        debian.place(text.encode("utf-8"), out / name, stats)
-    total = sum(int(str(f["bytes"])) for f in files) / 1e6
-    debian.log(f"manifest: {out / debian.MANIFEST}")
-    debian.log(
-        f"done: {out} holds {len(files)} pages ({total:.1f} MB): "
-        f"{stats.copied} files written, {stats.unchanged} unchanged, {stats.removed} removed"
-    )
+    debian.finish(out, manifest, sources_toml(pages), stats, "pages")
 
 
 def main(argv: list[str] | None = None) -> int:
