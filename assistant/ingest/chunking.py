@@ -109,7 +109,7 @@ def _main_kind(paragraphs: Sequence[Span], kinds: Sequence[ChunkKind]) -> ChunkK
 
 
 def _is_table(block: Block) -> bool:
-    return block.kind == "table_row"
+    return _block_kind(block) == "table"
 
 
 def _regions(text: str, blocks: Sequence[Block], sizes: ChunkSizes) -> list[_Region]:

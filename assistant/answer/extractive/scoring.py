@@ -225,37 +225,28 @@ def _same_paragraph(text: str, paragraphs: list[Span] | None, before: Span, sent
     return "\n" not in text[before.end : sentence.start]
 
 
-def _sentences(text: str, paragraphs: list[Span] | None, block_kinds: list[str]) -> list[Span]:
-    """The passage's sentences; a table row is one, whatever its cells hold (the splitter
-    cut "Method: assertIsInstance(a, b) | ... | New in: 3.2" after "(a,")."""
-    spans = sentence_spans(text, paragraphs=paragraphs)
-    if not paragraphs or len(block_kinds) != len(paragraphs):
-        return spans
-    rows = [p for p, kind in zip(paragraphs, block_kinds, strict=True) if kind == "table"]
-    if not rows:
-        return spans
-    prose = [s for s in spans if not any(row.start <= s.start < row.end for row in rows)]
-    return sorted([*prose, *rows], key=lambda span: span.start)
-
-
-def _kind_of(
-    text: str,
-    sentence: Span,
-    paragraphs: list[Span] | None,
-    block_kinds: list[str],
-    chunk_kind: str,
-) -> str:
-    """The kind (prose, code, table) of the block a sentence stands in: a chunk may hold
-    prose and the code it introduces. An index without block kinds has the chunk's. A
-    call signature or an interpreter line is code wherever it stands (an API entry's
-    "field(*, default=MISSING, ...)", a PDF's example, which has no code blocks)."""
-    if _CODE_LINE.match(text[sentence.start : sentence.end]):
-        return "code"
+def _sentences(
+    text: str, paragraphs: list[Span] | None, block_kinds: list[str], chunk_kind: str
+) -> list[tuple[Span, str]]:
+    """The passage's sentences, each with its kind (prose, code, table): the kind of the
+    block it stands in, as a chunk may hold prose and the code it introduces (an index
+    without block kinds gives the chunk's). A table row is one sentence, whatever its cells
+    hold (the splitter cut "Method: assertIsInstance(a, b) | ... | New in: 3.2" after
+    "(a,"). A call signature or an interpreter line is code wherever it stands (an API
+    entry's "field(*, default=MISSING, ...)", a PDF's example, which has no code blocks)."""
     if paragraphs and len(block_kinds) == len(paragraphs):
-        for paragraph, kind in zip(paragraphs, block_kinds, strict=True):
-            if paragraph.start <= sentence.start < paragraph.end:
-                return kind
-    return chunk_kind
+        blocks = [
+            ([paragraph] if kind == "table" else sentence_spans(text, paragraphs=[paragraph]), kind)
+            for paragraph, kind in zip(paragraphs, block_kinds, strict=True)
+        ]
+    else:
+        blocks = [(sentence_spans(text, paragraphs=paragraphs), chunk_kind)]
+    found: list[tuple[Span, str]] = []
+    for spans, kind in blocks:
+        for span in spans:
+            code_line = _CODE_LINE.match(text[span.start : span.end]) is not None
+            found.append((span, "code" if code_line else kind))
+    return found
 
 
 class SentenceScorer:
@@ -314,8 +305,9 @@ class SentenceScorer:
                 "passage_similarity": float(passage.metadata.get("dense_score") or 0.0),
             }
             paragraphs = decode_spans(passage.metadata.get("paragraphs"))
-            spans = _sentences(text, paragraphs, block_kinds)
-            for index, span in enumerate(spans):
+            sentences = _sentences(text, paragraphs, block_kinds, chunk_kind)
+            spans = [span for span, _ in sentences]
+            for index, (span, kind) in enumerate(sentences):
                 sentence = text[span.start : span.end]
                 if (
                     len(sentence.split()) < tuned.min_sentence_words
@@ -343,7 +335,6 @@ class SentenceScorer:
                     for name in question_names
                 )
                 bringing = brings(stated, asked_numbers, wants)
-                kind = _kind_of(text, span, paragraphs, block_kinds, chunk_kind)
                 features = passage_features | {
                     "code": float(kind == "code"),
                     "table": float(kind == "table"),
