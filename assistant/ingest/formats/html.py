@@ -38,6 +38,8 @@ FURNITURE_LINK_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
 _SITE_SUFFIX = re.compile(r"\s+[—–|·:-]\s+\S.*")  # " — Python 3.11.2 documentation"
 _EXPONENT = re.compile(r"[-+−]?\d{1,4}")
+_FOOTNOTE_MARK = re.compile(r"\[?\d{1,3}\]?")
+_LOCAL_LINK = re.compile(r"^#")
 
 
 def _clean(text: str) -> str:
@@ -51,6 +53,23 @@ def _is_anchor_mark(tag: Tag) -> bool:
     if "headerlink" in classes or "anchor" in classes:
         return True
     return tag.name == "a" and tag.get_text().strip() in _ANCHOR_MARKS
+
+
+def _is_footnote_mark(tag: Tag) -> bool:
+    """A footnote's mark in running text: docutils' and Sphinx's classed link, or a
+    superscript number linking inside the page (DocBook's "<sup>[<a href=#ftn.1>1</a>]</sup>")."""
+    if "footnote-reference" in (tag.get("class") or []) or tag.get("role") == "doc-noteref":
+        return True
+    return (
+        tag.name == "sup"
+        and _FOOTNOTE_MARK.fullmatch(tag.get_text().strip()) is not None
+        and tag.find("a", href=_LOCAL_LINK) is not None
+    )
+
+
+def _labelled(label: str, text: str) -> str:
+    """A description behind its term or a note behind its title: "Note: ...", "-i: ..."."""
+    return f"{label} {text}" if label.endswith(":") else f"{label}: {text}"
 
 
 def _inline_text(tag: Tag) -> str:
@@ -96,16 +115,44 @@ class _Walker:
     def __init__(self) -> None:
         self.builder = DocumentBuilder()
         self._inline: list[str] = []
+        # A definition term or a note's title, held for the text it labels.
+        self._label = ""
+        self._label_kind: BlockKind = "paragraph"
+
+    def hold_label(self, text: str, kind: BlockKind, joins_previous: bool = False) -> None:
+        """Terms in a row ("-v, --verbose") are one label; any other held label stands alone."""
+        if self._label and joins_previous:
+            text = f"{self._label}, {text}"
+        else:
+            self.release_label()
+        self._label, self._label_kind = text, kind
+
+    def release_label(self) -> None:
+        """A label with no prose after it (a term described by code, a table, nothing)."""
+        if self._label:
+            self.builder.add(self._label, self._label_kind)
+            self._label = ""
+
+    def add(self, text: str, kind: BlockKind, level: int = 0) -> None:
+        self.release_label()
+        self.builder.add(text, kind, level)
 
     def flush(self, kind: BlockKind = "paragraph", element: Tag | None = None) -> None:
         text = _clean("".join(self._inline))
         self._inline = []
-        if text and not (
+        if not text:
+            return
+        if (
             element is not None
             and kind != "heading"
             and _link_share(element) > MAX_LINK_SHARE
             and len(text) < 200
         ):
+            self.release_label()
+        elif self._label:
+            self.builder.add(_labelled(self._label, text), self._label_kind)
+            self._label = ""
+        else:
             self.builder.add(text, kind)
 
     def walk(self, node: Tag) -> None:
@@ -117,18 +164,26 @@ class _Walker:
             if not isinstance(child, Tag) or child.name in _SKIPPED or _is_anchor_mark(child):
                 continue
             name = child.name
-            if name in _HEADINGS or "rubric" in (child.get("class") or []):
+            classes = child.get("class") or []
+            if name in _HEADINGS or "rubric" in classes:
                 # A rubric (docutils, Sphinx: "Footnotes") is a heading outside the outline.
                 self.flush(element=node)
-                level = _HEADINGS.get(name, _RUBRIC_LEVEL)
-                self.builder.add(_inline_text(child), "heading", level)
+                self.add(_inline_text(child), "heading", _HEADINGS.get(name, _RUBRIC_LEVEL))
             elif name == "pre":
                 self.flush(element=node)
-                self.builder.add(child.get_text(), "code")
+                self.add(child.get_text(), "code")
             elif name == "table":
                 self.flush(element=node)
                 for row in _table_rows(child):
-                    self.builder.add(row, "table_row")
+                    self.add(row, "table_row")
+            elif name == "dt" and not _has_blocks(child) and _inline_text(child):
+                self.flush(element=node)
+                previous = child.find_previous_sibling(True)
+                joins = previous is not None and previous.name == "dt"
+                self.hold_label(_inline_text(child), "list_item", joins)
+            elif "admonition-title" in classes and not _has_blocks(child):
+                self.flush(element=node)
+                self.hold_label(_inline_text(child), "paragraph")
             elif name in ("li", "dt", "dd") and not _has_blocks(child):
                 self.flush(element=node)
                 self._inline.append(child.get_text())
@@ -143,6 +198,11 @@ class _Walker:
                     self.flush(element=child)
             else:  # inline: code, em, a, span ...
                 self._inline.append(child.get_text())
+
+    def finish(self, metadata: dict[str, str]) -> Extracted:
+        self.flush()
+        self.release_label()
+        return self.builder.build(metadata)
 
 
 # Page furniture, by role or by a class or id naming it ("docnav", "breadcrumbs", "toc",
@@ -178,6 +238,9 @@ def _main_content(page: BeautifulSoup) -> Tag:
     for tag in [*root.find_all(_is_furniture), *root.find_all(["a", "span"], string=True)]:
         if not tag.decomposed and (tag.name not in ("a", "span") or _is_anchor_mark(tag)):
             tag.decompose()
+    for mark in root.find_all(_is_footnote_mark):
+        if not mark.decomposed:
+            mark.decompose()
     return root
 
 
@@ -218,5 +281,4 @@ def extract_html(raw: bytes) -> Extracted:
     _mark_exponents(content)
     walker = _Walker()
     walker.walk(content)
-    walker.flush()
-    return walker.builder.build({"title": title} if title else {})
+    return walker.finish({"title": title} if title else {})

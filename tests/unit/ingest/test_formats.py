@@ -123,7 +123,40 @@ def test_a_superscript_number_after_a_digit_is_written_as_a_power() -> None:
         b"<html><body><p>A subnet has 2<sup>64</sup> addresses, 10<sup>-3</sup> of them "
         b"used; see the 1<sup>st</sup> note.<sup>[<a href='#n1'>1</a>]</sup></p></body></html>"
     )
-    assert page.text == ("A subnet has 2^64 addresses, 10^-3 of them used; see the 1st note.[1]")
+    assert page.text == "A subnet has 2^64 addresses, 10^-3 of them used; see the 1st note."
+
+
+def test_footnote_marks_are_dropped_so_a_quote_never_shows_a_false_citation() -> None:
+    page = extract_html(
+        b"<html><body><p>Open it with newline=''<a class='footnote-reference brackets' "
+        b"href='#id3' role='doc-noteref'><span class='fn-bracket'>[</span>1<span "
+        b"class='fn-bracket'>]</span></a>. Reading is lazy.<sup>[<a href='#ftn.2'>2</a>]</sup> "
+        b"A [3] in prose stays.</p></body></html>"
+    )
+    assert page.text == "Open it with newline=''. Reading is lazy. A [3] in prose stays."
+
+
+def test_a_definition_term_leads_its_description_and_a_note_title_its_text() -> None:
+    page = extract_html(
+        b"<html><body><p>A package whose priority is</p><dl><dt><span class='term'>&lt; 0"
+        b"</span></dt><dd><div class='para'>will never be installed,</div></dd>"
+        b"<dt>-v</dt><dt>--verbose</dt><dd><p>Print more.</p><p>Repeat for even more.</p></dd>"
+        b"<dt class='field-odd'>Returns<span class='colon'>:</span></dt><dd><p>a path</p></dd>"
+        b"<dt id='os.getcwd'>os.getcwd()<a class='headerlink' href='#os.getcwd'>&#182;</a></dt>"
+        b"<dd><pre>&gt;&gt;&gt; os.getcwd()</pre></dd></dl>"
+        b"<div class='admonition note'><p class='admonition-title'>Note</p>"
+        b"<p>Paths are strings.</p></div></body></html>"
+    )
+    assert blocks(page) == [
+        ("paragraph", 0, "A package whose priority is"),
+        ("list_item", 0, "< 0: will never be installed,"),
+        ("list_item", 0, "-v, --verbose: Print more."),
+        ("paragraph", 0, "Repeat for even more."),
+        ("list_item", 0, "Returns: a path"),
+        ("list_item", 0, "os.getcwd()"),  # described by code alone: the term stands apart
+        ("code", 0, ">>> os.getcwd()"),
+        ("paragraph", 0, "Note: Paths are strings."),
+    ]
 
 
 def test_sections_follow_the_headings_and_each_block_keeps_its_kind() -> None:
