@@ -94,11 +94,41 @@ def _link_share(tag: Tag) -> float:
     return links / text if text else 0.0
 
 
+def _span(cell: Tag, attribute: str) -> int:
+    value = str(cell.get(attribute) or "1").strip()
+    return max(1, min(int(value), 100)) if value.isdigit() else 1
+
+
+def _row_cells(row: Tag, carried: dict[int, tuple[Tag, int]]) -> list[Tag]:
+    """A row's cells by column: a cell spanning rows above (rowspan) fills its column
+    here too, and a cell spanning columns (colspan) fills each of them. `carried` maps a
+    column to the cell spanning down into it and the rows it still covers."""
+    cells: list[Tag] = []
+
+    def take_carried() -> None:
+        while len(cells) in carried:
+            cell, rows_left = carried.pop(len(cells))
+            if rows_left > 1:
+                carried[len(cells)] = (cell, rows_left - 1)
+            cells.append(cell)
+
+    for cell in row.find_all(["th", "td"], recursive=False):
+        take_carried()
+        for _ in range(_span(cell, "colspan")):
+            if _span(cell, "rowspan") > 1:
+                carried[len(cells)] = (cell, _span(cell, "rowspan") - 1)
+            cells.append(cell)
+    take_carried()
+    return cells
+
+
 def _table_rows(table: Tag) -> Iterator[str]:
-    """Each row as "Header: value | ...", the header taken from the <th> row."""
+    """Each row as "Header: value | ...", the header taken from the <th> row; a cell that
+    spans rows or columns counts in each of them, so every row meets its header."""
     header: list[str] = []
+    carried: dict[int, tuple[Tag, int]] = {}
     for row in table.find_all("tr"):
-        cells = row.find_all(["th", "td"], recursive=False)
+        cells = _row_cells(row, carried)
         texts = [_inline_text(cell) for cell in cells]
         if not header and cells and all(cell.name == "th" for cell in cells):
             header = texts

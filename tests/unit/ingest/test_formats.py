@@ -95,6 +95,20 @@ def test_inline_markup_in_cells_and_headings_adds_no_space_before_punctuation() 
     ]
 
 
+def test_a_cell_spanning_rows_or_columns_counts_in_each_so_every_row_meets_its_header() -> None:
+    page = extract_html(
+        b"<html><body><table><tr><th>Platform</th><th>Shell</th><th>Command</th></tr>"
+        b"<tr><td rowspan='2'>POSIX</td><td>bash</td><td>source activate</td></tr>"
+        b"<tr><td>fish</td><td>source activate.fish</td></tr>"
+        b"<tr><td>Windows</td><td colspan='2'>see below</td></tr></table></body></html>"
+    )
+    assert [text for kind, _, text in blocks(page) if kind == "table_row"] == [
+        "Platform: POSIX | Shell: bash | Command: source activate",
+        "Platform: POSIX | Shell: fish | Command: source activate.fish",
+        "Platform: Windows | Shell: see below | Command: see below",
+    ]
+
+
 def test_a_title_keeps_what_is_not_its_first_heading_and_a_site_name() -> None:
     def title(head: str, body: str) -> str:
         html = f"<html><head><title>{head}</title></head><body>{body}<p>Text.</p></body></html>"
