@@ -94,7 +94,14 @@ def load_file(
     raw = path.read_bytes()
     if not raw.strip():
         raise LoadError("empty file")
-    extracted = EXTRACTORS[suffix](raw)
+    try:
+        extracted = EXTRACTORS[suffix](raw)
+    except LoadError:
+        raise
+    except RecursionError:
+        raise LoadError("its markup is nested too deeply to read") from None
+    except Exception as error:  # a library failing on a malformed file stops no run
+        raise LoadError(f"could not be read ({type(error).__name__}: {error})") from error
     text = extracted.text
     if suffix in PLAIN_TEXT_SUFFIXES:
         longest = max(map(len, text.splitlines()), default=0)

@@ -14,9 +14,10 @@ content there), this keeps all 30 (benchmarks/compare_html_extractors.py, evals/
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from assistant.ingest.document import BlockKind, DocumentBuilder, Extracted
 from assistant.ingest.formats.plain_text import decode
@@ -241,8 +242,8 @@ class _Walker:
 # like a menu: mostly links.
 _FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "menu"}
 _FURNITURE = re.compile(
-    r"(^|[-_ ])(nav|navbar|navigation|docnav|menu|breadcrumbs?|toc|footer|masthead|banner|"
-    r"related|pager|pagination|skip|search|searchbox|cookies?|social|share|prev|next|"
+    r"(^|[-_ ])(nav|navbar|navigation|navheader|navfooter|docnav|menu|breadcrumbs?|toc|footer|"
+    r"masthead|banner|related|pager|pagination|skip|search|searchbox|cookies?|social|share|prev|next|"
     r"sourcelink|copyright)([-_ ]|$)",
     re.IGNORECASE,
 )
@@ -301,9 +302,18 @@ def _page_title(page: BeautifulSoup) -> str:
     return title
 
 
+def parse(html: str) -> BeautifulSoup:
+    """The page as a browser builds it: libxml2's HTML parser closes what HTML leaves
+    implied (a "<li>" ends the one before), where html.parser nested each unclosed "<li>"
+    in the last (2,792 levels on one page of SQLite's manual, past Python's recursion
+    limit). XHTML is read as HTML on purpose, so bs4's warning about it is not shown."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(html, "lxml")
+
+
 def extract_html(raw: bytes) -> Extracted:
-    html = decode(raw)
-    page = BeautifulSoup(html, "html.parser")
+    page = parse(decode(raw))
     title = _page_title(page)
     for hidden in page(list(_HIDDEN)):
         hidden.decompose()

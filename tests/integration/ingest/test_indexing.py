@@ -120,6 +120,7 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy
     )
     (corpus_copy / "scan.pdf").write_bytes(minimal_pdf("Tianjin opened a hydrogen hub."))
     (corpus_copy / "notes.md").write_text("# Harbour notes\n\nXiamen widened its channel.\n")
+    (corpus_copy / "deep.html").write_text("<html><body>" + "<div>" * 5000 + "Deep.</body></html>")
     settings = make_settings(tmp_path, max_file_mb=0.2)
     store, _, report = build_index(settings)
     reasons = {s.source: s.reason for s in report.skipped}
@@ -131,7 +132,8 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path, corpus_copy
     assert "broken PDF" in reasons["broken.pdf"]
     assert "not a readable Word document" in reasons["notes.docx"]
     assert "unsupported" in reasons["slides.pptx"]
-    assert len(reasons) == 8
+    assert reasons["deep.html"] == "its markup is nested too deeply to read"
+    assert len(reasons) == 9
     assert set(report.added) == {
         *(p.name for p in corpus_copy.glob("0*.txt")),
         "page.html",

@@ -71,6 +71,19 @@ def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> Non
         assert furniture not in page.text
 
 
+def test_docbook_navigation_tables_above_and_below_the_page_are_furniture() -> None:
+    nav = (
+        "<table summary='Navigation {0}'><tr><td><a href='a.html'>Prev</a></td><td>"
+        "<a href='b.html'>Up</a></td><td><a href='c.html'>Next</a></td></tr></table>"
+    )
+    page = extract_html(
+        f"<html><body><div class='navheader'>{nav.format('header')}</div><h1>SELECT</h1>"
+        f"<p>SELECT retrieves rows.</p><div class='navfooter'>{nav.format('footer')}</div>"
+        "</body></html>".encode()
+    )
+    assert blocks(page) == [("heading", 1, "SELECT"), ("paragraph", 0, "SELECT retrieves rows.")]
+
+
 def test_a_hash_in_inline_code_is_text_and_a_hash_link_is_an_anchor_mark() -> None:
     page = extract_html(
         b"<html><body><h2>Comments<a href='#c'>#</a></h2><p>Comments start with the hash "
@@ -107,6 +120,18 @@ def test_a_cell_spanning_rows_or_columns_counts_in_each_so_every_row_meets_its_h
         "Platform: POSIX | Shell: fish | Command: source activate.fish",
         "Platform: Windows | Shell: see below | Command: see below",
     ]
+
+
+def test_unclosed_list_items_end_each_other_as_in_a_browser() -> None:
+    # SQLite's manual leaves every <li> open: nested one in another, 2,792 of them passed
+    # Python's recursion limit and the page could not be read.
+    items = "".join(f"<li>Function number {n}" for n in range(3000))
+    page = extract_html(
+        f"<html><body><ul>{items}</ul><p>After the list.</p></body></html>".encode()
+    )
+    assert len(page.blocks) == 3001
+    assert blocks(page)[2999] == ("list_item", 0, "Function number 2999")
+    assert blocks(page)[3000] == ("paragraph", 0, "After the list.")
 
 
 def test_a_title_keeps_what_is_not_its_first_heading_and_a_site_name() -> None:
