@@ -18,6 +18,7 @@ from assistant.config import LoadLimits
 from assistant.evaluation.metrics import Fact, fact_present, normalise_for_comparison, parse_number
 from assistant.ingest.document import LoadedDocument
 from assistant.ingest.loaders import load_corpus
+from assistant.ingest.site_furniture import drop_site_furniture
 
 Kind = Literal["answerable", "unanswerable", "followup"]
 Part = Literal["tuning", "test"]
@@ -54,10 +55,11 @@ class GoldenCase:
 
 
 def read_corpus(corpus_dir: Path, limits: LoadLimits) -> dict[str, LoadedDocument]:
-    """Every loadable corpus document by source name (what citations point into)."""
+    """Every loadable corpus document by source name (what citations point into), as the
+    indexer reads it (without its sites' furniture)."""
     return {
         item.source: item
-        for item in load_corpus(corpus_dir, limits)
+        for item in drop_site_furniture(list(load_corpus(corpus_dir, limits)))
         if isinstance(item, LoadedDocument)
     }
 

@@ -25,6 +25,7 @@ from assistant.ingest.document import LoadedDocument, SkippedFile
 from assistant.ingest.embedding_input import embedding_input, pipeline_signature, vector_id
 from assistant.ingest.loaders import load_corpus, scan_corpus
 from assistant.ingest.report import IndexReport
+from assistant.ingest.site_furniture import drop_site_furniture
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.text.sentences import encode_spans
@@ -111,10 +112,14 @@ class Indexer:
             records = self.store.document_records()
             pipeline = pipeline_signature(self.settings)
             pending: list[tuple[LoadedDocument, list[Chunk], bool]] = []
-            loaded = load_corpus(corpus, self.settings.load_limits, files)
-            for item in tqdm(
-                loaded, total=len(files), desc="Files", unit="file", disable=not self.progress
-            ):
+            loaded = tqdm(
+                load_corpus(corpus, self.settings.load_limits, files),
+                total=len(files),
+                desc="Files",
+                unit="file",
+                disable=not self.progress,
+            )
+            for item in drop_site_furniture(list(loaded)):
                 if isinstance(item, SkippedFile):
                     report.skipped.append(item)
                     continue

@@ -294,3 +294,26 @@ def test_identical_chunks_are_one_vector_with_every_source(tmp_path: Path) -> No
     (corpus / "c.txt").unlink()
     Indexer(settings, store, embeddings, progress=False).run()
     assert store.chunks.count() == store.unique_vectors.count() == 0
+
+
+@pytest.mark.slow
+def test_a_sites_repeated_tagline_reaches_no_chunk_and_a_rerun_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "corpus" / "manual"
+    site.mkdir(parents=True)
+    for n in range(8):
+        (site / f"port{n}.html").write_text(
+            f"<html><body><h1>Port {n}</h1><p>Harbour {n} handles {n + 2} million "
+            "containers a year.</p><div><p>Small. Fast. Reliable.</p></div></body></html>"
+        )
+    settings = make_settings(tmp_path)
+    store, embeddings, report = build_index(settings)
+    assert len(report.added) == 8
+    chunks = store_chunks(store)
+    assert not [c for c in chunks.values() if "Reliable" in c["text"]]
+    assert "Harbour 5 handles 7 million containers a year." in store.document_text(
+        "manual/port5.html"
+    )
+    again = Indexer(settings, store, embeddings, progress=False).run()
+    assert len(again.unchanged) == 8 and not again.changed
