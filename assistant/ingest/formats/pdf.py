@@ -9,10 +9,10 @@ reads the text. Bookmarks come from PDFium either way.
 Each page's lines are joined into paragraphs (a short line that ends a sentence closes
 one; a word hyphenated across lines is joined), running headers and footers (among the
 top or bottom three lines of most pages, or of a neighbouring page, digits aside) are
-dropped, every block remembers its
-page, and the sections come from `pdf_sections` (bookmarks, else the printed contents, else
-lines in capitals). A paragraph that a page break cuts mid-sentence is joined again. A PDF
-without a text layer is refused by name: OCR is not supported.
+dropped, every block remembers its page, and the sections come from `pdf_sections`
+(bookmarks, else the printed contents, else lines in capitals, else numbered section lines).
+A paragraph that a page break cuts mid-sentence is joined again. A PDF without a text layer
+is refused by name: OCR is not supported.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from assistant.ingest.formats.pdf_sections import (
     DOT_LEADER,
     bookmarks,
     capitals_headings,
+    numbered_headings,
     page_blocks,
     placed_contents,
     read_contents,
@@ -171,11 +172,12 @@ def extract_pdf(raw: bytes) -> Extracted:
         for page, lines in enumerate(pages)
     ]
     # Without bookmarks, the table of contents the document prints gives its sections, and
-    # without either, lines in capitals.
+    # without either, lines in capitals, else numbered section lines.
     sections = (
         sections
         or placed_contents(paragraphs, contents.entries, contents.last_page + 1)
         or capitals_headings(paragraphs)
+        or numbered_headings(paragraphs)
     )
     blocks = [
         (text, level, number)

@@ -1,8 +1,10 @@
 """Where a PDF's sections start, and each heading placed where the page prints it.
 
-A PDF states its structure in one of three ways, tried in order: bookmarks (the outline
+A PDF states its structure in one of four ways, tried in order: bookmarks (the outline
 TeX, office suites and DocBook tool chains write), a printed table of contents with dotted
-leaders (Apache FOP writes no outline), or section names in capitals (a groff manual page).
+leaders (Apache FOP writes no outline), section names in capitals (a groff manual page), or
+numbered section lines ("6.2.1. Initialization": a web page printed by a browser has no
+outline at all).
 Each gives (level, title) per page; `page_blocks` then finds the title among the page's
 paragraphs, after its number, wrapped over lines, or read into the paragraph before.
 """
@@ -188,4 +190,31 @@ def capitals_headings(paragraphs: list[list[str]]) -> Outline:
             and len(following.split()) >= CAPITALS_HEADING_MIN_FOLLOWING_WORDS
         ):
             found.setdefault(page, []).append((1, text))
+    return found if sum(map(len, found.values())) >= CAPITALS_HEADINGS_MIN else {}
+
+
+# "6.2.1. Initialization", "3.4 Results": a section number of two or more parts, a title.
+_NUMBERED_HEADING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\S*[^\W\d_])(.+)$")
+NUMBERED_HEADING_MAX_WORDS = 10
+
+
+def numbered_headings(paragraphs: list[list[str]]) -> Outline:
+    """Short lines opening with a section number of two or more parts, followed by prose,
+    each numbered after the one before ("3.5 million tonnes" out of order is a figure),
+    as headings one level per part. Like capitals, only enough of them make a structure."""
+    flat = [(page, text) for page, texts in enumerate(paragraphs) for text in texts]
+    found: Outline = {}
+    last: tuple[int, ...] = ()
+    for (page, text), (_, following) in itertools.pairwise(flat):
+        match = _NUMBERED_HEADING.match(text)
+        if (
+            match
+            and len(text.split()) <= NUMBERED_HEADING_MAX_WORDS
+            and not text.rstrip().endswith((".", "!", "?", ":", ";", ","))
+            and len(following.split()) >= CAPITALS_HEADING_MIN_FOLLOWING_WORDS
+        ):
+            number = tuple(int(part) for part in match.group(1).split("."))
+            if number > last:
+                found.setdefault(page, []).append((len(number), text))
+                last = number
     return found if sum(map(len, found.values())) >= CAPITALS_HEADINGS_MIN else {}

@@ -458,6 +458,34 @@ def test_without_bookmarks_or_contents_lines_in_capitals_before_prose_are_headin
     assert headings == ["OPTIONS", "SHELL GRAMMAR", "EXIT STATUS"]
 
 
+def test_without_any_other_outline_numbered_section_lines_are_headings() -> None:
+    """A web page printed by a browser has no outline: its numbered section lines head it,
+    one level per part; a figure out of the numbering's order ("3.5 million") does not."""
+    first_page: list[str | tuple[int, str, str]] = [
+        "6.2. Package Commands",
+        "APT is a vast project, whose original plans included a graphical interface.",
+        "",
+        "6.2.1. Initialization",
+        "For any work with APT, the list of available packages needs to be updated first.",
+    ]
+    second_page: list[str | tuple[int, str, str]] = [
+        "3.5 million packages",
+        "were downloaded from the mirrors last year according to the project statistics.",
+        "",
+        "6.2.2. Installing and Removing",
+        "With APT, packages can be added or removed from the system with one command.",
+    ]
+    extracted = extract_pdf(_pdf([first_page, second_page]))
+    headings = [
+        (b.level, extracted.text[b.start : b.end]) for b in extracted.blocks if b.kind == "heading"
+    ]
+    assert headings == [
+        (2, "6.2. Package Commands"),
+        (3, "6.2.1. Initialization"),
+        (3, "6.2.2. Installing and Removing"),
+    ]
+
+
 def test_a_pdf_without_text_is_named_as_such() -> None:
     from fpdf import FPDF
 
