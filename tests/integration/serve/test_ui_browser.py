@@ -21,11 +21,20 @@ MARKUP_DOC = (
     "tag that must never run.\n"
 )
 
+# One chunk of short paragraphs whose quoted sentence comes last, below the card's fold.
+LIGHTHOUSE_DOC = "\n\n".join(
+    [
+        *(f"Vellmar keepers kept rota number {n} through the winter season." for n in range(9)),
+        "The Vellmar lighthouse lamp reaches 23 nautical miles on a clear night.",
+    ]
+)
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A private corpus (plus a document full of markup) indexed and served on a free port."""
-    with served(tmp_path_factory.mktemp("ui"), {"zz_markup.txt": MARKUP_DOC}) as running:
+    documents = {"zz_markup.txt": MARKUP_DOC, "zz_lighthouse.txt": LIGHTHOUSE_DOC}
+    with served(tmp_path_factory.mktemp("ui"), documents) as running:
         yield running
 
 
@@ -87,6 +96,25 @@ def _mark_in_view(page: Page) -> bool:
     )
 
 
+def test_a_source_card_opens_on_its_quote_when_the_quote_is_below_the_fold(
+    session: Session,
+) -> None:
+    session.ask("How far does the Vellmar lighthouse lamp reach?", 0)
+    card = _card(session.page, 0, "zz_lighthouse.txt")
+    expect(card.locator("mark").first).to_contain_text("23 nautical miles")
+    placement = card.locator(".card-passage").evaluate(
+        """(passage) => {
+          const p = passage.getBoundingClientRect();
+          const m = passage.querySelector('mark').getBoundingClientRect();
+          return {scrolled: passage.scrollTop, top: m.top - p.top, bottom: p.bottom - m.bottom,
+                  overflows: passage.scrollHeight > passage.clientHeight};
+        }"""
+    )
+    assert placement["overflows"], "the passage must be taller than its box for this test"
+    assert placement["scrolled"] > 0
+    assert placement["top"] >= 0 and placement["bottom"] >= 0, placement
+
+
 def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     page = session.page
     session.shot("01-welcome")
@@ -144,14 +172,14 @@ def test_ask_cite_follow_up_and_upload(session: Session) -> None:
     unsupported = session.server.tmp / "slides.pptx"
     unsupported.write_bytes(b"PK\x03\x04 not a supported type")
     page.get_by_role("tab", name="Sources").click()
-    expect(page.locator("#sources .doc-item")).to_have_count(6)
+    expect(page.locator("#sources .doc-item")).to_have_count(7)
     page.locator("#upload input[type=file]").set_input_files([good, empty, broken, unsupported])
     report = page.locator("#index-report")
     expect(report).to_contain_text("Added: harbour_report.md", timeout=120_000)
     expect(report).to_contain_text("Not indexed: empty_notes.txt — empty file")
     expect(report).to_contain_text("Not indexed: broken.pdf — broken PDF")
     expect(report).to_contain_text("Not indexed: slides.pptx — unsupported file type '.pptx'")
-    expect(page.locator("#sources .doc-item")).to_have_count(7)
+    expect(page.locator("#sources .doc-item")).to_have_count(8)
     expect(page.locator("#sources .doc-item", has_text="harbour_report.md")).to_contain_text(
         "passages"
     )

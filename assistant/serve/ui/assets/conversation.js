@@ -75,10 +75,21 @@ element.addEventListener('click', (event) => {
     card: cite.dataset.card, where: cite.dataset.where,
   });
 });
+// A source card's passage box is short and scrolls: it opens on the first sentence the
+// answer quotes from it, not on the passage's first line (a late quote was out of sight).
+const showQuotes = () => {
+  element.querySelectorAll('.card-passage').forEach((passage) => {
+    const mark = passage.querySelector('mark');
+    if (!mark) return;
+    const offset = mark.getBoundingClientRect().top - passage.getBoundingClientRect().top;
+    passage.scrollTop += offset - 8;
+  });
+};
 // A new or growing answer scrolls into view: inside the conversation box when it scrolls
 // (wide screens), else the page itself (phones, where the chat scrolls with the page).
 let seen = 0;
 watch('value', () => {
+  showQuotes();
   const box = scroller();
   const turns = element.querySelectorAll('.turn');
   const last = turns[turns.length - 1];
