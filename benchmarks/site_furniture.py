@@ -14,13 +14,11 @@ and `dpkg-deb -x`.
 from __future__ import annotations
 
 import argparse
-from collections import Counter, defaultdict
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.ingest.document import LoadedDocument
 from assistant.ingest.loaders import load_corpus
-from assistant.ingest.site_furniture import MIN_SITE_PAGES, WEB_PAGE_SUFFIXES, site_of
+from assistant.ingest.site_furniture import pages_holding, sites
 
 
 def main() -> None:
@@ -31,18 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     limits = Settings().load_limits
     for folder in args.folders:
-        sites: dict[str, list[LoadedDocument]] = defaultdict(list)
-        for item in load_corpus(folder, limits):
-            if isinstance(item, LoadedDocument) and item.source.endswith(WEB_PAGE_SUFFIXES):
-                sites[site_of(item.source)].append(item)
-        for site, pages in sorted(sites.items()):
-            if len(pages) < MIN_SITE_PAGES:
-                continue
-            counts = Counter(
-                text
-                for page in pages
-                for text in {page.text[b.start : b.end] for b in page.blocks if b.kind != "heading"}
-            )
+        for site, pages in sorted(sites(list(load_corpus(folder, limits))).items()):
+            counts = pages_holding(pages)
             print(f"{folder}/{site}: {len(pages)} pages")
             for share in args.shares:
                 found = [text for text, n in counts.most_common() if n >= share * len(pages)]

@@ -38,7 +38,7 @@ def site_of(source: str) -> str:
     return head if separator else ""
 
 
-def _is_web_page(item: LoadedDocument | SkippedFile) -> TypeGuard[LoadedDocument]:
+def is_web_page(item: LoadedDocument | SkippedFile) -> TypeGuard[LoadedDocument]:
     return isinstance(item, LoadedDocument) and item.source.lower().endswith(WEB_PAGE_SUFFIXES)
 
 
@@ -47,18 +47,28 @@ def _texts(document: LoadedDocument) -> set[str]:
     return {document.text[b.start : b.end] for b in document.blocks if b.kind != "heading"}
 
 
-def site_furniture(documents: Sequence[LoadedDocument]) -> dict[str, frozenset[str]]:
+def sites(items: Sequence[LoadedDocument | SkippedFile]) -> dict[str, list[LoadedDocument]]:
+    """The web pages by site, each site of at least MIN_SITE_PAGES pages."""
+    pages: dict[str, list[LoadedDocument]] = defaultdict(list)
+    for item in items:
+        if is_web_page(item):
+            pages[site_of(item.source)].append(item)
+    return {site: found for site, found in pages.items() if len(found) >= MIN_SITE_PAGES}
+
+
+def pages_holding(pages: Sequence[LoadedDocument]) -> Counter[str]:
+    """How many of the pages each non-heading block stands on."""
+    return Counter(text for page in pages for text in _texts(page))
+
+
+def site_furniture(items: Sequence[LoadedDocument | SkippedFile]) -> dict[str, frozenset[str]]:
     """Each site's furniture: the non-heading blocks on at least MIN_PAGE_SHARE of its pages."""
-    sites: dict[str, list[LoadedDocument]] = defaultdict(list)
-    for document in documents:
-        sites[site_of(document.source)].append(document)
     furniture: dict[str, frozenset[str]] = {}
-    for site, pages in sites.items():
-        if len(pages) < MIN_SITE_PAGES:
-            continue
-        counts = Counter(text for page in pages for text in _texts(page))
+    for site, pages in sites(items).items():
         least = MIN_PAGE_SHARE * len(pages)
-        furniture[site] = frozenset(text for text, count in counts.items() if count >= least)
+        furniture[site] = frozenset(
+            text for text, count in pages_holding(pages).items() if count >= least
+        )
     return furniture
 
 
@@ -87,10 +97,10 @@ def drop_site_furniture(
     items: Sequence[LoadedDocument | SkippedFile],
 ) -> list[LoadedDocument | SkippedFile]:
     """The loaded corpus with each web page's site furniture taken out; the rest as it was."""
-    furniture = site_furniture([item for item in items if _is_web_page(item)])
+    furniture = site_furniture(items)
     return [
         without_furniture(item, furniture[site_of(item.source)])
-        if _is_web_page(item) and site_of(item.source) in furniture
+        if is_web_page(item) and site_of(item.source) in furniture
         else item
         for item in items
     ]

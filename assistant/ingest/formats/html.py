@@ -115,9 +115,10 @@ def _row_cells(row: Tag, carried: dict[int, tuple[Tag, int]]) -> list[Tag]:
 
     for cell in row.find_all(["th", "td"], recursive=False):
         take_carried()
+        rows = _span(cell, "rowspan")
         for _ in range(_span(cell, "colspan")):
-            if _span(cell, "rowspan") > 1:
-                carried[len(cells)] = (cell, _span(cell, "rowspan") - 1)
+            if rows > 1:
+                carried[len(cells)] = (cell, rows - 1)
             cells.append(cell)
     take_carried()
     return cells
@@ -207,11 +208,11 @@ class _Walker:
                 self.flush(element=node)
                 for row in _table_rows(child):
                     self.add(row, "table_row")
-            elif name == "dt" and not _has_blocks(child) and _inline_text(child):
+            elif name == "dt" and not _has_blocks(child) and (term := _inline_text(child)):
                 self.flush(element=node)
                 previous = child.find_previous_sibling(True)
                 joins = previous is not None and previous.name == "dt"
-                self.hold_label(_inline_text(child), "list_item", joins)
+                self.hold_label(term, "list_item", joins)
             elif "admonition-title" in classes and not _has_blocks(child):
                 self.flush(element=node)
                 self.hold_label(_inline_text(child), "paragraph")

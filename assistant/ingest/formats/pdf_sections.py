@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from assistant.text.distinctive import distinctive_words
@@ -165,56 +166,67 @@ def placed_contents(
     return placed
 
 
+# What makes a line a heading rather than a table cell or a figure: prose of this many words
+# after it, and enough such lines in the document to be its structure (both rules below).
+HEADING_MIN_FOLLOWING_WORDS = 8
+HEADINGS_MIN = 3
 # A line in capitals ("OPTIONS", "SHELL GRAMMAR"), as manual pages head their sections.
 _CAPITALS_HEADING = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){3})[A-Z][A-Z0-9 &,'’()/-]*$")
 CAPITALS_HEADING_MAX_WORDS = 6
-# What makes capitals a heading rather than a table cell: prose of this many words after it,
-# and enough such lines in the document to be its structure.
-CAPITALS_HEADING_MIN_FOLLOWING_WORDS = 8
-CAPITALS_HEADINGS_MIN = 3
 # Words of a heading are English words: "BASHPID" or "OPTARG" in capitals is a term being
 # defined, not a section (wordfreq's Zipf scale, as `distinctive_words`).
 CAPITALS_HEADING_MIN_ZIPF = 2.5
+# "6.2.1. Initialization", "3.4 Results": a section number of two or more parts, a title.
+_NUMBERED_HEADING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\S*[^\W\d_])(.+)$")
+NUMBERED_HEADING_MAX_WORDS = 10
+
+
+def _before_prose(paragraphs: list[list[str]]) -> Iterator[tuple[int, str]]:
+    """Each paragraph (with its page index) that prose of HEADING_MIN_FOLLOWING_WORDS
+    follows: the candidates for a heading."""
+    flat = [(page, text) for page, texts in enumerate(paragraphs) for text in texts]
+    for (page, text), (_, following) in itertools.pairwise(flat):
+        if len(following.split()) >= HEADING_MIN_FOLLOWING_WORDS:
+            yield page, text
+
+
+def _structure(headings: Iterable[tuple[int, int, str]]) -> Outline:
+    """(page, level, title) as an outline, or none when too few to be the document's."""
+    found: Outline = {}
+    for page, level, text in headings:
+        found.setdefault(page, []).append((level, text))
+    return found if sum(map(len, found.values())) >= HEADINGS_MIN else {}
 
 
 def capitals_headings(paragraphs: list[list[str]]) -> Outline:
     """Lines in capitals followed by prose, as level-1 headings of their pages (for PDFs
     with neither bookmarks nor a printed table of contents, such as manual pages)."""
-    flat = [(page, text) for page, texts in enumerate(paragraphs) for text in texts]
-    found: Outline = {}
-    for (page, text), (_, following) in itertools.pairwise(flat):
+    return _structure(
+        (page, 1, text)
+        for page, text in _before_prose(paragraphs)
+        if _CAPITALS_HEADING.match(text)
+        and len(text.split()) <= CAPITALS_HEADING_MAX_WORDS
+        and not distinctive_words(text, CAPITALS_HEADING_MIN_ZIPF)
+    )
+
+
+def _numbered(paragraphs: list[list[str]]) -> Iterator[tuple[int, int, str]]:
+    last: tuple[int, ...] = ()
+    for page, text in _before_prose(paragraphs):
+        match = _NUMBERED_HEADING.match(text)
         if (
-            _CAPITALS_HEADING.match(text)
-            and len(text.split()) <= CAPITALS_HEADING_MAX_WORDS
-            and not distinctive_words(text, CAPITALS_HEADING_MIN_ZIPF)
-            and len(following.split()) >= CAPITALS_HEADING_MIN_FOLLOWING_WORDS
+            match
+            and len(text.split()) <= NUMBERED_HEADING_MAX_WORDS
+            and not text.rstrip().endswith((".", "!", "?", ":", ";", ","))
         ):
-            found.setdefault(page, []).append((1, text))
-    return found if sum(map(len, found.values())) >= CAPITALS_HEADINGS_MIN else {}
-
-
-# "6.2.1. Initialization", "3.4 Results": a section number of two or more parts, a title.
-_NUMBERED_HEADING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\S*[^\W\d_])(.+)$")
-NUMBERED_HEADING_MAX_WORDS = 10
+            number = tuple(int(part) for part in match.group(1).split("."))
+            if number > last:
+                yield page, len(number), text
+                last = number
 
 
 def numbered_headings(paragraphs: list[list[str]]) -> Outline:
     """Short lines opening with a section number of two or more parts, followed by prose,
     each numbered after the one before ("3.5 million tonnes" out of order is a figure),
     as headings one level per part. Like capitals, only enough of them make a structure."""
-    flat = [(page, text) for page, texts in enumerate(paragraphs) for text in texts]
-    found: Outline = {}
-    last: tuple[int, ...] = ()
-    for (page, text), (_, following) in itertools.pairwise(flat):
-        match = _NUMBERED_HEADING.match(text)
-        if (
-            match
-            and len(text.split()) <= NUMBERED_HEADING_MAX_WORDS
-            and not text.rstrip().endswith((".", "!", "?", ":", ";", ","))
-            and len(following.split()) >= CAPITALS_HEADING_MIN_FOLLOWING_WORDS
-        ):
-            number = tuple(int(part) for part in match.group(1).split("."))
-            if number > last:
-                found.setdefault(page, []).append((len(number), text))
-                last = number
-    return found if sum(map(len, found.values())) >= CAPITALS_HEADINGS_MIN else {}
+    return _structure(_numbered(paragraphs))
