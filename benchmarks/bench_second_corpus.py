@@ -239,8 +239,9 @@ def _indexing_lines(data: dict[str, Any]) -> list[str]:
             ", ".join(_ms(model) for _, model in runs),
         ],
         [
-            "of each pipeline run: inside the model's `embed_documents` / everything else "
-            "(reading and parsing files, chunking, Chroma reads and writes)",
+            "of each pipeline run: inside the model (`encode_with_sentences`: chunk and "
+            "sentence vectors) / everything else (reading and parsing files, chunking, "
+            "Chroma reads and writes)",
             ", ".join(
                 f"{_ms(inside)} / {_ms(total - inside)}"
                 for total, inside in zip(

@@ -180,6 +180,7 @@ def cross_validated(cases: Sequence[CaseRows], option: Option) -> dict[str, floa
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "all": FEATURES,
     "no passage similarity": tuple(f for f in FEATURES if f != "passage_similarity"),
+    "no sentence similarity": tuple(f for f in FEATURES if f != "sentence_similarity"),
     "no kind (heading, question, code, table)": tuple(
         f for f in FEATURES if f not in {"heading", "question", "code", "table"}
     ),

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 # passage that never names its subject ("this year's target") still embeds near it.
 EMBEDDING_INPUT_VERSION = "title-section-header-2"
 # Chunks carry the id of their unique vector (layout 2), their paragraphs (layout 3), and
-# the kind of each paragraph, as chunks now mix prose, code and tables (layout 4).
-STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-kinds-4"
+# the kind of each paragraph, as chunks now mix prose, code and tables (layout 4), and
+# their sentences' vectors (layout 5).
+STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-kinds-sentences-5"
 
 
 def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from assistant.config import Settings
@@ -28,7 +29,8 @@ from assistant.ingest.report import IndexReport
 from assistant.ingest.site_furniture import drop_site_furniture
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
-from assistant.text.sentences import encode_spans
+from assistant.store.sentence_vectors import encode_sentence_vectors
+from assistant.text.sentences import Span, decode_spans, encode_spans, passage_sentences
 
 
 def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dict[str, str | int]:
@@ -52,6 +54,22 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
     }
 
 
+def sentence_spans_of(chunk: Chunk) -> list[Span]:
+    """The chunk's sentences as the answerer will split them: read from the paragraphs and
+    block kinds as they are stored, so both sides see the same spans."""
+    paragraphs = decode_spans(encode_spans(chunk.paragraphs))
+    kinds = ",".join(chunk.block_kinds).split(",")
+    return [span for span, _ in passage_sentences(chunk.text, paragraphs, kinds, chunk.kind)]
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    """An embedding input's vector and its sentences' vectors (encoded for the store)."""
+
+    vector: list[float]
+    sentences: str
+
+
 @dataclass
 class _Embedded:
     """One document ready to write: its chunks, which of them are new, and all vectors."""
@@ -60,7 +78,7 @@ class _Embedded:
     chunks: list[Chunk]
     existed: bool
     fresh: list[Chunk]
-    vectors: dict[str, list[float]]
+    vectors: dict[str, _Vectors]  # by chunk id
     title_vector: list[float]
 
 
@@ -176,7 +194,9 @@ class Indexer:
             for document, chunks, _ in pending
             for text in [document.title, *(embedding_input(document, c) for c in chunks)]
         )
-        repeated = {text: [] for text, count in inputs.items() if count > 1}
+        repeated: dict[str, _Vectors | None] = {
+            text: None for text, count in inputs.items() if count > 1
+        }
         for group in _groups(pending, self.embed_group_chunks):
             embedded = self._embed(group, pipeline, repeated)
             base = {
@@ -202,7 +222,8 @@ class Indexer:
                 [chunk.id for _, chunk in chunks],
                 [chunk.text for _, chunk in chunks],
                 [chunk_metadata(document, chunk, pipeline) for document, chunk in chunks],
-                [item.vectors[chunk.id] for item in embedded for chunk in item.chunks],
+                [item.vectors[chunk.id].vector for item in embedded for chunk in item.chunks],
+                [item.vectors[chunk.id].sentences for item in embedded for chunk in item.chunks],
             )
             stored = self.store.chunk_ids_of_all(list(base))
             stale = {
@@ -239,42 +260,81 @@ class Indexer:
         self,
         group: list[tuple[LoadedDocument, list[Chunk], bool]],
         pipeline: str,
-        repeated: dict[str, list[float]],
+        repeated: dict[str, _Vectors | None],
     ) -> list[_Embedded]:
-        """Vectors for a group of documents from one model call (titles and new chunks).
+        """Vectors for a group of documents from one model call (titles and new chunks),
+        with each new chunk's sentence vectors from the same forward pass.
 
         One call over many documents lets the model batch texts of similar length together;
         embedding each document on its own padded every batch to that document's longest
         chunk and made the pipeline about 1.5x slower than the model on the same texts.
-        Chunks already in the store (unchanged text, same id) keep their stored vector, and
+        Chunks already in the store (unchanged text, same id) keep their stored vectors, and
         an input that occurs more than once in the run (copied files, boilerplate) is
-        embedded once: `repeated` holds its vector after the first time.
+        embedded once: `repeated` holds its vectors after the first time.
         """
         texts: list[str] = []
+        sentences: dict[str, list[Span]] = {}  # by embedding input, offsets in the input
+        headers: dict[str, int] = {}  # by embedding input: where its chunk text starts
         plans = []
         for document, chunks, existed in group:
             # a stored vector is reused only if it was embedded from the same input
             same_input = {"$and": [{"title": document.title}, {"pipeline": pipeline}]}
             reused = self.store.existing_embeddings([c.id for c in chunks], same_input)
+            reused_sentences = self.store.sentence_vectors(
+                [vector_id(embedding_input(document, c)) for c in chunks if c.id in reused]
+            )
+            kept = {
+                chunk.id: _Vectors(
+                    reused[chunk.id],
+                    reused_sentences.get(vector_id(embedding_input(document, chunk)), ""),
+                )
+                for chunk in chunks
+                if chunk.id in reused
+            }
             fresh = [chunk for chunk in chunks if chunk.id not in reused]
-            plans.append((document, chunks, existed, reused, fresh, len(texts)))
-            texts += [document.title] + [embedding_input(document, chunk) for chunk in fresh]
+            plans.append((document, chunks, existed, kept, fresh, len(texts)))
+            texts.append(document.title)
+            for chunk in fresh:
+                text = embedding_input(document, chunk)
+                header = headers[text] = len(text) - len(chunk.text)
+                sentences[text] = [
+                    Span(span.start + header, span.end + header)
+                    for span in sentence_spans_of(chunk)
+                ]
+                texts.append(text)
         unique = [text for text in dict.fromkeys(texts) if not repeated.get(text)]
-        by_text = dict(zip(unique, self.embeddings.embed_documents(unique), strict=True))
+        encoded = self.embeddings.encode_with_sentences(
+            unique, [sentences.get(text, []) for text in unique]
+        )
+        by_text = {
+            text: _Vectors(vector, _stored_sentences(headers.get(text, 0), spans, pooled))
+            for text, (vector, spans, pooled) in zip(unique, encoded, strict=True)
+        }
         repeated.update({text: by_text[text] for text in unique if text in repeated})
         embedded = [by_text.get(text) or repeated[text] for text in texts]
+        assert all(embedded)  # every input was embedded in this call or an earlier one
         return [
             _Embedded(
                 document,
                 chunks,
                 existed,
                 fresh,
-                {**reused, **dict(zip([c.id for c in fresh], new, strict=True))},
-                embedded[at],
+                {**kept, **dict(zip([c.id for c in fresh], new, strict=True))},
+                title.vector,
             )
-            for document, chunks, existed, reused, fresh, at in plans
-            for new in [embedded[at + 1 : at + 1 + len(fresh)]]
+            for document, chunks, existed, kept, fresh, at in plans
+            for title, new in [(embedded[at], embedded[at + 1 : at + 1 + len(fresh)])]
         ]
+
+
+def _stored_sentences(header: int, spans: list[Span], pooled: np.ndarray) -> str:
+    """Sentence vectors for the store, their spans moved from the embedding input (title
+    and section header first) to the chunk text, which is what the answerer splits."""
+    if not spans:
+        return ""
+    return encode_sentence_vectors(
+        [Span(span.start - header, span.end - header) for span in spans], pooled
+    )
 
 
 def _groups(

@@ -15,6 +15,7 @@ from assistant.retrieve.fusion import rrf, weighted
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
+from assistant.store.sentence_vectors import sentence_similarities
 
 
 class HybridRetriever(BaseRetriever):
@@ -50,6 +51,7 @@ class HybridRetriever(BaseRetriever):
         found: dict[str, tuple[str, str, dict[str, Any]]] = {}  # chunk id, text, metadata
         dense: dict[str, float] = {}
         lexical: dict[str, float] = {}
+        vector: list[float] = []
         if mode in ("hybrid", "dense"):
             vector = self.embeddings.embed_query(query)
             for chunk_id, text, meta, score in self.store.query(vector, wide, sources):
@@ -86,6 +88,7 @@ class HybridRetriever(BaseRetriever):
             weight = self.settings.dense_weight
             fused = weighted([dense, lexical], [weight, 1 - weight])
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        sentences = self._sentence_similarities(vector, ranked) if vector else {}
         return [
             Document(
                 page_content=found[key][1],
@@ -95,7 +98,23 @@ class HybridRetriever(BaseRetriever):
                     "score": fused[key],
                     "dense_score": similarity.get(key),
                     "lexical_score": lexical.get(key),
+                    "sentence_similarities": sentences.get(key, []),
                 },
             )
             for key in ranked
         ]
+
+    def _sentence_similarities(
+        self, query: list[float], vector_ids: list[str]
+    ) -> dict[str, list[tuple[int, int, float]]]:
+        """Each returned passage's sentences as (start, end, similarity to the query),
+        offsets in the passage text: the answerer's measure of which sentence says what
+        was asked, from vectors stored at indexing (no model call here)."""
+        stored = self.store.sentence_vectors(vector_ids)
+        return {
+            vid: [
+                (span.start, span.end, score)
+                for span, score in sentence_similarities(encoded, query).items()
+            ]
+            for vid, encoded in stored.items()
+        }

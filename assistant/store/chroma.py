@@ -24,6 +24,7 @@ DOCUMENTS_SUFFIX = "_documents"
 VECTORS_SUFFIX = "_vectors"
 WRITE_BATCH = 256  # rows per Chroma call (benchmarks/bench_upload_asks.py measured why)
 STAGING_SUFFIX = "_rebuild"
+SENTENCES_KEY = "sentences"  # a unique vector's metadata: its sentences' vectors
 
 
 class StoreError(Exception):
@@ -259,6 +260,15 @@ class Store:
         """The stored unique vectors with these ids (a lexical hit's meaning, no search)."""
         return self._embeddings(self.unique_vectors, vector_ids)
 
+    def sentence_vectors(self, vector_ids: Sequence[str]) -> dict[str, str]:
+        """The encoded sentence vectors of these unique vectors (empty for none stored)."""
+        found: dict[str, str] = {}
+        for batch in _batches(list(dict.fromkeys(vector_ids)), self._batch):
+            page = self.unique_vectors.get(ids=list(batch), include=["metadatas"])
+            for vid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
+                found[vid] = str((meta or {}).get(SENTENCES_KEY, ""))
+        return found
+
     def chunk_ids_of_all(self, sources: Sequence[str]) -> dict[str, set[str]]:
         """The stored chunk ids of each of these documents, in one read per batch."""
         found: dict[str, set[str]] = {source: set() for source in sources}
@@ -345,14 +355,16 @@ class Store:
         texts: Sequence[str],
         metadatas: Sequence[dict[str, Any]],
         embeddings: Sequence[Sequence[float]],
+        sentence_vectors: Sequence[str],
     ) -> None:
         """Write chunks (each with its `vector_id` in the metadata) and their unique vectors:
         a text that occurs in many chunks is one vector in the searched collection. The
         unique vectors carry no text (the chunks have it): Chroma full-text indexes every
-        document it stores, which made up most of the cost of these writes."""
-        unique: dict[str, Sequence[float]] = {}
-        for meta, vector in zip(metadatas, embeddings, strict=True):
-            unique.setdefault(str(meta["vector_id"]), vector)
+        document it stores, which made up most of the cost of these writes. They carry
+        their sentences' vectors (`sentence_vectors.py`) in their metadata instead."""
+        unique: dict[str, tuple[Sequence[float], str]] = {}
+        for meta, vector, sentences in zip(metadatas, embeddings, sentence_vectors, strict=True):
+            unique.setdefault(str(meta["vector_id"]), (vector, sentences))
         for start in range(0, len(ids), self._batch):
             end = start + self._batch
             self.chunks.upsert(
@@ -364,7 +376,9 @@ class Store:
         vector_ids = list(unique)
         for batch in _batches(vector_ids, self._batch):
             self.unique_vectors.upsert(
-                ids=list(batch), embeddings=[list(unique[vid]) for vid in batch]
+                ids=list(batch),
+                embeddings=[list(unique[vid][0]) for vid in batch],
+                metadatas=[{SENTENCES_KEY: unique[vid][1]} for vid in batch],
             )
 
     def delete_chunks(self, ids: Sequence[str]) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
+
+from assistant.text.sentences import Span
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 SINGLE_THREAD_TEXTS = 4
+_NO_ROWS = np.zeros((0, 0), dtype=np.float32)
 BUNDLED_MODEL_NAMES = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 
 
@@ -53,35 +58,94 @@ class SentenceTransformerEmbeddings(Embeddings):
     def dimension(self) -> int:
         return int(self._model.get_embedding_dimension())
 
-    def encode(self, texts: Sequence[str]) -> list[list[float]]:
-        if not texts:
-            return []
+    @contextmanager
+    def _threads_for(self, count: int) -> Iterator[SentenceTransformer]:
+        """The model, under the lock, on one thread for a few short texts: on a busy 2-core
+        machine the OpenMP threads of one small forward pass wait for each other (p95
+        500 ms vs 25 ms measured)."""
         import torch
 
         with self._lock:
-            model = self._model
             threads = torch.get_num_threads()
-            # A short query runs on one thread: on a busy 2-core machine, the OpenMP threads
-            # of one small forward pass wait for each other (p95 500 ms vs 25 ms measured).
-            if len(texts) <= SINGLE_THREAD_TEXTS:
+            if count <= SINGLE_THREAD_TEXTS:
                 torch.set_num_threads(1)
             try:
-                vectors = model.encode(
-                    list(texts),
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                yield self._model
             finally:
                 torch.set_num_threads(threads)
+
+    def encode(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._threads_for(len(texts)) as model:
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return vectors.tolist()
+
+    def encode_with_sentences(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]]
+    ) -> list[tuple[list[float], list[Span], np.ndarray]]:
+        """Each text's vector (as `encode` gives it) and, from the same forward pass, a
+        vector for each of its sentence spans: the text's token embeddings mean-pooled over
+        the span, normalised. A span past the model's input length gets none (it is left
+        out of the returned spans).
+
+        Texts are embedded longest first in batches, as `encode` does, so padding stays
+        small. The batch is tokenized once, with the character offsets that place each
+        token in a sentence, and token embeddings are pooled batch by batch."""
+        import torch
+
+        results: list[tuple[list[float], list[Span], np.ndarray]] = [([], [], _NO_ROWS)] * len(
+            texts
+        )
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        with self._threads_for(len(texts)) as model, torch.inference_mode():
+            for begin in range(0, len(order), self.batch_size):
+                batch = order[begin : begin + self.batch_size]
+                features = model.tokenizer(
+                    [texts[i] for i in batch],
+                    padding=True,
+                    truncation=True,
+                    max_length=model.max_seq_length,
+                    return_offsets_mapping=True,
+                    return_tensors="pt",
+                )
+                offsets = features.pop("offset_mapping").numpy()
+                output = model(dict(features))
+                vectors = torch.nn.functional.normalize(output["sentence_embedding"], dim=1)
+                tokens = output["token_embeddings"].numpy()
+                for row, i in enumerate(batch):
+                    spans, pooled = _pooled(tokens[row], offsets[row], sentences[i])
+                    results[i] = (vectors[row].tolist(), spans, pooled)
+        return results
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts)
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0]
+
+
+def _pooled(
+    tokens: np.ndarray, offsets: np.ndarray, spans: Sequence[Span]
+) -> tuple[list[Span], np.ndarray]:
+    """The mean of each span's token embeddings, normalised, for the spans that have any
+    token ([CLS], [SEP] and padding have empty offsets and belong to none)."""
+    real = offsets[:, 1] > offsets[:, 0]
+    kept: list[Span] = []
+    pooled: list[np.ndarray] = []
+    for span in spans:
+        inside = real & (offsets[:, 0] >= span.start) & (offsets[:, 1] <= span.end)
+        if inside.any():
+            mean = tokens[inside].mean(axis=0)
+            kept.append(span)
+            pooled.append(mean / (np.linalg.norm(mean) or 1.0))
+    return kept, np.vstack(pooled) if pooled else _NO_ROWS
 
 
 @lru_cache(maxsize=4)

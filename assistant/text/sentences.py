@@ -141,3 +141,33 @@ def sentence_spans(
             if span:
                 spans.append(span)
     return spans
+
+
+# A line of code in running text: an interpreter prompt, or a call signature alone.
+_CODE_LINE = re.compile(r"\s*(>>>|\$ )|\s*[\w.]+\([^()]*\)(\s*->\s*[\w.\[\], ]+)?\s*$")
+
+
+def passage_sentences(
+    text: str, paragraphs: list[Span] | None, block_kinds: Sequence[str], chunk_kind: str
+) -> list[tuple[Span, str]]:
+    """A chunk's sentences, each with its kind (prose, code, table): the kind of the block
+    it stands in, as a chunk may hold prose and the code it introduces (an index without
+    block kinds gives the chunk's). A table row is one sentence, whatever its cells hold
+    (the splitter cut "Method: assertIsInstance(a, b) | ... | New in: 3.2" after "(a,").
+    A call signature or an interpreter line is code wherever it stands (an API entry's
+    "field(*, default=MISSING, ...)", a PDF's example, which has no code blocks).
+
+    The indexer embeds these sentences and the answerer quotes them: both split alike."""
+    if paragraphs and len(block_kinds) == len(paragraphs):
+        blocks = [
+            ([paragraph] if kind == "table" else sentence_spans(text, paragraphs=[paragraph]), kind)
+            for paragraph, kind in zip(paragraphs, block_kinds, strict=True)
+        ]
+    else:
+        blocks = [(sentence_spans(text, paragraphs=paragraphs), chunk_kind)]
+    found: list[tuple[Span, str]] = []
+    for spans, kind in blocks:
+        for span in spans:
+            code_line = _CODE_LINE.match(text[span.start : span.end]) is not None
+            found.append((span, "code" if code_line else kind))
+    return found

@@ -22,7 +22,7 @@ from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.sentences import Span, decode_spans, sentence_spans
+from assistant.text.sentences import Span, decode_spans, passage_sentences
 from assistant.text.terms import tokenize
 
 # Words that say what kind of answer is wanted but are not about the subject.
@@ -54,8 +54,6 @@ _CODE_QUESTION = re.compile(
     r"snippet|invoke|invocation|command[- ]line)\b",
     re.IGNORECASE,
 )
-# A line of code in running text: an interpreter prompt, or a call signature alone.
-_CODE_LINE = re.compile(r"\s*(>>>|\$ )|\s*[\w.]+\([^()]*\)(\s*->\s*[\w.\[\], ]+)?\s*$")
 # A path or a name joined by "_", "-", "." or "/" ("/etc/inputrc", "isc-dhcp-server").
 _IDENTIFIER = re.compile(r"(?<!\S)\S*\w[/_.-]\w\S*|(?<!\S)/\w\S*")
 _MIN_IDENTIFIER_CHARS = 3  # "e.g" is no name
@@ -199,6 +197,7 @@ FEATURES: tuple[str, ...] = (
     "needs_context",  # opens by pointing back, so is quoted with the sentence before
     "log_words",  # log of the quote's length in words
     "brings_identifier",  # a tool, file or package is asked for and the quote names one
+    "sentence_similarity",  # the quote's own similarity in meaning to the question
 )
 # The model also sees each feature as its gap to the best value among the candidates of the
 # same question, so a pointwise model ranks within a question (5-fold CV on the tuning
@@ -225,28 +224,14 @@ def _same_paragraph(text: str, paragraphs: list[Span] | None, before: Span, sent
     return "\n" not in text[before.end : sentence.start]
 
 
-def _sentences(
-    text: str, paragraphs: list[Span] | None, block_kinds: list[str], chunk_kind: str
-) -> list[tuple[Span, str]]:
-    """The passage's sentences, each with its kind (prose, code, table): the kind of the
-    block it stands in, as a chunk may hold prose and the code it introduces (an index
-    without block kinds gives the chunk's). A table row is one sentence, whatever its cells
-    hold (the splitter cut "Method: assertIsInstance(a, b) | ... | New in: 3.2" after
-    "(a,"). A call signature or an interpreter line is code wherever it stands (an API
-    entry's "field(*, default=MISSING, ...)", a PDF's example, which has no code blocks)."""
-    if paragraphs and len(block_kinds) == len(paragraphs):
-        blocks = [
-            ([paragraph] if kind == "table" else sentence_spans(text, paragraphs=[paragraph]), kind)
-            for paragraph, kind in zip(paragraphs, block_kinds, strict=True)
-        ]
-    else:
-        blocks = [(sentence_spans(text, paragraphs=paragraphs), chunk_kind)]
-    found: list[tuple[Span, str]] = []
-    for spans, kind in blocks:
-        for span in spans:
-            code_line = _CODE_LINE.match(text[span.start : span.end]) is not None
-            found.append((span, "code" if code_line else kind))
-    return found
+def quote_similarity(
+    similarities: list[tuple[int, int, float]], start: int, end: int, passage: float
+) -> float:
+    """The stored similarity of the sentences a quote spans (the mean, when it has the one
+    before it too); the passage's own when none was stored (an index built before, a
+    sentence past the model's input length)."""
+    inside = [score for first, last, score in similarities if first >= start and last <= end]
+    return sum(inside) / len(inside) if inside else passage
 
 
 class SentenceScorer:
@@ -305,7 +290,8 @@ class SentenceScorer:
                 "passage_similarity": float(passage.metadata.get("dense_score") or 0.0),
             }
             paragraphs = decode_spans(passage.metadata.get("paragraphs"))
-            sentences = _sentences(text, paragraphs, block_kinds, chunk_kind)
+            similarities = passage.metadata.get("sentence_similarities") or []
+            sentences = passage_sentences(text, paragraphs, block_kinds, chunk_kind)
             spans = [span for span, _ in sentences]
             for index, (span, kind) in enumerate(sentences):
                 sentence = text[span.start : span.end]
@@ -351,6 +337,9 @@ class SentenceScorer:
                     "log_words": math.log(len(quote.split())),
                     "brings_identifier": float(
                         artefact and bool(identifiers(quote, tuned.distinctive_max_zipf) - known)
+                    ),
+                    "sentence_similarity": quote_similarity(
+                        similarities, context, span.end, passage_features["passage_similarity"]
                     ),
                 }
                 candidate = Candidate(

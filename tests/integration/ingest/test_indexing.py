@@ -166,11 +166,11 @@ class FailingEmbeddings:
         self.real, self.calls, self.fail_after = real, 0, fail_after_calls
         self.model_name = real.model_name
 
-    def embed_documents(self, texts):
+    def encode_with_sentences(self, texts, sentences):
         self.calls += 1
         if self.calls > self.fail_after:
             raise KeyboardInterrupt
-        return self.real.embed_documents(texts)
+        return self.real.encode_with_sentences(texts, sentences)
 
 
 @pytest.mark.slow
@@ -317,3 +317,46 @@ def test_a_sites_repeated_tagline_reaches_no_chunk_and_a_rerun_changes_nothing(
     )
     again = Indexer(settings, store, embeddings, progress=False).run()
     assert len(again.unchanged) == 8 and not again.changed
+
+
+@pytest.mark.slow
+def test_every_sentence_of_a_retrieved_passage_has_its_similarity(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text(
+        "The festival draws large crowds every spring. Files kept in the archive folder "
+        "survive when the machine is switched off and on again. The committee meets on "
+        "Tuesdays in the old library.\n"
+    )
+    settings = make_settings(tmp_path)
+    build_index(settings)
+    (passage,) = Assistant(settings).retrieve("Which data is preserved across reboots?", k=1)
+    text = passage.page_content
+    scores = {text[a:b]: score for a, b, score in passage.metadata["sentence_similarities"]}
+    assert len(scores) == 3, "one similarity per sentence"
+    assert max(scores, key=scores.__getitem__).startswith("Files kept in the archive folder")
+
+
+@pytest.mark.slow
+def test_chunks_an_edit_leaves_unchanged_keep_their_sentence_vectors(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = Path(__file__).resolve().parents[3] / "corpus" / "003_13730679fda5be95.txt"
+    (corpus / "a.txt").write_text(source.read_text())
+    settings = make_settings(tmp_path)
+    store, embeddings, first = build_index(settings)
+
+    def sentences_stored() -> dict[str, str]:
+        stored = store.unique_vectors.get(include=["metadatas"])
+        return {vid: str(m["sentences"]) for vid, m in zip(stored["ids"], stored["metadatas"])}
+
+    before = sentences_stored()
+    with (corpus / "a.txt").open("a") as text:
+        text.write("\n\nA paragraph added later says the weather in May was mild.\n")
+    report = Indexer(settings, store, embeddings, progress=False).run()
+    after = sentences_stored()
+    assert 0 < report.chunks_embedded < first.chunks_total, "most chunks were reused"
+    assert all(after.values()), "reused and new chunks alike have sentence vectors"
+    assert {vid: after[vid] for vid in before if vid in after} == {
+        vid: before[vid] for vid in before if vid in after
+    }
