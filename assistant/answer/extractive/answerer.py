@@ -98,7 +98,10 @@ class ExtractiveAnswerer:
     def answer(self, question: str, passages: list[Document]) -> AskResult:
         self.lexical.refresh()  # its IDF and document texts are needed even in dense-only mode
         chosen = self.select(question, passages)
-        missing = unsupported_terms(self.scorer, question, passages, [c.passage for c in chosen])
+        # A companion adds detail to an answer; it never decides whether there is one: a
+        # name the question asks about must be in a document the leading quotes come from.
+        leads = [c.passage for c in chosen if not c.companion]
+        missing = unsupported_terms(self.scorer, question, passages, leads)
         if chosen and missing:
             chosen, missing = select_supported(
                 self.scorer, self.select, question, passages, chosen, missing

@@ -166,6 +166,7 @@ class Candidate:
     terms: frozenset[str]
     context_start: int  # where the quote starts when the sentence needs the one before it
     features: dict[str, float] = field(default_factory=dict)
+    companion: bool = False  # joined an answer beside a better sentence (`selection.py`)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -1,5 +1,5 @@
 """Which scored sentences make the answer: one per part of a compound question, then
-companions that are nearly as good and cover terms the chosen ones do not."""
+companions that are nearly as good and say something the chosen ones do not."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from assistant.text.compound_questions import question_parts
 from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
+from assistant.text.terms import tokenize
 
 
 def select(
@@ -47,7 +48,6 @@ def select(
     taken |= {(c.passage.metadata["source"], c.context_start) for c in chosen} | {
         c.key for c in chosen
     }
-    covered = {term for candidate in chosen for term in candidate.terms}
     threshold = scorer.weights.companion_score_ratio * ranked[0].score
     for candidate in ranked[1:]:
         if len(chosen) >= max_sentences:
@@ -56,12 +56,23 @@ def select(
             # The command a quoted explanation introduces says what the explanation does not.
             says_more = _beside_chosen_prose(candidate, chosen)
         else:
-            says_more = not candidate.terms <= covered or differs(candidate, chosen, question)
+            says_more = adds_to(candidate, chosen, scorer.weights.companion_novel_share) or differs(
+                candidate, chosen, question
+            )
         if candidate.key not in taken and candidate.score >= threshold and says_more:
-            chosen.append(candidate)
+            chosen.append(replace(candidate, companion=True))
             taken.add(candidate.key)
-            covered |= candidate.terms
     return chosen
+
+
+def adds_to(candidate: Candidate, chosen: list[Candidate], novel_share: float) -> bool:
+    """Whether at least `novel_share` of the quote's terms are in none of the chosen quotes:
+    a sentence that states the answer in words the question also used still says more
+    than the one already quoted, while a near-copy of it (an overlapping chunk's, a
+    summary's) does not."""
+    terms = set(tokenize(candidate.quote))
+    quoted = {term for c in chosen for term in tokenize(c.quote)}
+    return len(terms - quoted) >= novel_share * len(terms) if terms else False
 
 
 def prose_first(ranked: list[Candidate], code_wanted: bool) -> list[Candidate]:

@@ -565,3 +565,68 @@ def test_documents_giving_different_figures_are_both_shown_and_said_to_differ() 
     assert {c.source for c in result.citations} == {"a.txt", "b.txt"}
     for claim in result.claims:
         assert result.answer[claim.start : claim.end] == claim.text
+
+
+def _candidate(passage, text: str, score: float, terms: set[str]):
+    from assistant.answer.extractive.scoring import Candidate
+
+    start = passage.page_content.index(text)
+    end = start + len(text)
+    return Candidate(passage, 0, start, end, text, score, frozenset(terms), start)
+
+
+def test_a_companion_joins_for_what_it_says_not_for_new_question_words() -> None:
+    """The sentence stating the answer has no question word the best sentence lacks; it
+    still joins, for what it adds. A near-copy of the best sentence does not."""
+    from assistant.answer.extractive.selection import select
+    from assistant.config import AnswererWeights
+
+    lead_text = "Submit a bug against wnpp and title it RFA when you intend to give a package away."
+    answer_text = "RFA stands for Request For Adoption."
+    copy_text = "Title the wnpp bug RFA when you intend to give the package away."
+    passage = _passage(f"{lead_text} {answer_text} {copy_text}")
+    lead, answer, copy = (
+        _candidate(passage, text, score, terms)
+        for text, score, terms in (
+            (lead_text, 0.9, {"wnpp", "bug", "titl", "rfa"}),
+            (answer_text, 0.8, {"rfa"}),
+            (copy_text, 0.7, {"wnpp", "bug", "titl", "rfa"}),
+        )
+    )
+
+    class Scorer:
+        weights = AnswererWeights()
+
+        def candidates(self, question: str, passages: list) -> list:
+            return [lead, answer, copy]
+
+    question = "In a WNPP bug title, what does RFA mean?"
+    chosen = select(Scorer(), question, [passage], 3)  # type: ignore[arg-type]
+    assert [c.text for c in chosen] == [lead_text, answer_text]
+    assert [c.companion for c in chosen] == [False, True]
+
+
+def test_a_companion_never_decides_that_there_is_an_answer() -> None:
+    """The question names Hangzhou; only a companion's document does. The answer refuses:
+    the sentence it would lead with comes from a document that never mentions Hangzhou."""
+    from dataclasses import replace
+
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    a = _passage("Ningbo set a port target of 40 million boxes.", "a.txt")
+    b = _passage("Hangzhou hosted a trade fair in May.", "b.txt")
+    a.metadata["dense_score"] = b.metadata["dense_score"] = 0.9
+    lead = _candidate(a, a.page_content, 0.9, {"port", "target"})
+    other = _candidate(b, b.page_content, 0.2, {"hangzhou"})
+
+    class Texts(UniformIdf):
+        def source_text(self, source: str) -> str:
+            return normalise_for_matching({"a.txt": a, "b.txt": b}[source].page_content)
+
+    answerer = ExtractiveAnswerer(Texts(), max_sentences=3)  # type: ignore[arg-type]
+    answerer.select = lambda question, passages: (  # type: ignore[method-assign]
+        [other] if passages == [b] else [lead, replace(other, companion=True)]
+    )
+    result = answerer.answer("What port target did Hangzhou set?", [a, b])
+    assert result.abstained
+    assert "Hangzhou" in result.answer
