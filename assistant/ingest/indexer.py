@@ -280,16 +280,13 @@ class Indexer:
             # a stored vector is reused only if it was embedded from the same input
             same_input = {"$and": [{"title": document.title}, {"pipeline": pipeline}]}
             reused = self.store.existing_embeddings([c.id for c in chunks], same_input)
-            reused_sentences = self.store.sentence_vectors(
-                [vector_id(embedding_input(document, c)) for c in chunks if c.id in reused]
-            )
+            reused_ids = {
+                c.id: vector_id(embedding_input(document, c)) for c in chunks if c.id in reused
+            }
+            reused_sentences = self.store.sentence_vectors(list(reused_ids.values()))
             kept = {
-                chunk.id: _Vectors(
-                    reused[chunk.id],
-                    reused_sentences.get(vector_id(embedding_input(document, chunk)), ""),
-                )
-                for chunk in chunks
-                if chunk.id in reused
+                cid: _Vectors(reused[cid], reused_sentences.get(vid, ""))
+                for cid, vid in reused_ids.items()
             }
             fresh = [chunk for chunk in chunks if chunk.id not in reused]
             plans.append((document, chunks, existed, kept, fresh, len(texts)))

@@ -49,29 +49,32 @@ def select(
         c.key for c in chosen
     }
     threshold = scorer.weights.companion_score_ratio * ranked[0].score
+    quoted = {term for candidate in chosen for term in tokenize(candidate.quote)}
     for candidate in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
+        if candidate.key in taken or candidate.score < threshold:
+            continue
+        terms = set(tokenize(candidate.quote))
         if candidate.features.get("code"):
             # The command a quoted explanation introduces says what the explanation does not.
             says_more = _beside_chosen_prose(candidate, chosen)
         else:
-            says_more = adds_to(candidate, chosen, scorer.weights.companion_novel_share) or differs(
+            says_more = adds_to(terms, quoted, scorer.weights.companion_novel_share) or differs(
                 candidate, chosen, question
             )
-        if candidate.key not in taken and candidate.score >= threshold and says_more:
+        if says_more:
             chosen.append(replace(candidate, companion=True))
             taken.add(candidate.key)
+            quoted |= terms
     return chosen
 
 
-def adds_to(candidate: Candidate, chosen: list[Candidate], novel_share: float) -> bool:
-    """Whether at least `novel_share` of the quote's terms are in none of the chosen quotes:
+def adds_to(terms: set[str], quoted: set[str], novel_share: float) -> bool:
+    """Whether at least `novel_share` of a quote's terms are in none of the chosen quotes:
     a sentence that states the answer in words the question also used still says more
     than the one already quoted, while a near-copy of it (an overlapping chunk's, a
     summary's) does not."""
-    terms = set(tokenize(candidate.quote))
-    quoted = {term for c in chosen for term in tokenize(c.quote)}
     return len(terms - quoted) >= novel_share * len(terms) if terms else False
 
 
