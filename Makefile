@@ -65,11 +65,12 @@ bench: install
 bench-second-corpus: install
 	$(BIN)/python benchmarks/bench_second_corpus.py --corpus $(DEBIAN_CORPUS)
 
-# Every eval: the shipped corpus in all modes, then the Debian corpus and the Python
-# documentation corpus (each rebuilt from Debian's packages beside the repository, indexed
-# into /tmp).
+# Every eval: the shipped corpus in all modes, then the Debian corpus, the Python
+# documentation corpus and the release-notes corpus (each rebuilt from Debian's packages
+# beside the repository, indexed into /tmp).
 DEBIAN_CORPUS := ../corpora/debian
 PYTHON_DOCS_CORPUS := ../corpora/python-docs
+RELEASE_NOTES_CORPUS := ../corpora/release-notes
 eval-all: install system-deps
 	$(BIN)/assistant index --quiet
 	$(BIN)/assistant eval
@@ -83,6 +84,11 @@ eval-all: install system-deps
 	$(BIN)/assistant eval --corpus $(PYTHON_DOCS_CORPUS) --index /tmp/python-docs-index \
 		--golden evals/golden-python.jsonl --thresholds evals/thresholds-python.toml \
 		--report evals/reports/python-docs
+	$(BIN)/python evals/build_release_notes_corpus.py --out $(RELEASE_NOTES_CORPUS)
+	$(BIN)/assistant index --quiet --corpus $(RELEASE_NOTES_CORPUS) --index /tmp/release-notes-index
+	$(BIN)/assistant eval --corpus $(RELEASE_NOTES_CORPUS) --index /tmp/release-notes-index \
+		--golden evals/golden-release-notes.jsonl --thresholds evals/thresholds-release-notes.toml \
+		--report evals/reports/release-notes
 
 clean:
 	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* evals/reports

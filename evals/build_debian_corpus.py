@@ -502,12 +502,14 @@ def package_entry(package: str, deb: Path) -> dict[str, object]:
     }
 
 
-def finish(out: Path, manifest: dict[str, Any], sources: str, stats: Stats, what: str) -> None:
-    """Write the manifest and sources.toml, then say what the folder now holds."""
-    metadata = {
-        MANIFEST: json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-        "sources.toml": sources,
-    }
+def finish(
+    out: Path, manifest: dict[str, Any], sources: str | None, stats: Stats, what: str
+) -> None:
+    """Write the manifest and sources.toml (none when `sources` is None), then say what the
+    folder now holds."""
+    metadata = {MANIFEST: json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"}
+    if sources is not None:
+        metadata["sources.toml"] = sources
     for name, text in metadata.items():
         place(text.encode("utf-8"), out / name, stats)
     files = manifest["files"]
