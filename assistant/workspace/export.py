@@ -1,7 +1,10 @@
 """A conversation as a document to keep or share: Markdown, or Word through python-docx.
 
 Each answer keeps its `[n]` markers and is followed by its numbered references: title,
-publisher, date, section or page, and the quoted sentence the marker stands for.
+publisher, date, section or page, and the quoted sentence the marker stands for. Every text
+in an export comes from documents or users, so it stays text: in Markdown no link, image or
+HTML can come of it, and in Word it holds only characters XML allows (a form feed from a
+PDF or a control character in a title would otherwise make python-docx refuse the file).
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from assistant.schema import AskResult, Citation
 from assistant.workspace.models import Conversation
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
-_HTML_SPECIAL = re.compile(r"([<>])")  # raw HTML passes through Markdown renderers
+# The answerer's own markers, and what would make one the text of a link or a reference
+# definition: `[1](javascript:...)`, `![1](http://...)`, `[1]: http://...`.
+_MARKER = re.compile(r"(\[\d+\])([(\[:]?)")
+# Characters XML 1.0 cannot hold; form feeds and vertical tabs separate words, so they
+# become spaces, the rest (C0 controls, lone surrogates, U+FFFE/U+FFFF) are dropped.
+_XML_SPACES = str.maketrans({"\f": " ", "\v": " "})
+_XML_INVALID = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^\w-]+")
 
 
@@ -24,9 +33,31 @@ def file_stem(title: str) -> str:
     return _UNSAFE_IN_FILE_NAME.sub("-", title).strip("-_")[:60].rstrip("-_") or "conversation"
 
 
+def xml_text(text: str) -> str:
+    """`text` with only the characters an XML document (a .docx) can hold."""
+    return _XML_INVALID.sub("", text.translate(_XML_SPACES))
+
+
+def _escaped(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def _plain(text: str) -> str:
     """Document text shown literally in Markdown (no links, emphasis or HTML from it)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _escaped(" ".join(text.split()))
+
+
+def _answer_text(answer: str) -> str:
+    """An answer shown literally in Markdown but for its `[n]` markers, which stay markers
+    and never become a link's text (a document's own `[2]` comes with a word joiner in it)."""
+    parts = []
+    last = 0
+    for marker in _MARKER.finditer(answer):
+        parts.append(_escaped(answer[last : marker.start()]))
+        parts.append(marker[1] + ("\\" + marker[2] if marker[2] else ""))
+        last = marker.end()
+    parts.append(_escaped(answer[last:]))
+    return "".join(parts)
 
 
 def reference_line(citation: Citation) -> str:
@@ -45,7 +76,7 @@ def quoted_sentences(citation: Citation) -> list[str]:
 def answer_markdown(result: AskResult) -> str:
     """One answer with its markers, then its references as a numbered list. The answer's
     text is quoted from documents: any markup in it is escaped, its `[n]` markers kept."""
-    lines = [_HTML_SPECIAL.sub(r"\\\1", result.answer.strip())]
+    lines = [_answer_text(result.answer.strip())]
     if result.citations:
         lines += ["", "References:", ""]
         for citation in result.citations:
@@ -63,18 +94,19 @@ def conversation_markdown(conversation: Conversation) -> str:
 
 
 def conversation_docx(conversation: Conversation) -> bytes:
-    """The same content as the Markdown export, as a Word document."""
+    """The same content as the Markdown export, as a Word document; every text passes
+    through `xml_text` on its way in."""
     document = docx.Document()
-    document.add_heading(conversation.title, level=1)
+    document.add_heading(xml_text(conversation.title), level=1)
     document.add_paragraph(f"Started {conversation.created_at:%Y-%m-%d}.")
     for turn in conversation.turns:
-        document.add_heading(f"{turn.n}. {turn.question}", level=2)
-        document.add_paragraph(turn.result.answer.strip())
+        document.add_heading(xml_text(f"{turn.n}. {turn.question}"), level=2)
+        document.add_paragraph(xml_text(turn.result.answer.strip()))
         for citation in turn.result.citations:
             entry = document.add_paragraph()
-            entry.add_run(f"[{citation.n}] {reference_line(citation)}")
+            entry.add_run(xml_text(f"[{citation.n}] {reference_line(citation)}"))
             for quote in quoted_sentences(citation):
-                document.add_paragraph(f"“{quote}”", style="Quote")
+                document.add_paragraph(xml_text(f"“{quote}”"), style="Quote")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,23 +130,37 @@ class WorkspaceView:
         ]
 
     def downloads(self, owner: str, conversation_id: str) -> tuple[Any, Any]:
-        """The Markdown and Word Download buttons for a conversation (hidden without one)."""
+        """The Markdown and Word Download buttons for a conversation (hidden without one).
+        A file that cannot be built is logged and its button hidden: showing the
+        conversation must never depend on its export."""
+        hidden = (
+            gr.DownloadButton(value=None, visible=False),
+            gr.DownloadButton(value=None, visible=False),
+        )
         try:
             conversation = self.workspace.get(owner, conversation_id) if conversation_id else None
         except WorkspaceError:
             conversation = None
+        except Exception:
+            log.exception("could not read conversation %r for its downloads", conversation_id)
+            conversation = None
         if conversation is None or not conversation.turns:
-            return gr.DownloadButton(value=None, visible=False), gr.DownloadButton(
-                value=None, visible=False
-            )
+            return hidden
         folder = Path(self._exports.name) / conversation.id
         shutil.rmtree(folder, ignore_errors=True)  # a renamed conversation's old file names
         folder.mkdir()
         stem = file_stem(conversation.title)
-        markdown = folder / f"{stem}.md"
-        markdown.write_text(conversation_markdown(conversation), encoding="utf-8")
-        word = folder / f"{stem}.docx"
-        word.write_bytes(conversation_docx(conversation))
-        return gr.DownloadButton(value=str(markdown), visible=True), gr.DownloadButton(
-            value=str(word), visible=True
+        return (
+            _download(folder / f"{stem}.md", lambda: conversation_markdown(conversation).encode()),
+            _download(folder / f"{stem}.docx", lambda: conversation_docx(conversation)),
         )
+
+
+def _download(path: Path, build: Callable[[], bytes]) -> Any:
+    """A Download button for the file `build` makes, or a hidden one if it fails."""
+    try:
+        path.write_bytes(build())
+        return gr.DownloadButton(value=str(path), visible=True)
+    except Exception:
+        log.exception("could not build the download %s", path.name)
+        return gr.DownloadButton(value=None, visible=False)

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from assistant.cli import main as cli_main
 from assistant.config import Settings
+from assistant.schema import AskResult
 from assistant.serve.app import create_app
 from assistant.serve.owner import OWNER_COOKIE
 from assistant.workspace.conversations import ConversationStore
@@ -140,6 +141,28 @@ def test_export_has_answers_markers_and_references(client: httpx.Client) -> None
 
     bad = client.get(f"/api/conversations/{conversation}/export", params={"format": "pdf"})
     assert error_of(bad, 422)["field"] == "format"
+
+
+def test_control_characters_in_a_conversation_never_break_its_export(
+    client: httpx.Client, served: tuple[str, Settings]
+) -> None:
+    """A form feed from a PDF page break, a control character in a title or a question:
+    both exports still open, with the text minus what XML cannot hold."""
+    conversation = new_conversation(client, "Two\x01 Sessions")
+    answer = ask(client, NINGBO, conversation)
+    owner = "browser:" + client.cookies[OWNER_COOKIE]
+    quote = "Page one ends here.\fPage two: growth of 5.5 percent."
+    result = AskResult.model_validate({**answer, "answer": f"{quote} [1]"})
+    ConversationStore(served[1].data_dir).add_turn(owner, conversation, "And\x0b then?", result, {})
+
+    word = client.get(f"/api/conversations/{conversation}/export", params={"format": "docx"})
+    assert word.status_code == 200, word.text
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
+    assert paragraphs[0] == "Two Sessions"
+    assert "2. And  then?" in paragraphs
+    assert "Page one ends here. Page two: growth of 5.5 percent. [1]" in paragraphs
+    markdown = client.get(f"/api/conversations/{conversation}/export")
+    assert markdown.status_code == 200 and "Page two: growth of 5.5 percent" in markdown.text
 
 
 def test_ratings_are_stored_and_exported_as_candidate_cases(
