@@ -207,6 +207,11 @@ class Settings(BaseSettings):
     max_upload_files: int = Field(20, ge=1, description="Most files in one upload request")
     max_body_kb: int = Field(512, ge=1, description="Largest JSON body for /api and /v1")
     ui_examples: int = Field(4, ge=0, le=12, description="Example questions shown in the UI")
+    max_conversations: int = Field(
+        1000,
+        ge=1,
+        description="Conversations one owner keeps; deleted ones count until purged a day later",
+    )
 
     @classmethod
     def settings_customise_sources(

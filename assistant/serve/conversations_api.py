@@ -3,10 +3,10 @@ and ratings of answers. Each caller sees only what it owns (`assistant.serve.own
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from assistant.serve.auth import require_token
@@ -31,17 +31,26 @@ router = APIRouter(
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@router.post("/conversations", status_code=201, responses=errors(*BODY_ERRORS))
+@router.post("/conversations", status_code=201, responses=errors(*BODY_ERRORS, 409))
 def create_conversation(
     body: ConversationCreate, workspace: WorkspaceDep, owner: OwnerDep
 ) -> ConversationInfo:
-    """Start a conversation; pass its `id` as `conversation_id` to POST /api/ask."""
+    """Start a conversation; pass its `id` as `conversation_id` to POST /api/ask. An owner
+    keeps at most ASSISTANT_MAX_CONVERSATIONS (409 beyond)."""
     return workspace.create(owner, body.title)
 
 
-@router.get("/conversations")
-def list_conversations(workspace: WorkspaceDep, owner: OwnerDep) -> ConversationList:
-    return ConversationList(conversations=workspace.list(owner))
+@router.get("/conversations", responses=errors(422))
+def list_conversations(
+    workspace: WorkspaceDep,
+    owner: OwnerDep,
+    limit: Annotated[int | None, Query(ge=1, description="At most this many (default all)")] = None,
+    offset: Annotated[int, Query(ge=0, description="Skip this many first")] = 0,
+) -> ConversationList:
+    """The caller's conversations, most recently used first, a page at a time if asked."""
+    return ConversationList(
+        conversations=workspace.list(owner, limit, offset), total=workspace.count(owner)
+    )
 
 
 @router.get("/conversations/{conversation_id}", responses=errors(404))

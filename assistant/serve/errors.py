@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from assistant.schema import DocumentError, QuestionError
-from assistant.workspace.conversations import WorkspaceError
+from assistant.workspace.conversations import WorkspaceError, WorkspaceFull
 
 
 class ErrorDetail(BaseModel):
@@ -89,6 +89,7 @@ ERROR_MEANINGS: dict[int | str, str] = {
     403: "A request that writes, sent from a page of another origin",
     401: "Missing or wrong bearer token",
     404: "No such document, conversation or turn",
+    409: "The caller keeps the most conversations allowed",
     413: "Body or file too large, or too many files",
     415: "Unsupported file type",
     422: "A field is missing, of the wrong type or out of range",
@@ -151,6 +152,11 @@ def workspace_error(request: Request, error: Exception) -> JSONResponse:
     return ApiError(404, error.message, error.field, "not_found").response(request.url.path)
 
 
+def workspace_full(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, WorkspaceFull)
+    return ApiError(409, error.message, kind="conflict").response(request.url.path)
+
+
 def document_error(request: Request, error: Exception) -> JSONResponse:
     """404 for a document that is not indexed; 422 for a name the server refuses."""
     assert isinstance(error, DocumentError)
@@ -170,6 +176,7 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error,
     QuestionError: question_error,
     WorkspaceError: workspace_error,
+    WorkspaceFull: workspace_full,
     DocumentError: document_error,
     Exception: internal_error,
 }

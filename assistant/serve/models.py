@@ -126,7 +126,10 @@ class ConversationRename(BaseModel):
 
 
 class ConversationList(BaseModel):
-    conversations: list[ConversationInfo] = Field(description="Most recently used first")
+    conversations: list[ConversationInfo] = Field(
+        description="Most recently used first; the page `offset` and `limit` asked for"
+    )
+    total: int = Field(description="How many conversations the caller has in all")
 
 
 class FeedbackRequest(BaseModel):

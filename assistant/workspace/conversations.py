@@ -1,22 +1,27 @@
 """Conversations, their turns and ratings in SQLite (SQLAlchemy), kept per owner.
 
 An owner is an opaque string the server derives from the browser's cookie or the API token;
-one owner never sees another's conversations. Deleting a conversation only hides it, so the
-UI can offer "Undo"; a conversation hidden for longer than `UNDO_WINDOW` is purged when the
-store is next opened.
+one owner never sees another's conversations, and keeps at most `max_conversations`.
+Deleting a conversation only hides it, so the UI can offer "Undo"; a conversation hidden for
+longer than `UNDO_WINDOW` can no longer be restored and is purged by the next write.
+
+Several processes may share the file (two servers on one data folder): every write runs in
+an IMMEDIATE transaction, which holds SQLite's write lock from its first statement, so a
+turn's number is read and used under that lock and no two answers get the same one.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Connection,
     DateTime,
     ForeignKey,
     Integer,
@@ -45,6 +50,9 @@ SCHEMA_VERSION = 1  # PRAGMA user_version; a store written by a newer schema is 
 NEW_TITLE = "New conversation"
 TITLE_CHARS = 80
 UNDO_WINDOW = timedelta(days=1)
+BUSY_TIMEOUT_S = 30  # how long a write waits for another process's write to finish
+
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -96,6 +104,17 @@ class WorkspaceError(LookupError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class WorkspaceFull(Exception):
+    """The owner already keeps the most conversations allowed (the API's 409)."""
+
+    def __init__(self, limit: int) -> None:
+        self.message = (
+            f"you keep {limit} conversations, the most allowed (ASSISTANT_MAX_CONVERSATIONS); "
+            "delete some to start another"
+        )
+        super().__init__(self.message)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -151,15 +170,21 @@ def short_title(question: str) -> str:
 
 
 class ConversationStore:
-    """The workspace database. Safe to share between threads (one session per call)."""
+    """The workspace database. Safe to share between threads (one session per call) and
+    between processes (writes take SQLite's lock for their whole transaction)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, max_conversations: int | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DATABASE_FILE
-        self._engine = create_engine(f"sqlite:///{self.path}")
-        event.listen(self._engine, "connect", _sqlite_pragmas)
-        self._write_lock = threading.Lock()
-        with self._engine.begin() as connection:
+        self.max_conversations = max_conversations
+        self._engine = create_engine(
+            f"sqlite:///{self.path}", connect_args={"timeout": BUSY_TIMEOUT_S}
+        )
+        event.listen(self._engine, "connect", _sqlite_connect)
+        event.listen(self._engine, "begin", _sqlite_begin)
+        self._writer = self._engine.execution_options(sqlite_immediate=True)
+        self._removed: list[Callable[[str], None]] = []
+        with self._writer.begin() as connection:
             version = connection.exec_driver_sql("PRAGMA user_version").scalar() or 0
             if version > SCHEMA_VERSION:
                 raise RuntimeError(
@@ -168,12 +193,19 @@ class ConversationStore:
                 )
             _Base.metadata.create_all(connection)
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute(
-                delete(_ConversationRow).where(_ConversationRow.deleted_at < _now() - UNDO_WINDOW)
-            )
+            connection.execute(delete(_ConversationRow).where(_expired()))
+
+    def on_removed(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(conversation_id)` once a conversation is deleted or purged, so what
+        is kept beside it (the UI's export files) goes with it."""
+        self._removed.append(listener)
 
     def _session(self) -> Session:
         return Session(self._engine, expire_on_commit=False)
+
+    def _write(self) -> Session:
+        """A session whose transaction holds the database's write lock from its start."""
+        return Session(self._writer, expire_on_commit=False)
 
     def _row(self, session: Session, owner: str, conversation_id: str) -> _ConversationRow:
         row = session.get(_ConversationRow, conversation_id)
@@ -181,9 +213,26 @@ class ConversationStore:
             raise WorkspaceError("conversation_id", f"no conversation '{conversation_id}'")
         return row
 
+    def _purge(self, session: Session) -> list[str]:
+        """Delete what was deleted longer ago than UNDO_WINDOW; returns their ids."""
+        gone = list(session.scalars(select(_ConversationRow.id).where(_expired())))
+        if gone:
+            session.execute(delete(_ConversationRow).where(_ConversationRow.id.in_(gone)))
+        return gone
+
+    def _announce(self, removed: list[str]) -> None:
+        for conversation_id in removed:
+            for listener in self._removed:
+                try:
+                    listener(conversation_id)
+                except Exception:
+                    log.exception("cleaning up after conversation %s failed", conversation_id)
+
     # --- conversations -----------------------------------------------------------------
 
     def create(self, owner: str, title: str = "") -> ConversationInfo:
+        """A new conversation, unless the owner keeps `max_conversations` already (deleted
+        ones count until they are purged, so deleting cannot make room without limit)."""
         now = _now()
         row = _ConversationRow(
             id=secrets.token_hex(8),
@@ -192,12 +241,19 @@ class ConversationStore:
             created_at=now,
             updated_at=now,
         )
-        with self._write_lock, self._session() as session, session.begin():
+        with self._write() as session, session.begin():
+            purged = self._purge(session)
+            if self.max_conversations is not None:
+                kept = session.scalar(select(func.count()).where(_ConversationRow.owner == owner))
+                if (kept or 0) >= self.max_conversations:
+                    raise WorkspaceFull(self.max_conversations)
             session.add(row)
+        self._announce(purged)
         return _info(row, 0)
 
-    def list(self, owner: str) -> list[ConversationInfo]:
-        """The owner's conversations, the one most recently used first."""
+    def list(self, owner: str, limit: int | None = None, offset: int = 0) -> list[ConversationInfo]:
+        """The owner's conversations, the one most recently used first; `limit` from
+        `offset` for one page of them."""
         counts = (
             select(_TurnRow.conversation_id, func.count().label("turns"))
             .group_by(_TurnRow.conversation_id)
@@ -208,9 +264,19 @@ class ConversationStore:
             .outerjoin(counts, counts.c.conversation_id == _ConversationRow.id)
             .where(_ConversationRow.owner == owner, _ConversationRow.deleted_at.is_(None))
             .order_by(_ConversationRow.updated_at.desc(), _ConversationRow.created_at.desc())
+            .limit(limit)
+            .offset(offset)
         )
         with self._session() as session:
             return [_info(row, count) for row, count in session.execute(query)]
+
+    def count(self, owner: str) -> int:
+        """How many conversations the owner has (not counting deleted ones)."""
+        query = select(func.count()).where(
+            _ConversationRow.owner == owner, _ConversationRow.deleted_at.is_(None)
+        )
+        with self._session() as session:
+            return session.scalar(query) or 0
 
     def get(self, owner: str, conversation_id: str) -> Conversation:
         with self._session() as session:
@@ -219,23 +285,29 @@ class ConversationStore:
             return Conversation(**info.model_dump(), turns=[_turn(t) for t in row.turns])
 
     def rename(self, owner: str, conversation_id: str, title: str) -> ConversationInfo:
-        with self._write_lock, self._session() as session, session.begin():
+        with self._write() as session, session.begin():
             row = self._row(session, owner, conversation_id)
             row.title = title.strip()[:200] or NEW_TITLE
             return _info(row, len(row.turns))
 
     def delete(self, owner: str, conversation_id: str) -> None:
         """Hide the conversation; `restore` brings it back within UNDO_WINDOW."""
-        with self._write_lock, self._session() as session, session.begin():
+        with self._write() as session, session.begin():
+            purged = self._purge(session)
             self._row(session, owner, conversation_id).deleted_at = _now()
+        self._announce([*purged, conversation_id])
 
     def restore(self, owner: str, conversation_id: str) -> ConversationInfo:
-        with self._write_lock, self._session() as session, session.begin():
+        """Undo a delete made less than UNDO_WINDOW ago (later ones are purged first)."""
+        with self._write() as session, session.begin():
+            purged = self._purge(session)
             row = session.get(_ConversationRow, conversation_id)
             if row is None or row.owner != owner:
                 raise WorkspaceError("conversation_id", f"no conversation '{conversation_id}'")
             row.deleted_at = None
-            return _info(row, len(row.turns))
+            info = _info(row, len(row.turns))
+        self._announce(purged)
+        return info
 
     # --- turns ---------------------------------------------------------------------------
 
@@ -252,12 +324,16 @@ class ConversationStore:
         result: AskResult,
         settings: dict[str, Any],
     ) -> Turn:
-        """Keep one answered question; the first one names an untitled conversation."""
+        """Keep one answered question; the first one names an untitled conversation. Its
+        number is read and used in one write transaction, so it is unique across processes."""
         now = _now()
-        with self._write_lock, self._session() as session, session.begin():
+        with self._write() as session, session.begin():
             row = self._row(session, owner, conversation_id)
+            last = session.scalar(
+                select(func.max(_TurnRow.n)).where(_TurnRow.conversation_id == conversation_id)
+            )
             turn = _TurnRow(
-                n=len(row.turns) + 1,
+                n=(last or 0) + 1,
                 question=question,
                 standalone_question=result.standalone_question or question,
                 result=result.model_dump(mode="json"),
@@ -275,7 +351,7 @@ class ConversationStore:
         self, owner: str, conversation_id: str, n: int, rating: Rating, comment: str = ""
     ) -> Turn:
         """Record (or replace) the owner's rating of one answer."""
-        with self._write_lock, self._session() as session, session.begin():
+        with self._write() as session, session.begin():
             row = self._row(session, owner, conversation_id)
             if not 1 <= n <= len(row.turns):
                 raise WorkspaceError(
@@ -303,9 +379,23 @@ class ConversationStore:
                 )
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """Foreign keys on (turns go with their conversation); WAL so readers never block."""
+def _expired() -> Any:
+    return _ConversationRow.deleted_at < _now() - UNDO_WINDOW
+
+
+def _sqlite_connect(connection: Any, _record: Any) -> None:
+    """Foreign keys on (turns go with their conversation); WAL so readers never block; and
+    transactions begun by `_sqlite_begin`, not by the sqlite3 module (SQLAlchemy's recipe:
+    the module would begin them only at the first write, too late to hold the lock)."""
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Writes begin IMMEDIATE (the write lock at once, waiting up to BUSY_TIMEOUT_S for
+    another writer); reads begin DEFERRED and never wait."""
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.schema import AskResult
 from assistant.serve.owner import owner_of
 from assistant.serve.ui.history import Turns, render_history, ui_turns
-from assistant.workspace.conversations import ConversationStore, WorkspaceError
+from assistant.workspace.conversations import ConversationStore, WorkspaceError, WorkspaceFull
 from assistant.workspace.export import conversation_docx, conversation_markdown, file_stem
 from assistant.workspace.models import ConversationInfo, Rating
 
@@ -81,6 +81,9 @@ class WorkspaceView:
                 turn = self.workspace.add_turn(
                     owner, conversation_id, question, result, answer_settings
                 )
+        except WorkspaceFull as full:
+            gr.Warning(f"This answer was not saved: {full.message}.")
+            return conversation_id, None
         except Exception:
             log.exception("could not keep the answer to %r", question)
             gr.Warning("This answer could not be saved to your conversations.")

@@ -233,6 +233,28 @@ def test_with_a_token_the_token_owns_the_conversations(tmp_path: Path) -> None:
         assert api.get("/api/conversations", headers={"Authorization": ""}).status_code == 401
 
 
+def test_an_owner_keeps_at_most_the_cap_listed_by_page(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text("# Note\n\nThe Qingdao harbour repaints its lighthouse.\n")
+    settings = make_settings(tmp_path, corpus, max_conversations=3)
+    build_index(settings)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as api:
+        made = [api.post("/api/conversations", json={"title": f"c{i}"}) for i in range(3)]
+        assert all(response.status_code == 201 for response in made)
+        full = api.post("/api/conversations", json={"title": "one too many"})
+        assert full.status_code == 409, full.text
+        assert "ASSISTANT_MAX_CONVERSATIONS" in full.json()["error"]["message"]
+        page = api.get("/api/conversations", params={"limit": 2, "offset": 1}).json()
+        assert [c["title"] for c in page["conversations"]] == ["c1", "c0"]
+        assert page["total"] == 3
+        everything = api.get("/api/conversations").json()["conversations"]
+        assert [c["title"] for c in everything] == ["c2", "c1", "c0"]
+        for bad in ({"limit": 0}, {"offset": -1}, {"limit": "many"}):
+            refused = api.get("/api/conversations", params=bad)
+            assert refused.status_code == 422 and refused.json()["error"]["field"] in bad
+
+
 def test_bad_conversation_requests_name_the_field(client: httpx.Client) -> None:
     assert error_of(client.post("/api/conversations", json={"title": 5}), 422)["field"] == "title"
     assert error_of(client.post("/api/conversations", json={"x": 1}), 422)["field"] == "x"

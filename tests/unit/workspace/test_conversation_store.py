@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from assistant.workspace.conversations import (
     UNDO_WINDOW,
     ConversationStore,
     WorkspaceError,
+    WorkspaceFull,
     short_title,
 )
 from assistant.workspace.export import answer_markdown, conversation_markdown
@@ -160,3 +161,67 @@ def test_turns_added_at_once_from_many_threads_are_numbered_once_each(tmp_path: 
         )
     assert sorted(numbers) == list(range(1, 25))
     assert len(store.get("alice", conversation.id).turns) == 24
+
+
+def test_two_stores_on_one_file_number_every_turn_once(tmp_path: Path) -> None:
+    """Two server processes on one data folder: turn numbers come from the database, not
+    from a lock of one process, so no answer is lost to a clash."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    stores = [ConversationStore(tmp_path), ConversationStore(tmp_path)]
+    conversation = stores[0].create("alice")
+
+    def append(i: int) -> int:
+        return stores[i % 2].add_turn("alice", conversation.id, f"q{i}", result(), {}).n
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        numbers = list(pool.map(append, range(60)))
+    assert sorted(numbers) == list(range(1, 61))
+    turns = stores[1].get("alice", conversation.id).turns
+    assert [t.n for t in turns] == list(range(1, 61))
+    assert sorted(t.question for t in turns) == sorted(f"q{i}" for i in range(60))
+
+
+def test_restore_checks_the_window_on_a_running_store(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    late, other = store.create("alice", "late"), store.create("alice", "other")
+    store.delete("alice", late.id)
+    long_ago = (datetime.now(UTC) - UNDO_WINDOW - timedelta(minutes=1)).isoformat(sep=" ")
+    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
+        db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, late.id))
+    with pytest.raises(WorkspaceError):
+        store.restore("alice", late.id)
+    store.delete("alice", other.id)  # a later delete purges what is past the window
+    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
+        ids = {row[0] for row in db.execute("SELECT id FROM conversations")}
+    assert ids == {other.id}
+
+
+def test_an_owner_keeps_at_most_the_cap_and_lists_them_by_page(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path, max_conversations=3)
+    made = [store.create("alice", f"c{i}") for i in range(3)]
+    with pytest.raises(WorkspaceFull, match="3 conversations"):
+        store.create("alice")
+    store.create("bob")  # the cap is per owner
+    store.delete("alice", made[0].id)
+    with pytest.raises(WorkspaceFull):  # a deleted one counts until it is purged
+        store.create("alice")
+    assert store.count("alice") == 2
+    assert [c.title for c in store.list("alice")] == ["c2", "c1"]
+    assert [c.title for c in store.list("alice", limit=1)] == ["c2"]
+    assert [c.title for c in store.list("alice", limit=1, offset=1)] == ["c1"]
+    assert store.list("alice", offset=5) == []
+
+
+def test_listeners_hear_of_deleted_and_purged_conversations(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    heard: list[str] = []
+    store.on_removed(heard.append)
+    first, second = store.create("alice"), store.create("alice")
+    store.delete("alice", first.id)
+    assert heard == [first.id]
+    long_ago = (datetime.now(UTC) - UNDO_WINDOW * 2).isoformat(sep=" ")
+    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
+        db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, first.id))
+    store.delete("alice", second.id)
+    assert sorted(heard[1:]) == sorted([first.id, second.id])  # the first one purged
