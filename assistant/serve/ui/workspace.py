@@ -1,5 +1,5 @@
 """The web UI's side of the workspace: whose conversations a request sees, keeping answered
-questions, and the files behind the Download buttons.
+questions, and the Download buttons (their files are `downloads.Downloads`').
 
 The owner comes from the request's cookie (or the API token), exactly as the API derives it,
 so the UI and `/api` see the same conversations. A conversation id sent by the page is only
@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -21,9 +17,9 @@ import gradio as gr
 from assistant.config import Settings
 from assistant.schema import AskResult
 from assistant.serve.owner import owner_of
+from assistant.serve.ui.downloads import Downloads, hidden
 from assistant.serve.ui.history import Turns, render_history, ui_turns
 from assistant.workspace.conversations import ConversationStore, WorkspaceError, WorkspaceFull
-from assistant.workspace.export import conversation_docx, conversation_markdown, file_stem
 from assistant.workspace.models import ConversationInfo, Rating
 
 log = logging.getLogger(__name__)
@@ -35,9 +31,8 @@ class WorkspaceView:
     def __init__(self, workspace: ConversationStore, settings: Settings) -> None:
         self.workspace = workspace
         self.settings = settings
-        # Exports are rewritten whenever a conversation is shown; Gradio copies each file into
-        # its own cache when a button gets it, so one folder per process is enough.
-        self._exports = tempfile.TemporaryDirectory(prefix="assistant-exports-")
+        self.files = Downloads()
+        workspace.on_removed(self.files.forget)
 
     def owner(self, request: gr.Request) -> str:
         return owner_of(self.settings, dict(getattr(request, "cookies", None) or {}))
@@ -133,37 +128,14 @@ class WorkspaceView:
         ]
 
     def downloads(self, owner: str, conversation_id: str) -> tuple[Any, Any]:
-        """The Markdown and Word Download buttons for a conversation (hidden without one).
-        A file that cannot be built is logged and its button hidden: showing the
-        conversation must never depend on its export."""
-        hidden = (
-            gr.DownloadButton(value=None, visible=False),
-            gr.DownloadButton(value=None, visible=False),
-        )
+        """The Markdown and Word Download buttons for a conversation (hidden without one)."""
         try:
             conversation = self.workspace.get(owner, conversation_id) if conversation_id else None
         except WorkspaceError:
             conversation = None
-        except Exception:
+        except Exception:  # showing the conversation must not depend on its downloads
             log.exception("could not read conversation %r for its downloads", conversation_id)
             conversation = None
         if conversation is None or not conversation.turns:
-            return hidden
-        folder = Path(self._exports.name) / conversation.id
-        shutil.rmtree(folder, ignore_errors=True)  # a renamed conversation's old file names
-        folder.mkdir()
-        stem = file_stem(conversation.title)
-        return (
-            _download(folder / f"{stem}.md", lambda: conversation_markdown(conversation).encode()),
-            _download(folder / f"{stem}.docx", lambda: conversation_docx(conversation)),
-        )
-
-
-def _download(path: Path, build: Callable[[], bytes]) -> Any:
-    """A Download button for the file `build` makes, or a hidden one if it fails."""
-    try:
-        path.write_bytes(build())
-        return gr.DownloadButton(value=str(path), visible=True)
-    except Exception:
-        log.exception("could not build the download %s", path.name)
-        return gr.DownloadButton(value=None, visible=False)
+            return hidden(), hidden()
+        return self.files.buttons(conversation)
