@@ -52,7 +52,7 @@ class Downloads:
         button hidden: showing the conversation must never depend on its export."""
         folder = self.root / conversation.id
         shutil.rmtree(folder, ignore_errors=True)  # a renamed conversation's old file names
-        folder.mkdir(mode=0o700)
+        folder.mkdir(mode=0o700, exist_ok=True)  # exists if another tab shows it meanwhile
         stem = file_stem(conversation.title)
         return (
             self._button(
@@ -103,6 +103,6 @@ def _remove_all(copies: dict[str, set[Path]]) -> None:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(data)
