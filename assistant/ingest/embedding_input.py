@@ -10,25 +10,33 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from assistant.ingest.document import EXTRACTION_VERSION
-from assistant.text.document_heading import SECTION_SEPARATOR
+from assistant.text.document_heading import SECTION_SEPARATOR, identity
 
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.ingest.chunking import Chunk
     from assistant.ingest.document import LoadedDocument
 
-# Chunks are embedded with their document's title in front (a contextual header), so a
-# passage that never names its subject ("this year's target") still embeds near it.
-EMBEDDING_INPUT_VERSION = "title-section-header-2"
+# Chunks are embedded with their document's identity in front (a contextual header), so a
+# passage that never names its subject ("this year's target"), author or year still embeds
+# near it.
+EMBEDDING_INPUT_VERSION = "identity-section-header-3"
 # Chunks carry the id of their unique vector (layout 2), their paragraphs (layout 3), and
 # the kind of each paragraph, as chunks now mix prose, code and tables (layout 4), and
 # their sentences' vectors (layout 5).
 STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-kinds-sentences-5"
 
 
+def document_identity(document: LoadedDocument) -> str:
+    """`document_heading.identity` of a loaded document: title, author, publisher, date and
+    the file name's words."""
+    return identity({**document.metadata, "source": document.source})
+
+
 def embedding_input(document: LoadedDocument, chunk: Chunk) -> str:
-    """The chunk under its document title and section path, as it is embedded."""
-    header = SECTION_SEPARATOR.join(part for part in (document.title, chunk.section) if part)
+    """The chunk under its document's identity and section path, as it is embedded."""
+    parts = (document_identity(document), chunk.section)
+    header = SECTION_SEPARATOR.join(part for part in parts if part)
     return f"{header}\n\n{chunk.text}"
 
 

@@ -30,6 +30,7 @@ from assistant.ingest.site_furniture import drop_site_furniture
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import encode_sentence_vectors
+from assistant.text.document_heading import IDENTITY_FIELDS
 from assistant.text.sentences import Span, decode_spans, encode_spans, passage_sentences
 
 
@@ -45,6 +46,7 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
         "block_kinds": ",".join(chunk.block_kinds),
         "pipeline": pipeline,
         "title": document.title,
+        "author": document.metadata.get("author", ""),
         "publisher": document.metadata.get("publisher", ""),
         "published": document.metadata.get("published", ""),
         "ordinal": chunk.ordinal,
@@ -278,7 +280,12 @@ class Indexer:
         plans = []
         for document, chunks, existed in group:
             # a stored vector is reused only if it was embedded from the same input
-            same_input = {"$and": [{"title": document.title}, {"pipeline": pipeline}]}
+            same_input = {
+                "$and": [
+                    *({key: document.metadata.get(key, "")} for key in IDENTITY_FIELDS),
+                    {"pipeline": pipeline},
+                ]
+            }
             reused = self.store.existing_embeddings([c.id for c in chunks], same_input)
             reused_ids = {
                 c.id: vector_id(embedding_input(document, c)) for c in chunks if c.id in reused

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from assistant.config import LoadLimits
 from assistant.ingest.document import LoadedDocument, LoadError, SkippedFile
-from assistant.ingest.formats import EXTRACTORS, PLAIN_TEXT_SUFFIXES, SUPPORTED_SUFFIXES
+from assistant.ingest.formats import PLAIN_TEXT_SUFFIXES, extractor_for
 from assistant.ingest.sources_file import METADATA_FILE, read_corpus_metadata
+from assistant.text.identity import date_from_path, title_from_path, usable_title
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -71,11 +72,27 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
 
 
 def _first_line(text: str, limit: int = 120) -> str:
-    """The first non-blank line, without Markdown heading marks, as a fallback title."""
+    """The first non-blank line, without Markdown heading marks."""
     for line in text.splitlines():
         if line.strip():
             return line.strip().lstrip("#").strip()[:limit]
     return ""
+
+
+def document_metadata(
+    source: str, text: str, extracted: dict[str, str], listed: dict[str, str]
+) -> dict[str, str]:
+    """A document's identity, each field from the best place that has it: `sources.toml`,
+    then what the format states (an HTML <title>, a PDF's title), then the text's first
+    line when it can be a title, then the file name and folders, which are also where a
+    date is read when nothing else gives one."""
+    merged = {**extracted, **listed}
+    if not merged.get("title"):
+        first = _first_line(text)
+        merged["title"] = first if usable_title(first) else title_from_path(source)
+    if not merged.get("published") and (date := date_from_path(source)):
+        merged["published"] = date
+    return merged
 
 
 def load_file(
@@ -83,8 +100,9 @@ def load_file(
 ) -> LoadedDocument:
     """Read one file; raise LoadError with the reason when it cannot be indexed."""
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"unsupported file type '{suffix or 'none'}'")
+    extractor = extractor_for(path.name)
+    if extractor is None:
+        raise LoadError(f"unsupported file type '{suffix}'")
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
         raise LoadError(f"not a regular file ({_file_kind(path)})")
@@ -95,7 +113,7 @@ def load_file(
     if not raw.strip():
         raise LoadError("empty file")
     try:
-        extracted = EXTRACTORS[suffix](raw)
+        extracted = extractor(raw)
     except LoadError:
         raise
     except RecursionError:
@@ -112,7 +130,7 @@ def load_file(
             )
     if not text.strip():
         raise LoadError("no text could be extracted")
-    merged = {"title": _first_line(text) or source, **extracted.metadata, **metadata}
+    merged = document_metadata(source, text, extracted.metadata, metadata)
     digest = hashlib.sha256(raw)
     digest.update(repr(sorted(merged.items())).encode())
     return LoadedDocument(source, text, digest.hexdigest(), merged, extracted.blocks)

@@ -17,6 +17,7 @@ from assistant.ingest.embedding_input import pipeline_signature
 from assistant.ingest.loaders import scan_corpus
 from assistant.ingest.report import IndexReport
 from assistant.ingest.sources_file import METADATA_FILE
+from assistant.text.identity import IDENTITY_VERSION
 
 MANIFEST_FILE = "corpus-manifest.json"
 
@@ -31,7 +32,8 @@ def corpus_fingerprint(settings: Settings, corpus_dir: Path) -> tuple[str, list[
     files, passed_over = scan_corpus(corpus)
     sources = [path.relative_to(corpus).as_posix() for path in files]
     digest = hashlib.sha256()
-    for part in (str(corpus), pipeline_signature(settings), repr(settings.load_limits)):
+    signature = pipeline_signature(settings)
+    for part in (str(corpus), signature, IDENTITY_VERSION, repr(settings.load_limits)):
         digest.update(part.encode() + b"\0")
     for skipped in passed_over:  # a new FIFO or outside link must be reported by a real run
         digest.update(f"{skipped.source}\0{skipped.reason}\0".encode())

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import UploadFile
 
 from assistant.config import Settings
-from assistant.ingest.formats import SUPPORTED_SUFFIXES
+from assistant.ingest.formats import SUPPORTED_SUFFIXES, extractor_for
 from assistant.serve.errors import ApiError
 
 
@@ -21,11 +21,10 @@ def upload_name(upload: UploadFile, max_bytes: int) -> str:
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     if not name or name.startswith("."):
         raise ApiError(422, f"'{raw}': not a usable file name", field="files")
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if extractor_for(name) is None:
         raise ApiError(
             415,
-            f"{name}: unsupported file type '{suffix or 'none'}'; "
+            f"{name}: unsupported file type '{Path(name).suffix.lower()}'; "
             f"supported: {' '.join(SUPPORTED_SUFFIXES)}",
             field="files",
         )

@@ -16,7 +16,8 @@ import bm25s
 import numpy as np
 
 from assistant.store.chroma import Store, first_occurrence
-from assistant.text.document_heading import heading, with_heading
+from assistant.text.document_heading import heading, identity, with_heading
+from assistant.text.identity import identity_tokens
 from assistant.text.names_figures import occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
@@ -44,6 +45,7 @@ class LexicalIndex:
         self._bm25: bm25s.BM25 | None = None
         self._document_frequency: dict[str, int] = {}
         self._source_text: dict[str, str] = {}
+        self._identity: dict[str, frozenset[str]] = {}
 
     def refresh(self) -> None:
         """Rebuild if the store changed since the last build."""
@@ -80,8 +82,13 @@ class LexicalIndex:
                 for token in set(tokens):
                     frequency[token] = frequency.get(token, 0) + 1
             by_source: dict[str, list[str]] = {}
+            identities: dict[str, frozenset[str]] = {}
             for text, meta in zip(chunk_texts, chunk_metadatas, strict=True):
-                by_source.setdefault(str(meta.get("source")), [heading(meta)]).append(text)
+                source = str(meta.get("source"))
+                if source not in by_source:
+                    identities[source] = identity_tokens(identity(meta))
+                by_source.setdefault(source, [heading(meta)]).append(text)
+            self._identity = identities
             self._source_text = {
                 source: normalise_for_matching(" ".join(parts))
                 for source, parts in by_source.items()
@@ -102,6 +109,10 @@ class LexicalIndex:
         """A document's heading and text (its chunks joined), normalised for
         `names_figures.occurs`."""
         return self._source_text.get(source, "")
+
+    def identities(self) -> dict[str, frozenset[str]]:
+        """Each document's identity (title, author, publisher, date, file name) as terms."""
+        return self._identity
 
     def source_texts(self) -> list[str]:
         """Every document's `source_text`."""

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 
+from wordfreq import zipf_frequency
+
 from assistant.text.normalise import NUMBER, normalise_for_matching, normalise_number
 from assistant.text.terms import STOPWORDS
 
-_NAME_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
+# Initials are one word ("U.S.", "H.W."), so a name with several is never cut after one.
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
 # A name starts a word; a word with a capital inside ("openSUSE", "squidGuard") is a name
 # as a whole, never cut at its capital ("Guard").
 _MIXED_CASE = r"(?:[a-z]+[A-Z][\w’'\-]*[\w])"
-_PHRASE = re.compile(
-    rf"(?<![\w’'\-])(?:{_MIXED_CASE}|{_NAME_WORD})(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})*"
-)
+# "Bank of England" is one name; "Li Qiang and Wang Yi" are two.
+_PHRASE = re.compile(rf"(?<![\w’'\-])(?:{_MIXED_CASE}|{_NAME_WORD})(?:\s+(?:of\s+)?{_NAME_WORD})*")
 # A number glued to letters before it (IPv6, utf-8, x86_64) is part of an identifier, not
 # a figure; letters after it are caught below (14th, 2010s, 64bit).
 _NUMBER_WORD = re.compile(r"(?<!\w)(?<![^\W\d][-_])" + NUMBER.pattern + r"[A-Za-z]*")
@@ -90,6 +92,19 @@ _OPENERS = STOPWORDS | {
     "suppose",
     "instead",
 }
+# Capitalised words that name no thing wherever they stand: months and days (a date is a
+# figure), and the verbs an analyst's request opens with ("Summarise", "Compare").
+_NEVER_NAME_LIST = """
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+summarise summarize summarising summary compare comparing contrast outline overview
+list describe explain give show identify tell name discuss analyse analyze provide state
+find trace track review highlight note
+"""
+_NEVER_NAMES = frozenset(_NEVER_NAME_LIST.split())
+# A question's first word that is common in English ("Lowest", "Overall", "Main") is read
+# as the sentence's capital, not a name, unless a name follows it.
+_COMMON_OPENER_ZIPF = 4.0
 _ATTRIBUTION = re.compile(r"\baccording to [^,?]*[,?]?|\bin the (view|words) of [^,?]*[,?]?", re.I)
 
 
@@ -98,19 +113,33 @@ def _clean(word: str) -> str:
 
 
 def names(text: str) -> list[str]:
-    """Proper-noun phrases, possessives removed; a sentence-initial opener is not a name."""
+    """Proper-noun phrases, possessives removed; a sentence-initial opener, a month or a
+    request's verb is not a name."""
     found: list[str] = []
     for match in _PHRASE.finditer(text):
         words = [_clean(word) for word in match.group().split()]
-        at_start = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in ".?!:"
-        if at_start and words and words[0].lower() in _OPENERS:
+        before = text[: match.start()].rstrip()
+        at_start = not before or before[-1] in ".?!:"
+        if at_start and words and _opens_sentence(words):
             words = words[1:]
-        while words and words[0].lower() in ("of", "and"):
+        words = [word for word in words if word.lower() not in _NEVER_NAMES]
+        while words and words[0].lower() == "of":
             words = words[1:]
+        while words and words[-1].lower() == "of":
+            words = words[:-1]
         phrase = " ".join(words)
         if phrase and phrase.lower() not in _OPENERS:
             found.append(phrase)
     return found
+
+
+def _opens_sentence(words: list[str]) -> bool:
+    """Whether a phrase's first word is only the capital of its sentence's first word."""
+    first = words[0].lower()
+    if first in _OPENERS:
+        return True
+    common = first.isalpha() and zipf_frequency(first, "en") >= _COMMON_OPENER_ZIPF
+    return len(words) == 1 and common
 
 
 def numbers(text: str) -> list[str]:
@@ -129,9 +158,9 @@ def quotations(text: str) -> list[str]:
 def occurs(term: str, normalised_text: str) -> bool:
     """Whole-word occurrence of a name, number or phrase in `normalise_for_matching` text."""
     needle = normalise_for_matching(term).strip()
-    # A number is not part of a decimal ("5" in "0.5"); a word may end a dotted name
-    # ("getcwd" in "os.getcwd()").
-    before = r"(?<![\w.])" if needle[:1].isdigit() else r"(?<!\w)"
+    # A number is not part of a decimal ("5" in "0.5"), but may follow a version's "v"
+    # ("4.9" in "v4.9"); a word may end a dotted name ("getcwd" in "os.getcwd()").
+    before = r"(?:(?<![\w.])|(?<= v))" if needle[:1].isdigit() else r"(?<!\w)"
     pattern = rf"{before}{re.escape(needle)}(?:s|es)?(?![\w]|\.\d)"  # plurals too: NEV(s)
     return bool(needle) and re.search(pattern, normalised_text) is not None
 
@@ -149,10 +178,18 @@ def without_attribution(question: str) -> str:
     return _ATTRIBUTION.sub(" ", question)
 
 
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
+
+
 def phrase_words(phrase: str) -> list[str]:
     """The words of a name that are checked, each on its own ('European Central Bank' is
-    unsupported by a text that only says 'Central'): no initials, no stopwords."""
-    return [word for word in phrase.split() if len(word) > 1 and word.lower() not in STOPWORDS]
+    unsupported by a text that only says 'Central'): no initials ("J.", "H.W.", "U.S.",
+    which texts write in many ways), no stopwords."""
+    return [
+        word
+        for word in phrase.split()
+        if len(word) > 1 and not _INITIALS.match(word) and word.lower() not in STOPWORDS
+    ]
 
 
 def name_words(text: str) -> list[str]:

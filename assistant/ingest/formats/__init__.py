@@ -4,6 +4,7 @@ new format is a function `bytes -> Extracted` added to `EXTRACTORS`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePosixPath
 
 from assistant.ingest.document import Extracted
 from assistant.ingest.formats.docx import extract_docx
@@ -31,4 +32,11 @@ PLAIN_TEXT_SUFFIXES = frozenset(
     suffix
     for suffix, extractor in EXTRACTORS.items()
     if extractor in (extract_plain_text, extract_markdown)
-)
+) | {""}
+
+
+def extractor_for(name: str) -> Callable[[bytes], Extracted] | None:
+    """The extractor of a file name's suffix; a name without one (README, COPYING, NOTES)
+    is read as plain text, which refuses bytes that are not text. None: not supported."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return extract_plain_text if not suffix else EXTRACTORS.get(suffix)

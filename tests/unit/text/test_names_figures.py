@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.text.names_figures import names, numbers, occurs
+import pytest
+
+from assistant.text.names_figures import names, numbers, occurs, phrase_words
 from assistant.text.normalise import normalise_for_matching
 
 
@@ -28,3 +30,31 @@ def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() ->
     text = normalise_for_matching("os.getcwd() returns it; the rate was 0.5 percent.")
     assert occurs("getcwd", text)
     assert not occurs("5", text)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What figure did Mary A. Jones propose?", ["Mary A. Jones"]),
+        ("What did H.W. Bush say?", ["H.W. Bush"]),
+        ("What did the U.S. Treasury say?", ["U.S. Treasury"]),
+        ("What did J. R. Smith write to the Bank of England?", ["J. R. Smith", "Bank of England"]),
+        ("Compare what Li Qiang and Wang Yi said about the debt", ["Li Qiang", "Wang Yi"]),
+        ("Summarise the main themes", []),
+        ("Summarise Smith's 2024 document", ["Smith"]),
+        ("Which city had the lowest target in March 2025?", []),
+        ("Lowest growth target among provinces?", []),
+        ("Main themes of the 2025 Two Sessions?", ["Two Sessions"]),
+        ("And Sanya?", ["Sanya"]),
+    ],
+)
+def test_hard_names(question: str, expected: list[str]) -> None:
+    """Initials are one name; months, request verbs and a common first word are none; "A
+    and B" is two names."""
+    assert names(question) == expected
+
+
+def test_initials_are_not_checked_words() -> None:
+    assert phrase_words("Mary A. Jones") == ["Mary", "Jones"]
+    assert phrase_words("H.W. Bush") == ["Bush"]
+    assert phrase_words("NATO summit") == ["NATO", "summit"]

@@ -1,0 +1,129 @@
+"""A document's identity from its path: the words of its file name and folders, a title
+made of them, the date they carry, and whether a first line can stand as a title.
+
+Collections are named the way their owners name them (`2013-Smith-2.txt`,
+`minutes/2019-06-12_board.txt`, `GPL-3.0.txt`): the file name is often the only place a
+document's year, author or version appears, so it is read as part of what the document is.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from assistant.text.terms import tokenize
+
+# Changes whenever these rules read a path or first line differently: a re-run of
+# `assistant index` then loads every file again (documents whose identity changed are
+# re-embedded; the others keep their vectors).
+IDENTITY_VERSION = "identity-2"
+# A date or year standing apart in a name: 2019-06-12, 2019_06_12, 20190612, 2019-06, 2019.
+_DATE = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)"
+    r"(?:(?P<sep>[-_.]?)(?P<month>0[1-9]|1[0-2])(?:(?P=sep)(?P<day>0[1-9]|[12]\d|3[01]))?)?"
+    r"(?!\d)"
+)
+# Separators of the words in a name; a dot between digits is a version ("3.0"), kept.
+_NAME_SEPARATOR = re.compile(r"[\s_-]+|(?<!\d)\.|\.(?!\d)")
+# Names that say nothing about the document: hashes, serial numbers ("003_13730679fda5be95").
+_OPAQUE = re.compile(r"^(?:0\d*|\d{5,}|(?=.*\d)[0-9a-f]{8,})$", re.IGNORECASE)
+# A first line that greets or addresses someone, or routes a memo, is no title.
+_SALUTATION = re.compile(
+    r"^(?:dear|my dear|to whom|to the|to:|hi|hello|greetings|gentlemen|ladies|sir|madam|"
+    r"from:|re:|subject:|memorandum for|attn|attention)\b",
+    re.IGNORECASE,
+)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_LINE = re.compile(
+    rf"^[\W\d]*(?:(?:{_MONTH}|\d{{1,2}}(?:st|nd|rd|th)?)[\s,./-]*){{1,3}}(?:(?:19|20)\d\d)?[\W]*$",
+    re.IGNORECASE,
+)
+# A line opening with a list or outline mark ("* Bug fixes", "• Option ...", "- item").
+_LIST_MARK = re.compile(r"^(?:[*•‣◦+-]+|\d{1,3}[.)])\s")
+# A line that stops where a sentence cannot: on a comma, a conjunction or preposition.
+_CUT = re.compile(r"(?:,|\b(?:and|or|but|of|to|the|a|an|in|for|with|that|by))$", re.IGNORECASE)
+TITLE_MAX_WORDS = 15  # a longer first line is a sentence of the text, not its title
+_MONTH_NAMES = """january february march april may june july august september october
+november december"""
+_MONTHS = _MONTH_NAMES.split()
+_ISO_MONTH = re.compile(r"(?<!\d)(?:19|20)\d\d-(0[1-9]|1[0-2])(?!\d)")
+
+
+def path_words(source: str) -> list[str]:
+    """The meaningful words of a path, folders first, without extension, hashes or serial
+    numbers: `reports/2019-06-12_board-minutes.txt` → reports 2019-06-12 board minutes."""
+    path = PurePosixPath(source)
+    parts = [*path.parent.parts, path.stem] if path.suffix else [*path.parent.parts, path.name]
+    words: list[str] = []
+    for part in parts:
+        if part in (".", ""):
+            continue
+        words += [w for w in _split_name(part) if w and not _OPAQUE.match(w)]
+    return words
+
+
+def _split_name(part: str) -> list[str]:
+    """Words at the separators; a full date is one word, written 2019-06-12."""
+    words: list[str] = []
+    at = 0
+    for match in _DATE.finditer(part):
+        if match["month"]:
+            words += _NAME_SEPARATOR.split(part[at : match.start()])
+            words.append(_iso(match))
+            at = match.end()
+    return words + _NAME_SEPARATOR.split(part[at:])
+
+
+def _iso(match: re.Match[str]) -> str:
+    return "-".join(p for p in (match["year"], match["month"], match["day"]) if p)
+
+
+def title_from_path(source: str) -> str:
+    """A readable title made of the path's words: `2019-06-12_board-minutes.txt` →
+    "2019-06-12 board minutes"; the folders lead ("minutes › 2019-06-12 board")."""
+    path = PurePosixPath(source)
+    folders = " › ".join(" ".join(path_words(part)) for part in path.parent.parts if part != ".")
+    own = " ".join(path_words(path.name)) or path.name
+    return f"{folders} › {own}" if folders else own
+
+
+def date_from_path(source: str) -> str:
+    """The most precise date in the path, the file name before its folders: "2019-06-12",
+    "2019-06" or "2019"; "" when none."""
+    path = PurePosixPath(source)
+    for part in [path.name, *reversed(path.parent.parts)]:
+        precision = lambda m: bool(m["month"]) + bool(m["day"])  # noqa: E731
+        best = max(_DATE.finditer(part), key=precision, default=None)
+        if best:
+            return _iso(best)
+    return ""
+
+
+def usable_title(line: str) -> bool:
+    """Whether a document's first line can be its title: not a salutation or an address,
+    not a date line, not a sentence of the text (over TITLE_MAX_WORDS words)."""
+    text = line.strip()
+    if not text or not re.search(r"[^\W\d_]", text):
+        return False
+    if _SALUTATION.match(text) or _DATE_LINE.match(text):
+        return False
+    if text.endswith(",") or (text.endswith(":") and len(text.split()) <= 4):
+        return False  # "Dear Members," / "Shareholders:" address someone
+    if _LIST_MARK.match(text) or _CUT.search(text):
+        return False  # an item of a list, or a sentence wrapped onto the next line
+    return len(text.split()) <= TITLE_MAX_WORDS
+
+
+def month_names(text: str) -> list[str]:
+    """The months named in a text, as lower-case English words ("march")."""
+    return [word for word in re.findall(r"[a-z]+", text.lower()) if word in _MONTHS]
+
+
+def identity_tokens(text: str) -> frozenset[str]:
+    """The terms of a document's identity: its lexical tokens, with each ISO date's month
+    also as its name, so "the March 2021 release" meets `2021-03-14`."""
+    months = [_MONTHS[int(m.group(1)) - 1] for m in _ISO_MONTH.finditer(text)]
+    return frozenset(tokenize(f"{text} {' '.join(months)}"))

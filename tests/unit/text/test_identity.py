@@ -1,0 +1,59 @@
+"""A document's identity from the way its owners named the file."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text.document_heading import heading, identity
+from assistant.text.identity import date_from_path, path_words, title_from_path, usable_title
+
+
+@pytest.mark.parametrize(
+    ("source", "title", "date"),
+    [
+        ("2019-06-12_board-minutes.txt", "2019-06-12 board minutes", "2019-06-12"),
+        ("minutes/2019_06_12_board.txt", "minutes › 2019-06-12 board", "2019-06-12"),
+        ("2013-Smith-2.txt", "2013 Smith 2", "2013"),
+        ("20190612-report.pdf", "2019-06-12 report", "2019-06-12"),
+        ("GPL-3.0.txt", "GPL 3.0", ""),
+        ("curl/2021-03_v7.76.0.md", "curl › 2021-03 v7.76.0", "2021-03"),
+        ("NOTES", "NOTES", ""),
+    ],
+)
+def test_a_file_name_gives_a_title_and_a_date(source: str, title: str, date: str) -> None:
+    assert title_from_path(source) == title
+    assert date_from_path(source) == date
+
+
+def test_hashes_and_serial_numbers_say_nothing() -> None:
+    assert path_words("003_13730679fda5be95.txt") == []
+    assert title_from_path("003_13730679fda5be95.txt") == "003_13730679fda5be95.txt"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dear Shareholders:",
+        "To the Shareholders of Berkshire Hathaway Inc.:",
+        "Memorandum for the Secretary of Labor",
+        "March 3, 2013",
+        "12 June 2019",
+        "Members of the Board,",
+        "This first paragraph runs on for many more words than any title would use in a report.",
+    ],
+)
+def test_salutations_dates_and_sentences_are_no_titles(line: str) -> None:
+    assert not usable_title(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["GNU GENERAL PUBLIC LICENSE", "Chinese localities unveil growth targets for 2025"]
+)
+def test_a_short_first_line_is_a_title(line: str) -> None:
+    assert usable_title(line)
+
+
+def test_the_identity_carries_metadata_and_the_file_names_words_once() -> None:
+    metadata = {"title": "Letter to members", "author": "J. Smith", "source": "2013-Smith-2.txt"}
+    assert identity(metadata) == "Letter to members · J. Smith · 2013 2"
+    assert heading({**metadata, "section": "Wages"}).endswith(" › Wages")
