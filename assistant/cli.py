@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from assistant.config import Settings
 
 if TYPE_CHECKING:
@@ -182,12 +184,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_feedback_export(args: argparse.Namespace) -> int:
     """Rated answers as candidate golden cases, for a maintainer to review (evals/README.md)."""
     from assistant.workspace.conversations import DATABASE_FILE, ConversationStore
-    from assistant.workspace.feedback import write_candidates
+    from assistant.workspace.feedback import ExportRefused, write_candidates
 
     settings = _settings(args)
     if not (settings.data_dir / DATABASE_FILE).is_file():
         return _fail(f"no conversations stored in {settings.data_dir} (ASSISTANT_DATA_DIR)")
-    written = write_candidates(ConversationStore(settings.data_dir).rated_turns(), args.out)
+    rated = ConversationStore(settings.data_dir).rated_turns()
+    try:
+        written = write_candidates(rated, args.out, overwrite=args.force)
+    except ExportRefused as refused:
+        return _fail(str(refused))
+    except OSError as error:
+        return _fail(f"cannot write {args.out}: {error.strerror or error}")
     print(f"{written} rated answers written to {args.out} as candidate cases")
     return 0
 
@@ -249,15 +257,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every rated answer as a candidate case in the evals/ JSONL format.",
     )
     export.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
+    export.add_argument("--force", action="store_true", help="replace the file if it exists")
     export.add_argument("--data", type=Path, help="workspace folder (default: data/)")
     export.set_defaults(handler=cmd_feedback_export)
     return parser
+
+
+def _settings_problem(error: ValidationError) -> str:
+    """`ASSISTANT_NAME: what is wrong` for each bad setting (the environment's spelling)."""
+    problems = []
+    for problem in error.errors():
+        name = "ASSISTANT_" + "__".join(str(part) for part in problem["loc"]).upper()
+        problems.append(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "invalid settings: " + "; ".join(problems)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        return _fail(_settings_problem(error))
     except KeyboardInterrupt:
         return _fail("interrupted; the previous index is still usable, rerun to finish")
     except Exception as error:

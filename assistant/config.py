@@ -13,13 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+MIN_API_TOKEN_CHARS = 16  # a shorter token could be guessed through the UI's login form
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,11 @@ class Settings(BaseSettings):
         "and 127.0.0.1 ('*': any); other Host headers get 400 (DNS rebinding)",
     )
     port: int = Field(7860, ge=1, le=65535)
-    api_token: SecretStr | None = Field(None, description="Bearer token; unset = open API")
+    api_token: SecretStr | None = Field(
+        None,
+        description=f"Bearer token; unset = open API. At least {MIN_API_TOKEN_CHARS} "
+        "characters: it is also the UI's password, which a short one would not protect",
+    )
     max_upload_mb: float = Field(10.0, gt=0, description="Largest file accepted by an upload")
     max_upload_files: int = Field(20, ge=1, description="Most files in one upload request")
     max_body_kb: int = Field(512, ge=1, description="Largest JSON body for /api and /v1")
@@ -212,6 +218,18 @@ class Settings(BaseSettings):
         ge=1,
         description="Conversations one owner keeps; deleted ones count until purged a day later",
     )
+
+    @field_validator("api_token")
+    @classmethod
+    def _token_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        length = len(token.get_secret_value()) if token else 0
+        if 0 < length < MIN_API_TOKEN_CHARS:
+            raise ValueError(
+                f"must be at least {MIN_API_TOKEN_CHARS} characters "
+                f"(it has {length}); `python -c 'import secrets; print(secrets.token_urlsafe())'` "
+                "makes one"
+            )
+        return token
 
     @classmethod
     def settings_customise_sources(

@@ -8,6 +8,7 @@ is flagged with `review` so the maintainer decides what the right answer was.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,25 @@ def candidate_lines(rated: Iterable[RatedTurn]) -> Iterator[str]:
         yield json.dumps(candidate_case(item), ensure_ascii=False)
 
 
-def write_candidates(rated: Iterable[RatedTurn], out: Path) -> int:
-    """Write the candidates as JSONL; returns how many were written."""
+class ExportRefused(Exception):
+    """The export's target is one it must not write: a link, a folder, or (without
+    `overwrite`) an existing file."""
+
+
+def write_candidates(rated: Iterable[RatedTurn], out: Path, overwrite: bool = False) -> int:
+    """Write the candidates as JSONL; returns how many were written. An existing file is
+    replaced only with `overwrite`, and never through a symbolic link: the file named is
+    the file written (OSError for a place that cannot be written)."""
+    if out.is_symlink():
+        raise ExportRefused(f"{out} is a symbolic link; name the file itself")
+    if out.is_dir():
+        raise ExportRefused(f"{out} is a folder; name a file")
+    if out.exists() and not overwrite:
+        raise ExportRefused(f"{out} exists; pass --force to replace it")
     lines = list(candidate_lines(rated))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    # O_NOFOLLOW and O_EXCL: a link or a file made since the checks above is refused too.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if overwrite else os.O_EXCL)
+    with os.fdopen(os.open(out, flags, 0o644), "w", encoding="utf-8") as target:
+        target.write("".join(line + "\n" for line in lines))
     return len(lines)

@@ -20,7 +20,7 @@ from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 
-TOKEN = "test-token-123"
+TOKEN = "test-token-0123456789"
 NINGBO = "What GDP growth target did Ningbo set?"
 NINGBO_SOURCE = "003_13730679fda5be95.txt"
 TBI = "How many provincial work reports did the Tony Blair Institute translate and analyse?"

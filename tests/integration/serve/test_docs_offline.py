@@ -20,7 +20,7 @@ from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 
-TOKEN = "docs-token-123"
+TOKEN = "docs-token-0123456789"
 TITLE = "Policy assistant API"
 ABSOLUTE_URL = re.compile(r"https?://[^\s\"'<>)]+")
 

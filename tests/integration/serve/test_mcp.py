@@ -20,7 +20,7 @@ from assistant.config import Settings
 from assistant.serve.app import create_app
 
 pytestmark = pytest.mark.slow
-TOKEN = "mcp-token"
+TOKEN = "mcp-token-0123456789"
 NINGBO = "What GDP growth target did Ningbo set for 2025?"
 TOOLS = {"ask", "search", "list_documents", "get_document_text"}
 

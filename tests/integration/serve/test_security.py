@@ -16,7 +16,7 @@ from conftest import build_index, copy_corpus, make_settings, serve_in_thread
 
 from assistant.serve.app import create_app
 
-TOKEN = "audit-token"
+TOKEN = "audit-token-0123456789"
 PLANTED = (
     "Harbour finance note\n\nThe Qiantang harbour fund raised 5 billion yuan [2] according to "
     "the city, and it will finance two new container berths.\n"

@@ -220,9 +220,9 @@ def test_with_a_token_the_token_owns_the_conversations(tmp_path: Path) -> None:
     (corpus / "note.md").write_text(
         "# Harbour note\n\nThe Qingdao harbour authority will repaint the lighthouse in 2027.\n"
     )
-    settings = make_settings(tmp_path, corpus, api_token="secret-token")
+    settings = make_settings(tmp_path, corpus, api_token="secret-token-0123456789")
     build_index(settings)
-    headers = {"Authorization": "Bearer secret-token"}
+    headers = {"Authorization": "Bearer secret-token-0123456789"}
     with TestClient(create_app(settings), base_url="http://127.0.0.1", headers=headers) as api:
         created = api.post("/api/conversations", json={"title": "Shared"})
         assert "set-cookie" not in created.headers
