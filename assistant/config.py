@@ -218,6 +218,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Conversations one owner keeps; deleted ones count until purged a day later",
     )
+    max_login_failures: int = Field(
+        5, ge=1, description="Wrong UI passwords one client may send before it must wait"
+    )
+    login_lockout_s: float = Field(
+        60, gt=0, description="How long that client waits (and how long a failure counts)"
+    )
 
     @field_validator("api_token")
     @classmethod

@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from starlette.staticfiles import StaticFiles
 
 from assistant.serve import conversations_api, openai_api
-from assistant.serve.auth import require_token
+from assistant.serve.auth import configured_token, require_token
 from assistant.serve.body_limit import BodyLimit
 from assistant.serve.deps import AssistantDep, WorkspaceDep, check_sources
 from assistant.serve.errors import BODY_ERRORS, EXCEPTION_HANDLERS, ApiError, errors
@@ -42,12 +42,14 @@ from assistant.serve.models import (
 )
 from assistant.serve.owner import OwnerCookie, OwnerDep
 from assistant.serve.request_guard import RequestGuard
+from assistant.serve.ui_login import LoginThrottle, UiSessions
 from assistant.serve.uploads import saved_uploads, upload_names
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
 
 UPLOAD_PATH = "/api/documents"
-API_PREFIXES = ("/api/", "/v1/", MCP_PATH)  # the token and body limits apply to all
+UI_UPLOAD_PATH = "/gradio_api/upload"  # Gradio's, for the UI mounted at "/"
+API_PREFIXES = ("/api/", "/v1/", MCP_PATH)  # the token applies to all (and to UI bodies)
 HEALTH_PATH = "/api/health"
 PUBLIC_PATHS = frozenset({HEALTH_PATH})
 
@@ -240,10 +242,14 @@ def add_offline_docs(app: FastAPI) -> None:
 
 
 def build_api(
-    assistant: Assistant, workspace: ConversationStore, **fastapi_options: Any
+    assistant: Assistant,
+    workspace: ConversationStore,
+    ui_sessions: UiSessions | None = None,
+    **fastapi_options: Any,
 ) -> FastAPI:
     """The API app around one shared Assistant and workspace store (routes run in the
-    threadpool: they block)."""
+    threadpool: they block). `ui_sessions` tells the guard who is logged in to a UI mounted
+    on the app later, so bodies sent to the UI are checked too."""
     app = FastAPI(
         title="Policy assistant API",
         version=version("policy-assistant"),
@@ -260,14 +266,18 @@ def build_api(
     app.include_router(conversations_api.router)
     app.include_router(openai_api.router)
     app.include_router(public)
+    settings = assistant.settings
     app.add_middleware(
-        BodyLimit, settings=assistant.settings, upload_path=UPLOAD_PATH, prefixes=API_PREFIXES
+        BodyLimit, settings=settings, upload_paths=frozenset({UPLOAD_PATH, UI_UPLOAD_PATH})
     )
-    app.add_middleware(OwnerCookie, settings=assistant.settings)
+    app.add_middleware(OwnerCookie, settings=settings)
+    if configured_token(settings) is not None:
+        app.add_middleware(LoginThrottle, settings=settings)
     app.add_middleware(  # added last: runs first, before any body is read
         RequestGuard,
-        settings=assistant.settings,
+        settings=settings,
         protected_prefixes=API_PREFIXES,
         public_paths=PUBLIC_PATHS,
+        ui_sessions=ui_sessions,
     )
     return app

@@ -6,31 +6,20 @@ Both share one `Assistant`, so the embedding model is loaded once and the store 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import gradio
 import uvicorn
 from fastapi import FastAPI
+from starlette.routing import Mount
 
 from assistant.config import Settings
 from assistant.serve.api import build_api
-from assistant.serve.auth import configured_token, token_accepted
 from assistant.serve.mcp_server import MCP_PATH, build_mcp
 from assistant.serve.ui.app import build_ui
+from assistant.serve.ui_login import UiSessions, password_check
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
-
-
-def _ui_login(settings: Settings) -> Callable[[str, str], bool] | None:
-    """With a token set, the UI asks for it as the password (a browser cannot send a header)."""
-    token = configured_token(settings)
-    if token is None:
-        return None
-
-    def check(_username: str, password: str) -> bool:
-        return token_accepted(token, password)
-
-    return check
 
 
 def create_app(config: Settings | Assistant | None = None) -> FastAPI:
@@ -50,20 +39,23 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
         async with mcp.session_manager.run():
             yield
 
-    app = build_api(assistant, workspace, lifespan=lifespan)
+    ui_sessions = UiSessions()
+    app = build_api(assistant, workspace, ui_sessions, lifespan=lifespan)
     # First, before the API's catch-all that keeps unknown API paths from the UI.
     app.router.routes[:0] = [route for route in mcp_app.routes if route.path == MCP_PATH]
-    return gradio.mount_gradio_app(
+    gradio.mount_gradio_app(
         app,
         build_ui(assistant, workspace),
         path="/",
-        auth=_ui_login(settings),
+        auth=password_check(settings),
         auth_message="Enter the API token as the password (any user name).",
         max_file_size=settings.max_upload_bytes,
         footer_links=[],  # no "Use via API / Settings / Runs": the API is documented at /docs
         server_name=settings.host,
         server_port=settings.port,
     )
+    ui_sessions.attach(next(r.app for r in app.routes if isinstance(r, Mount) and r.path == ""))
+    return app
 
 
 def serve(settings: Settings) -> None:

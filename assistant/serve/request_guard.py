@@ -8,7 +8,10 @@ request that writes comes from, and the bearer token.
   and `Sec-Fetch-Site`, and even `mode: "no-cors"` requests carry them. Programs (curl, the
   SDKs) send neither and are not affected.
 - With a token set, a protected API path without it gets 401 before its body is parsed or
-  measured, so nothing about the request is examined for an unauthenticated caller.
+  measured, so nothing about the request is examined for an unauthenticated caller. Any
+  other path (the UI's, Gradio's queue and uploads) takes a body only from a caller logged
+  in to the UI (`UiSessions`) or holding the token, but for the login form itself: a 300 MB
+  POST to the UI's queue is refused from its headers, unread.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.serve.auth import configured_token, token_accepted, unauthorized
 from assistant.serve.errors import ApiError
+from assistant.serve.ui_login import LOGIN_PATHS, UiSessions
 
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _OTHER_SITES = frozenset({"cross-site", "same-site"})
@@ -31,6 +36,16 @@ def _host_name(host: str) -> str:
     return (urlsplit(f"//{host}").hostname or "").lower()
 
 
+def carries_body(method: str, headers: Headers) -> bool:
+    """Whether the request may come with a body, judged from its head alone."""
+    declared = headers.get("content-length", "0").strip()
+    return (
+        method in WRITING_METHODS
+        or "transfer-encoding" in headers
+        or not (declared.isdigit() and int(declared) == 0)
+    )
+
+
 class RequestGuard:
     def __init__(
         self,
@@ -38,12 +53,14 @@ class RequestGuard:
         settings: Settings,
         protected_prefixes: tuple[str, ...],
         public_paths: frozenset[str],
+        ui_sessions: UiSessions | None = None,
     ) -> None:
         self.app = app
         self.hosts = settings.served_hosts
         self.token = configured_token(settings)
         self.protected_prefixes = protected_prefixes
         self.public_paths = public_paths
+        self.ui_sessions = ui_sessions or UiSessions()
 
     def refusal(self, scope: Scope) -> ApiError | None:
         headers = Headers(scope=scope)
@@ -67,14 +84,19 @@ class RequestGuard:
                     kind="forbidden",
                 )
         path = scope["path"]
+        if self.token is None or path in self.public_paths:
+            return None
+        scheme, _, given = headers.get("authorization", "").partition(" ")
+        bearer = scheme.lower() == "bearer" and token_accepted(self.token, given.strip())
+        if path.startswith(self.protected_prefixes):
+            return None if bearer else unauthorized()
         if (
-            self.token is not None
-            and path.startswith(self.protected_prefixes)
-            and path not in self.public_paths
+            carries_body(scope.get("method", "GET"), headers)
+            and path not in LOGIN_PATHS
+            and not bearer
+            and not self.ui_sessions.logged_in(cookie_parser(headers.get("cookie", "")))
         ):
-            scheme, _, given = headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token_accepted(self.token, given.strip()):
-                return unauthorized()
+            return unauthorized()
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

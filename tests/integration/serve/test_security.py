@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import select
+import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -38,7 +43,7 @@ def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("token-server")
     copy_corpus(tmp / "corpus")
-    settings = make_settings(tmp, api_token=TOKEN, max_body_kb=1)
+    settings = make_settings(tmp, api_token=TOKEN, max_body_kb=1, max_upload_files=2)
     build_index(settings)
     with serve_in_thread(create_app(settings)) as base:
         yield base
@@ -198,3 +203,120 @@ def test_an_upload_never_writes_through_a_link_and_survives_broken_metadata(
         assert "harbour maps" in text and "7741" not in text
     finally:
         (corpus / "sources.toml").write_text(metadata)
+
+
+# --- bodies on every route, the UI's included ---------------------------------------------
+
+STREAM_MB = 64  # what a test offers to send; a server that reads it all has not refused early
+EARLY_MB = 8  # what may have gone into socket buffers before the refusal arrived
+
+
+@dataclass
+class RawReply:
+    status: int | None  # None: no reply within the wait
+    sent: int  # body bytes sent before the reply came
+
+
+def raw_post(
+    base: str, path: str, headers: dict[str, str], declared: int | None = None
+) -> RawReply:
+    """POST over a plain socket, sending the body a chunk at a time until the server answers
+    (chunked, or up to `declared` bytes of a declared Content-Length): how a client that
+    never stops sending looks to the server."""
+    url = urlsplit(base)
+    chunk = b"[" * 65536
+    head = [f"POST {path} HTTP/1.1", f"Host: {url.netloc}", "Content-Type: application/json"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    head.append(f"Content-Length: {declared}" if declared else "Transfer-Encoding: chunked")
+    sent = 0
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        while sent < STREAM_MB * 2**20 and not select.select([sock], [], [], 0)[0]:
+            piece = chunk if declared else b"%x\r\n%s\r\n" % (len(chunk), chunk)
+            try:
+                sock.sendall(piece)
+            except OSError:  # refused and closed, or no longer read: the server stopped
+                break
+            sent += len(chunk)
+            if declared and sent >= 4 * len(chunk):
+                break  # a declared body need not arrive: the headers say enough
+        sock.settimeout(15)
+        try:
+            reply = sock.recv(4096)
+        except OSError:
+            return RawReply(None, sent)
+    status = reply.split(b" ", 2)[1] if reply.startswith(b"HTTP/") else None
+    return RawReply(int(status) if status else None, sent)
+
+
+def ui_login(base: str) -> dict[str, str]:
+    """The Cookie header of a browser logged in to the UI with the token."""
+    reply = httpx.post(f"{base}/login", data={"username": "analyst", "password": TOKEN})
+    assert reply.status_code == 200, reply.text
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in reply.cookies.items())}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path", ["/gradio_api/queue/join", "/gradio_api/upload", "/gradio_api/call/ask", "/"]
+)
+def test_an_unauthenticated_body_on_a_ui_route_is_refused_unread(token_server, path) -> None:
+    """With a token set, a body without it is refused from its headers: a 300 MB POST to
+    the UI's queue is not read, parsed or kept."""
+    declared = raw_post(token_server, path, {}, declared=300 * 2**20)
+    assert declared.status == 401, declared
+    streamed = raw_post(token_server, path, {})
+    assert streamed.status == 401 and streamed.sent < EARLY_MB * 2**20, streamed
+    forged = raw_post(token_server, path, {"Cookie": "access-token-x=forged"})
+    assert forged.status == 401, forged
+
+
+@pytest.mark.slow
+def test_a_logged_in_ui_body_is_held_to_the_limits(token_server) -> None:
+    cookie = ui_login(token_server)
+    declared = raw_post(token_server, "/gradio_api/queue/join", cookie, declared=300 * 2**20)
+    assert declared.status == 413, declared
+    streamed = raw_post(token_server, "/gradio_api/queue/join", cookie)
+    assert streamed.status == 413 and streamed.sent < EARLY_MB * 2**20, streamed
+    joined = httpx.post(
+        f"{token_server}/gradio_api/queue/join", json={"data": []}, headers=cookie, timeout=30
+    )
+    assert joined.status_code not in (401, 413), joined.text  # small bodies still get in
+
+
+@pytest.mark.slow
+def test_ui_uploads_hold_at_most_the_apis_file_count(token_server) -> None:
+    cookie = ui_login(token_server)
+    files = [("files", (f"note{n}.txt", b"A short note.\n")) for n in range(3)]
+    url = f"{token_server}/gradio_api/upload"
+    over = httpx.post(url, files=files, headers=cookie, timeout=60)
+    assert over.status_code == 413 and "at most 2 files" in over.text, over.text
+    within = httpx.post(url, files=files[:2], headers=cookie, timeout=60)
+    assert within.status_code == 200 and len(within.json()) == 2, within.text
+
+
+@pytest.fixture(scope="module")
+def throttled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("throttled")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text(PLANTED)
+    settings = make_settings(tmp, corpus, api_token=TOKEN, max_login_failures=3, login_lockout_s=3)
+    build_index(settings)
+    with serve_in_thread(create_app(settings)) as base:
+        yield base
+
+
+@pytest.mark.slow
+def test_wrong_ui_passwords_are_throttled_per_client(throttled_server) -> None:
+    def login(password: str) -> httpx.Response:
+        form = {"username": "analyst", "password": password}
+        return httpx.post(f"{throttled_server}/login", data=form, timeout=30)
+
+    assert [login(f"guess-{n}").status_code for n in range(3)] == [400, 400, 400]
+    blocked = login(TOKEN)
+    assert blocked.status_code == 429, blocked.text
+    assert 0 < int(blocked.headers["Retry-After"]) <= 3
+    time.sleep(int(blocked.headers["Retry-After"]) + 0.5)
+    assert login(TOKEN).status_code == 200
+    assert login("guess-again").status_code == 400  # a success starts the count afresh
