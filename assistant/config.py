@@ -224,6 +224,15 @@ class Settings(BaseSettings):
     login_lockout_s: float = Field(
         60, gt=0, description="How long that client waits (and how long a failure counts)"
     )
+    read_timeout_s: float = Field(
+        30,
+        gt=0,
+        description="A request's head must arrive within this many seconds; from then on its "
+        "body must keep up `min_body_kb_per_s` (a client sending a byte a second is cut off)",
+    )
+    min_body_kb_per_s: float = Field(
+        4, gt=0, description="The least average rate of a request body after `read_timeout_s`"
+    )
 
     @field_validator("api_token")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import gradio
 import uvicorn
@@ -16,6 +17,7 @@ from starlette.routing import Mount
 from assistant.config import Settings
 from assistant.serve.api import build_api
 from assistant.serve.mcp_server import MCP_PATH, build_mcp
+from assistant.serve.slow_clients import read_deadline_protocol
 from assistant.serve.ui.app import build_ui
 from assistant.serve.ui_login import UiSessions, password_check
 from assistant.service import Assistant
@@ -58,7 +60,22 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
     return app
 
 
+def server_config(settings: Settings, app: Any = None, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the app (built from settings unless given): on
+    settings.host:settings.port, with slow clients cut off (`slow_clients`)."""
+    return uvicorn.Config(
+        app if app is not None else create_app(settings),
+        **{
+            "host": settings.host,
+            "port": settings.port,
+            "log_level": "info",
+            "http": read_deadline_protocol(settings),
+            **options,
+        },
+    )
+
+
 def serve(settings: Settings) -> None:
     """Run the app with uvicorn on settings.host:settings.port until interrupted."""
     print(f"Serving the UI on http://{settings.host}:{settings.port}/ and the API under /api, /v1")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.Server(server_config(settings)).run()
