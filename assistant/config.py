@@ -93,15 +93,7 @@ class AnswererWeights(BaseModel):
         "the best score; tuning parts: 0.5 -> shipped fact recall 0.885, false abstentions "
         "0.019; 0.8 -> 0.865, 0.038 (Debian equal)",
     )
-    # Abstaining.
-    min_dense_similarity: float = Field(
-        0.35,
-        description="below it no passage is close in meaning. Tuning parts, shipped "
-        "abstention / false abstentions: 0.3 -> 0.789 / 0.019; 0.35 -> 0.895 / 0.019; 0.4 -> "
-        "0.895 / 0.058 (Debian unchanged). A least sentence-model score for the best sentence "
-        "was also tried (0.1-0.2): it refused answerable questions sooner than unanswerable "
-        "ones, so there is none",
-    )
+    # Abstaining (the decision itself is the answerability model's).
     distinctive_max_zipf: float = Field(
         2.0,
         description="a question's word rarer than this in English (wordfreq's Zipf scale) "
@@ -109,9 +101,6 @@ class AnswererWeights(BaseModel):
         "abstentions: 2.0 -> 0.019 / 0.021 (no case changes: the rarest word of an answerable "
         "question that its document lacks is 'earmark', 2.24); 2.5 -> 0.058 / 0.043; 3.0 -> "
         "0.135 / 0.064. Refusals on the Debian test part: 0.6 -> 1.0 ('chrony', 'zstd')",
-    )
-    min_coverage: float = Field(
-        0.1, description="without dense scores (lexical-only), the least coverage to answer"
     )
     # Compound questions and follow-ups.
     min_question_part_words: int = Field(
@@ -166,6 +155,12 @@ class Settings(BaseSettings):
         description="Candidates fetched per retriever. Tuning parts, shipped / Debian fact "
         "recall and hit@5: 15 -> 0.885 / 0.787, 1.0 / 0.92; 30 -> 0.885 / 0.809, 1.0 / 0.94; "
         "50 -> 0.885 / 0.787, 0.966 / 0.92",
+    )
+    scope_boost: float = Field(
+        0.3,
+        ge=0,
+        description="Added to the fused score of passages from the documents a question "
+        "names by identity (year, author, title, file name; `retrieve/scope.py`)",
     )
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
     fusion: Literal["rrf", "weighted"] = "weighted"

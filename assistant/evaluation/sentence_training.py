@@ -8,11 +8,12 @@ Every answerable and unanswerable case of each set is retrieved as `assistant as
 every candidate sentence of its passages becomes a row of features (`scoring.MODEL_INPUTS`),
 labelled positive when its quote states one of the case's facts and shares words with an
 evidence quote. Unanswerable cases add only negatives. Options (regularisation, feature
-sets, class weights) are compared by the share of cases with a positive among their three
-best-scored sentences (then among their best one), in 5-fold cross-validation over the
-tuning cases grouped by case; the chosen one is refitted on
-all tuning rows and written to `sentence_model.json` with the figures that chose it. The
-test part is scored once, for the report, and never used to choose.
+sets) are compared by the share of cases with a positive among their three best-scored
+sentences (then among their best one), by leave-one-corpus-out validation over the tuning
+cases: each corpus is scored by the model fitted on the others, and the corpora's figures
+are averaged. The chosen option is refitted on all tuning rows and written to
+`sentence_model.json` with the figures that chose it, each corpus's from the fold where it
+was held out. The test part is scored once, for the report, and never used to choose.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
@@ -38,13 +38,13 @@ from assistant.answer.extractive.sentence_model import (
 )
 from assistant.config import Settings
 from assistant.evaluation.golden import GoldenCase, case_part, load_golden, read_corpus
+from assistant.evaluation.loco import folds, held_out, mean_of
 from assistant.evaluation.metrics import fact_present
 from assistant.text.terms import tokenize
 
 # A positive quote shares at least this share of an evidence quote's terms: a figure that
 # matches by chance in an unrelated sentence is not the answer.
 MIN_EVIDENCE_OVERLAP = 0.3
-FOLDS = 5
 REGULARISATION = (0.01, 0.1, 1.0)
 
 
@@ -167,13 +167,15 @@ def judged(model: SentenceModel, cases: Sequence[CaseRows]) -> dict[str, float]:
 
 
 def cross_validated(cases: Sequence[CaseRows], option: Option) -> dict[str, float]:
-    """Mean best-1 and best-3 over folds of the cases (a case's candidates stay together)."""
-    folds = GroupKFold(n_splits=FOLDS)
-    results = [
-        judged(fit([cases[i] for i in train], option), [cases[i] for i in held])
-        for train, held in folds.split(np.arange(len(cases)), groups=[c.case_id for c in cases])
-    ]
-    return {key: round(float(np.mean([r[key] for r in results])), 3) for key in results[0]}
+    """Mean best-1 and best-3 over the corpora, each scored by the model fitted without it
+    (leave-one-corpus-out: a fit that only suits the corpora it saw scores low here)."""
+    by_corpus = held_out(
+        list(cases), lambda case: case.corpus, lambda train: fit(train, option), judged
+    )
+    return {
+        **{key: mean_of(by_corpus, key) for key in ("best_1", "best_3")},
+        **{f"{corpus}:{key}": value for corpus, r in by_corpus.items() for key, value in r.items()},
+    }
 
 
 # Feature sets compared: all of them, and each group left out (what does it bring?).
@@ -226,12 +228,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Best-3 first: the answer quotes up to three sentences; best-1 breaks ties.
     cv, option = max(tried, key=lambda pair: (pair[0]["best_3"], pair[0]["best_1"]))
     model = fit(tuning, option)
+    held_out_test = {
+        corpus: judged(fit([c for c in train if c.part == "tuning"], option), mine)
+        for corpus, train, held in folds(rows, lambda case: case.corpus)
+        if (mine := [c for c in held if c.part == "test"])
+    }
+    print(f"held-out test parts: {held_out_test}")
     measurement = {
         "fitted": datetime.now(UTC).isoformat(timespec="seconds"),
         "golden_sets": sorted({case.corpus for case in rows}),
         "tuning_cases": len(tuning),
         "tuning_candidates": int(sum(len(case.labels) for case in tuning)),
         "chosen": {"option": str(option), "cv": cv},
+        "held_out_test": held_out_test,
         "tuning": judged(model, tuning),
         "test": judged(model, test),
         "previous_model": {"version": previous.version, **before},

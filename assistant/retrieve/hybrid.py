@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from assistant.config import Settings
 from assistant.retrieve.fusion import rrf, weighted
+from assistant.retrieve.scope import NAMED_SCOPE_KEY, scope
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
@@ -52,19 +53,25 @@ class HybridRetriever(BaseRetriever):
         dense: dict[str, float] = {}
         lexical: dict[str, float] = {}
         vector: list[float] = []
+        named = self._scope(query, sources)
+        # The named documents are searched on their own too, so their passages are candidates
+        # however many other documents say similar things.
+        searches = [sources, *([sorted(named)] if named else [])]
         if mode in ("hybrid", "dense"):
             vector = self.embeddings.embed_query(query)
-            for chunk_id, text, meta, score in self.store.query(vector, wide, sources):
-                key = str(meta.get("vector_id", chunk_id))  # one entry per distinct text
-                found[key] = (chunk_id, text, meta)
-                dense[key] = score
+            for within in searches:
+                for chunk_id, text, meta, score in self.store.query(vector, wide, within):
+                    key = str(meta.get("vector_id", chunk_id))  # one entry per distinct text
+                    found.setdefault(key, (chunk_id, text, meta))
+                    dense[key] = score
         if mode in ("hybrid", "lexical"):
-            for hit in self.lexical.search(query, wide, sources):
-                key = self.lexical.ids[hit.index]
-                if key not in found:
-                    chunk_id, meta = self.lexical.occurrence(hit.index, sources)
-                    found[key] = (chunk_id, self.lexical.texts[hit.index], meta)
-                lexical[key] = hit.score
+            for within in searches:
+                for hit in self.lexical.search(query, wide, within):
+                    key = self.lexical.ids[hit.index]
+                    if key not in found:
+                        chunk_id, meta = self.lexical.occurrence(hit.index, within)
+                        found[key] = (chunk_id, self.lexical.texts[hit.index], meta)
+                    lexical[key] = max(lexical.get(key, 0.0), hit.score)
         similarity = dict(dense)
         if mode == "hybrid":
             similarity |= self._similarities(vector, [c for c in lexical if c not in dense])
@@ -87,6 +94,12 @@ class HybridRetriever(BaseRetriever):
         else:
             weight = self.settings.dense_weight
             fused = weighted([dense, lexical], [weight, 1 - weight])
+        if named:
+            boost = self.settings.scope_boost
+            fused = {
+                key: score + (boost if found[key][2].get("source") in named else 0.0)
+                for key, score in fused.items()
+            }
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
         return [
@@ -99,10 +112,21 @@ class HybridRetriever(BaseRetriever):
                     "dense_score": similarity.get(key),
                     "lexical_score": lexical.get(key),
                     "sentence_similarities": sentences.get(key, []),
+                    **({NAMED_SCOPE_KEY: found[key][2].get("source") in named} if named else {}),
                 },
             )
             for key in ranked
         ]
+
+    def _scope(self, query: str, sources: list[str] | None) -> set[str]:
+        """The documents the question names by identity, within `sources` when given; none
+        when it names no document in particular."""
+        self.lexical.refresh()
+        identities = self.lexical.identities()
+        if sources:
+            identities = {s: terms for s, terms in identities.items() if s in set(sources)}
+        named = scope(query, identities, self.settings.answerer.distinctive_max_zipf)
+        return set(named) if len(named) < len(identities) else set()
 
     def _sentence_similarities(
         self, query: list[float], vector_ids: list[str]

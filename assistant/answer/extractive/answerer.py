@@ -7,6 +7,7 @@ answer is deterministic and each claim is exactly what its citation says.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from langchain_core.documents import Document
 
@@ -19,14 +20,14 @@ from assistant.answer.citations import (
     partial_answer,
     prefaced,
 )
+from assistant.answer.extractive.answerability import (
+    answerability_features,
+    answers,
+    load_answerability_model,
+)
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.answer.extractive.selection import conflicting, select
-from assistant.answer.extractive.support import (
-    select_supported,
-    states_asked_figure,
-    too_weak,
-    unsupported_terms,
-)
+from assistant.answer.extractive.support import Unsupported, select_supported, unsupported
 from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
@@ -61,8 +62,9 @@ def cited_answer(chosen: list[Candidate]) -> AskResult:
         for candidate in group:
             n = numbers.setdefault(candidate.passage.metadata["chunk_id"], len(numbers) + 1)
             quoted.setdefault(n, []).append(candidate)
-            # The quote is the source's exact text; in the answer its "[n]" are no markers.
-            lines.append((neutralise_markers(candidate.quote), [n]))
+            # The quote is the source's exact text, its hard line breaks read as spaces; in
+            # the answer its "[n]" are no markers.
+            lines.append((" ".join(neutralise_markers(candidate.quote).split()), [n]))
         statements.append((document_label(group[0].passage), lines))
     citations = [
         citation(
@@ -79,6 +81,12 @@ def cited_answer(chosen: list[Candidate]) -> AskResult:
     return AskResult(answer=answer, citations=citations, claims=claims)
 
 
+class Assessment(NamedTuple):
+    chosen: list[Candidate]
+    missing: Unsupported
+    features: dict[str, float]
+
+
 class ExtractiveAnswerer:
     """Scores sentences against the question and composes the best few into a cited answer."""
 
@@ -91,31 +99,39 @@ class ExtractiveAnswerer:
         self.lexical = lexical
         self.max_sentences = max_sentences
         self.scorer = SentenceScorer(lexical, weights or AnswererWeights())
+        self.answerability = load_answerability_model()
 
     def select(self, question: str, passages: list[Document]) -> list[Candidate]:
         return select(self.scorer, question, passages, self.max_sentences)
 
-    def answer(self, question: str, passages: list[Document]) -> AskResult:
+    def assess(self, question: str, passages: list[Document]) -> Assessment:
+        """The sentences that would answer, what the question asks that their documents
+        lack, and the answerability model's inputs."""
         self.lexical.refresh()  # its IDF and document texts are needed even in dense-only mode
         chosen = self.select(question, passages)
         # A companion adds detail to an answer; it never decides whether there is one: a
         # name the question asks about must be in a document the leading quotes come from.
         leads = [c.passage for c in chosen if not c.companion]
-        missing = unsupported_terms(self.scorer, question, passages, leads)
-        if chosen and missing:
+        missing = unsupported(self.scorer, question, passages, leads)
+        if chosen and missing.terms:
             chosen, missing = select_supported(
                 self.scorer, self.select, question, passages, chosen, missing
             )
-        if chosen and not missing and not states_asked_figure(question, chosen):
-            note = "The documents don't state the figure asked for."
-            return partial_answer(note, cited_answer(chosen[:1]))
-        if not chosen or missing or too_weak(self.scorer, question, chosen[0], passages):
+        features = answerability_features(self.scorer, question, passages, chosen, missing)
+        return Assessment(chosen, missing, features)
+
+    def answer(self, question: str, passages: list[Document]) -> AskResult:
+        chosen, missing, features = self.assess(question, passages)
+        if not chosen or not answers(self.answerability, features):
+            if chosen and not missing.terms and features["figure_unstated"]:
+                note = "The documents don't state the figure asked for."
+                return partial_answer(note, cited_answer(chosen[:1]))
             elsewhere = [
                 term
-                for term in missing
+                for term in missing.terms
                 if any(self.lexical.mentions(term, text) for text in self.lexical.source_texts())
             ]
-            return abstention(question, passages, missing, elsewhere)
+            return abstention(question, passages, missing.terms, elsewhere)
         result = cited_answer(chosen)
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)

@@ -79,6 +79,23 @@ _ANAPHORIC = re.compile(
 _TERMINAL = tuple('.!?。！？…"”’)')
 
 
+# What a sentence quotes or adds in brackets: “guo jin, min tui” (國進民退) says nothing itself.
+_QUOTED_OR_BRACKETED = re.compile(r"“[^”]*”|\"[^\"]*\"|\([^)]*\)|\[[^\]]*\]")
+
+
+def is_fragment(sentence: str, min_words: int, kind: str = "paragraph") -> bool:
+    """Too short to answer on its own: fewer than `min_words` words, or, in prose short of
+    a full stop, fewer than that outside its quotations and brackets (a term and its
+    translation). A quotation that ends in a full stop ("“...,” Li said.") is a sentence;
+    code and table rows have brackets of their own."""
+    if len(sentence.split()) < min_words:
+        return True
+    if kind in ("code", "table_row"):
+        return False
+    ends = sentence.rstrip().rstrip('"”’)]').endswith((".", "!", "?", "。", "！", "？", "…"))
+    return not ends and len(_QUOTED_OR_BRACKETED.sub(" ", sentence).split()) < min_words
+
+
 def is_heading(sentence: str, title: str, capitalised_share: float) -> bool:
     """Headings and title lines carry no claim: no closing punctuation, and either in title
     case without commas (a byline such as "January 10, 2025 By X" is not a heading) or
@@ -297,7 +314,7 @@ class SentenceScorer:
             for index, (span, kind) in enumerate(sentences):
                 sentence = text[span.start : span.end]
                 if (
-                    len(sentence.split()) < tuned.min_sentence_words
+                    is_fragment(sentence, tuned.min_sentence_words, kind)
                     or is_instruction(sentence)
                     or is_lead_in(sentence)
                 ):

@@ -1,9 +1,11 @@
-"""The fitted model that turns a candidate sentence's features into a score.
+"""The fitted models of the extractive answerer: a candidate sentence's score, and whether
+the passages answer at all.
 
-A logistic regression over standardised features, fitted on the tuning part of the golden
-sets by `evals/fit_sentence_model.py` and shipped as `sentence_model.json` beside this
-module, with the cross-validated figures that chose it. Scoring needs only the numbers in
-that file, not the library that fitted them.
+Each is a logistic regression over standardised features, fitted on the tuning part of the
+golden sets (`assistant.evaluation.sentence_training`, `...answerability_training`) and
+shipped as JSON beside this module (`sentence_model.json`, `answerability_model.json`) with
+the leave-one-corpus-out figures that chose it. Scoring needs only the numbers in that
+file, not the library that fitted them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_FILE = Path(__file__).with_name("sentence_model.json")
+ANSWERABILITY_MODEL_FILE = Path(__file__).with_name("answerability_model.json")
 MODEL_FORMAT = 1
 
 
@@ -31,6 +34,7 @@ class SentenceModel:
     intercept: float
     version: str = ""
     measurement: Mapping[str, Any] = field(default_factory=dict)
+    threshold: float = 0.5  # a yes/no model says yes from this probability on
 
     def probability(self, values: Mapping[str, float]) -> float:
         """How likely the sentence states the answer (0-1); absent features count as 0."""
@@ -49,6 +53,7 @@ class SentenceModel:
             "scale": list(self.scale),
             "coef": list(self.coef),
             "intercept": self.intercept,
+            "threshold": self.threshold,
             "measurement": dict(self.measurement),
         }
         return json.dumps(data, indent=2) + "\n"
@@ -69,10 +74,11 @@ class SentenceModel:
             intercept=float(data["intercept"]),
             version=str(data.get("version", "")),
             measurement=data.get("measurement", {}),
+            threshold=float(data.get("threshold", 0.5)),
         )
 
 
 @lru_cache(maxsize=4)
 def load_sentence_model(path: Path = MODEL_FILE) -> SentenceModel:
-    """The shipped model (or another file of the same format)."""
+    """The shipped sentence model (or another file of the same format)."""
     return SentenceModel.from_json(path.read_text(encoding="utf-8"))

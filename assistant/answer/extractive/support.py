@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
@@ -37,15 +38,29 @@ _METRIC = re.compile(r"([\w-]+\s+)(?:rate|target|ratio|index)\b", re.IGNORECASE)
 Selector = Callable[[str, list[Document]], list[Candidate]]
 
 
-def unsupported_terms(
+@dataclass(frozen=True)
+class Unsupported:
+    """What the question asks about that the support never mentions, by kind."""
+
+    names: list[str] = field(default_factory=list)  # and words rare in English
+    numbers: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)  # "unemployment" of "unemployment rate"
+
+    @property
+    def terms(self) -> list[str]:
+        return [*self.names, *self.numbers, *self.metrics]
+
+
+def unsupported(
     scorer: SentenceScorer, question: str, passages: list[Document], support: list[Document]
-) -> list[str]:
+) -> Unsupported:
     """Names, figures and metrics the question asks about that the support never mentions.
 
     Names, and words rare in English ("chrony"), must occur in the documents the answer
-    quotes; numbers in the quoted passages or their document's title and date (which say
-    which year a report is about); the words naming the asked-for metric ("unemployment" in
-    "unemployment rate") in some retrieved passage.
+    quotes, their identity included (title, author, date, file name); numbers in the quoted
+    passages or their document's identity (which say which year a report is about); the
+    words naming the asked-for metric ("unemployment" in "unemployment rate") in some
+    retrieved passage.
     """
     # What an earlier question of a joined follow-up named ("on Linux or macOS") is context:
     # the answer to "what if my shell is fish?" need not name it again.
@@ -61,12 +76,13 @@ def unsupported_terms(
         if word.lower() not in named and not scorer.lexical.mentions(word, documents)
     ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
-    missing += [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
+    figures = [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
     retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
+    metrics = []
     for match in _METRIC.finditer(question):
         words = match.group(1).split()
-        missing += [w for w in words if any(t not in retrieved for t in tokenize(w))]
-    return missing
+        metrics += [w for w in words if any(t not in retrieved for t in tokenize(w))]
+    return Unsupported(missing, figures, metrics)
 
 
 def _missing_names(scorer: SentenceScorer, asked: str, documents: str) -> list[str]:
@@ -91,28 +107,16 @@ def select_supported(
     question: str,
     passages: list[Document],
     chosen: list[Candidate],
-    missing: list[str],
-) -> tuple[list[Candidate], list[str]]:
+    missing: Unsupported,
+) -> tuple[list[Candidate], Unsupported]:
     """When the best sentences lack a name or figure the question asks about ("2024"),
     answer from the passages that have it, if their best sentence is nearly as good."""
-    supported = [p for p in passages if not unsupported_terms(scorer, question, passages, [p])]
+    supported = [p for p in passages if not unsupported(scorer, question, passages, [p]).terms]
     alternative = select(question, supported) if supported else []
     ratio = scorer.weights.supported_score_ratio
     if alternative and alternative[0].score >= ratio * chosen[0].score:
-        return alternative, []
+        return alternative, Unsupported()
     return chosen, missing
-
-
-def too_weak(
-    scorer: SentenceScorer, question: str, best: Candidate, passages: list[Document]
-) -> bool:
-    """Nothing retrieved is close in meaning; lexical coverage decides without vectors."""
-    dense = [
-        p.metadata["dense_score"] for p in passages if p.metadata.get("dense_score") is not None
-    ]
-    if dense:
-        return max(dense) < scorer.weights.min_dense_similarity
-    return scorer.coverage(question, best) < scorer.weights.min_coverage
 
 
 def states_asked_figure(question: str, chosen: list[Candidate]) -> bool:
