@@ -159,9 +159,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_mcp(args: argparse.Namespace) -> int:
     """The MCP server over stdio: stdout carries the protocol, so nothing else is printed."""
     from assistant.serve.mcp_server import build_mcp
+    from assistant.serve.mcp_transport import run_stdio
     from assistant.service import Assistant
 
-    build_mcp(Assistant(_settings(args))).run("stdio")
+    run_stdio(build_mcp(Assistant(_settings(args))))
     return 0
 
 

@@ -12,11 +12,12 @@ from typing import Any
 import gradio
 import uvicorn
 from fastapi import FastAPI
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from assistant.config import Settings
 from assistant.serve.api import build_api
 from assistant.serve.mcp_server import MCP_PATH, build_mcp
+from assistant.serve.mcp_transport import NestingGuard
 from assistant.serve.slow_clients import read_deadline_protocol
 from assistant.serve.ui.app import build_ui
 from assistant.serve.ui_login import UiSessions, password_check
@@ -44,7 +45,8 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
     ui_sessions = UiSessions()
     app = build_api(assistant, workspace, ui_sessions, lifespan=lifespan)
     # First, before the API's catch-all that keeps unknown API paths from the UI.
-    app.router.routes[:0] = [route for route in mcp_app.routes if route.path == MCP_PATH]
+    endpoint = next(route.app for route in mcp_app.routes if route.path == MCP_PATH)
+    app.router.routes[:0] = [Route(MCP_PATH, NestingGuard(endpoint))]
     gradio.mount_gradio_app(
         app,
         build_ui(assistant, workspace),
