@@ -1,4 +1,5 @@
-"""Pure scoring functions: quote matching, retrieval, facts, citations, abstention, latency.
+"""Pure scoring functions: quote matching, retrieval, facts, citations, abstention, latency,
+and the analyst questions (lists, timelines, overviews, comparisons, mismatches, follow-ups).
 
 They take plain strings and numbers, so every rule can be unit-tested without a model, and
 the same rules score every mode (ours and the LangChain baseline) alike.
@@ -217,6 +218,177 @@ def citation_precision(cited_passages: Sequence[str], evidence: Sequence[str]) -
         return None
     relevant = sum(any(contains_quote(p, quote) for quote in evidence) for p in cited_passages)
     return relevant / len(cited_passages)
+
+
+# --- analyst questions: lists, timelines, overviews, comparisons, mismatches, follow-ups ------
+
+# A note that the documents do not state something ("The documents don't state China's 2025
+# target", "do not give", "never mention", "is not stated", "no figure for"). It is what a
+# mismatch answer must open with and what a comparison says for a side it cannot answer.
+# Matched on the normalised text, so a curly apostrophe counts ("don’t state").
+NOT_STATED = re.compile(
+    r"\b(?:(?:do|does|did)(?:n't| not)|never)\s+"
+    r"(?:state|say|give|mention|answer|specify|report|name|cover|provide|include)s?\b"
+    r"|\b(?:is|are|was|were)(?:n't| not)\s+"
+    r"(?:stated|given|mentioned|specified|reported|named|covered|answered)\b"
+    r"|\bno (?:mention|figure|data|information)\b",
+    re.IGNORECASE,
+)
+# A marker group that closes a sentence ("... percent. [1] Sanya ..."), and a sentence end that
+# no marker follows ("... percent [1]. Sanya ..."), but not after an initial or "U.S."; a
+# line break always ends a sentence.
+_AFTER_MARKER = re.compile(r"(\[\d+(?:\s*[,;]\s*\d+)*\])[ \t]+(?=\S)(?!\[\d)")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)[ \t]+(?!\[\d)|\n+")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: its facts, or (unanswered) a side the documents do not
+    answer, for which the answer must say so in a sentence that names it."""
+
+    name: Fact
+    facts: tuple[Fact, ...] = ()
+    unanswered: bool = False
+
+
+def answer_sentences(answer: str) -> list[str]:
+    """The answer's sentences, each with the markers that follow it: the answerer writes
+    "Quote. [1] Next quote. [2]", an LLM "Claim [1]. Next claim [2].", both split alike."""
+    marked = _AFTER_MARKER.sub(lambda found: found[1] + "\n", answer)
+    return [part.strip() for part in _SENTENCE_BREAK.split(marked) if part.strip()]
+
+
+def _casefold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The case-folded text and, for each of its characters, the offset it came from (one
+    character may fold to two: "ß" is "ss")."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text):
+        fold = char.casefold()
+        folded.append(fold)
+        origin += [offset] * len(fold)
+    return "".join(folded), origin
+
+
+def fact_position(answer: str, fact: Fact) -> int | None:
+    """Where the answer first states the fact, by the rules of `fact_present`; None when it
+    does not. Offsets are into the answer's normalised text, so they compare between facts
+    of one answer (which comes first), not with offsets of the raw answer."""
+    text = normalise_for_comparison(_MARKER.sub(lambda m: " " * len(m[0]), answer), casefold=False)
+    folded, origin = _casefold_with_offsets(text)
+    margin = (fact.tolerance or 0.0) + _EPSILON
+    found: list[int] = []
+    for alias in fact.aliases:
+        value = parse_number(alias)
+        if value is not None:
+            found += [
+                m.start()
+                for m in _NUMBER.finditer(text)
+                if abs(float(m[1].replace(",", "") + (m[2] or "")) - value) <= margin
+            ]
+            continue
+        acronym = _is_acronym(alias)
+        body = re.escape(normalise_for_comparison(alias, casefold=not acronym))
+        pattern = re.compile(rf"(?<!\w)(?<!\d[.,]){body}(?!\w)(?![.,]\d)")
+        match = pattern.search(text if acronym else folded)
+        if match:
+            found.append(match.start() if acronym else origin[match.start()])
+    return min(found, default=None)
+
+
+def date_before(first: str, second: str) -> bool:
+    """Whether an ISO date (or its year or month) is before another; "2025" and
+    "2025-03-20" are not ordered, as neither is known to come first."""
+    length = min(len(first), len(second))
+    return first[:length] < second[:length]
+
+
+def timeline_order(answer: str, items: Sequence[Fact], dates: Sequence[str]) -> float | None:
+    """Share of the pairs of items with different dates that the answer states in date order
+    (the earlier item's first mention before the later one's). A pair with an item the answer
+    lacks is not in order, so 1.0 means every item is there, in order; None when no two items
+    have different dates."""
+    positions = [fact_position(answer, item) for item in items]
+    pairs = [
+        (i, j)
+        for i in range(len(items))
+        for j in range(len(items))
+        if date_before(dates[i], dates[j])
+    ]
+    if not pairs:
+        return None
+    in_order = 0
+    for i, j in pairs:
+        first, then = positions[i], positions[j]
+        in_order += first is not None and then is not None and first < then
+    return in_order / len(pairs)
+
+
+def cited_sources(answer: str, citations: Sequence[CitedSpan]) -> set[str]:
+    """The documents the answer cites: the sources of the citations its markers point to."""
+    markers = set(citation_markers(answer))
+    return {citation.source for citation in citations if citation.n in markers}
+
+
+def says_not_stated(text: str, subject: Fact) -> bool:
+    """Whether one sentence of the text says the documents do not state something and names
+    the subject ("The documents don't give Hangzhou's target")."""
+    return any(
+        NOT_STATED.search(normalise_for_comparison(sentence)) and fact_present(sentence, subject)
+        for sentence in answer_sentences(text)
+    )
+
+
+def side_present(answer: str, side: Side) -> bool:
+    """A comparison's side is present when the answer states all its facts, or, for a side
+    the documents do not answer, says so for that side."""
+    if side.unanswered:
+        return says_not_stated(answer, side.name)
+    return all(fact_present(answer, fact) for fact in side.facts)
+
+
+def opens_with_not_stated(answer: str, subject: Fact) -> bool:
+    """Whether the answer's first sentence, before its first marker, says that the documents
+    do not state the asked subject (and names it): the note must come before any cited
+    claim, or a reader takes the first figure for the answer."""
+    sentences = answer_sentences(answer)
+    if not sentences:
+        return False
+    lead = sentences[0]
+    marker = _MARKER.search(lead)
+    lead = lead[: marker.start()] if marker else lead
+    return bool(NOT_STATED.search(normalise_for_comparison(lead))) and fact_present(lead, subject)
+
+
+def cited_claims(answer: str) -> list[str]:
+    """The answer cut after each marker group: the claims its markers back. The extractive
+    answerer quotes several sentences of one passage before one marker ("A. B. [1]"), so a
+    marker backs every sentence since the previous one; text after the last marker is not
+    cited. Markers in a row ("[1] [2]") back the same claim."""
+    claims: list[str] = []
+    start = 0
+    for marker in _MARKER.finditer(answer):
+        text = answer[start : marker.end()]
+        start = marker.end()
+        if claims and not _MARKER.sub("", text).strip(" .,;:"):
+            claims[-1] += text
+        else:
+            claims.append(text.lstrip(" \t\n.,;:").rstrip())
+    return claims
+
+
+def first_cited_sentence(answer: str) -> str | None:
+    """The first sentence of the answer's first cited claim (what a reader takes as the
+    answer), None when nothing is cited."""
+    claims = cited_claims(answer)
+    return answer_sentences(claims[0])[0] if claims else None
+
+
+def leads_with(answer: str, subject: Fact) -> bool:
+    """Whether the answer's first cited sentence names the subject (a follow-up's answer
+    must lead with what the follow-up asks about, not the earlier question's subject)."""
+    first = first_cited_sentence(answer)
+    return first is not None and fact_present(first, subject)
 
 
 # --- aggregation and latency ----------------------------------------------------------------
