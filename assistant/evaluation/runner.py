@@ -29,6 +29,7 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.evaluation import metrics
 from assistant.evaluation.golden import (
+    ANALYST_TAGS,
     GoldenCase,
     GoldenError,
     case_part,
@@ -54,6 +55,20 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("citation_validity", "citation validity"),
     ("abstention_accuracy", "abstention accuracy (unanswerable)"),
     ("false_abstention_rate", "false abstentions (answerable)"),
+)
+# (key, tag, label) of the analyst questions' metrics (issue 27), each over its tag's cases;
+# the single-fact figures above leave those cases out (citation validity excepted).
+ANALYST_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("list_recall", "list", "list: item recall"),
+    ("list_exclusion", "list", "list: no excluded item"),
+    ("timeline_recall", "timeline", "timeline: item recall"),
+    ("timeline_order", "timeline", "timeline: pairs in date order"),
+    ("overview_coverage", "overview", "overview: point coverage"),
+    ("overview_documents", "overview", "overview: cites enough documents"),
+    ("overview_answered", "overview", "overview: answered"),
+    ("comparison_sides", "comparison", "comparison: sides present"),
+    ("mismatch_stated", "mismatch", "mismatch: said first, facts given"),
+    ("followup_lead", "followup-lead", "follow-up: leads with its subject"),
 )
 
 
@@ -99,6 +114,7 @@ class CaseOutcome:
     scores: dict[str, float | None]
     problems: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    analyst: dict[str, Any] = field(default_factory=dict)  # an analyst case's own fields
 
 
 def score_case(
@@ -137,10 +153,13 @@ def score_case(
             problems.append(f"retrieval: no evidence in the top 3 ({where})")
         if result.abstained:
             problems.insert(0, "abstained on an answerable question")
-        elif missing:
+        elif missing and not (case.items or case.points or case.sides):
             problems.insert(0, "missing facts: " + "; ".join(map(str, missing)))
         if scores["citation_precision"] == 0:
             problems.append("no cited passage holds the evidence")
+        analyst_scores, analyst_problems = score_analyst(case, result)
+        scores |= analyst_scores
+        problems[int(result.abstained) : int(result.abstained)] = analyst_problems
     return CaseOutcome(
         id=case.id,
         kind=case.kind,
@@ -168,14 +187,101 @@ def score_case(
         scores=scores,
         problems=problems,
         timings_ms=dict(result.timings_ms),
+        analyst=_analyst_fields(case),
     )
 
 
+def score_analyst(case: GoldenCase, result: AskResult) -> tuple[dict[str, float | None], list[str]]:
+    """The metric of an analyst case's tag (`ANALYST_METRICS`) and what it missed; nothing for
+    a single-fact case. An abstention scores 0 on every one: these questions are answerable."""
+    tag, answer, abstained = case.analyst_tag, result.answer, result.abstained
+    scores: dict[str, float | None] = {}
+    problems: list[str] = []
+
+    def missing(facts: Sequence[metrics.Fact]) -> list[metrics.Fact]:
+        return list(facts) if abstained else metrics.missing_facts(answer, facts)
+
+    if tag in ("list", "timeline"):
+        lacking = missing(case.items)
+        scores[f"{tag}_recall"] = 1 - len(lacking) / len(case.items)
+        if lacking:
+            problems.append(f"{tag}: missing items: " + "; ".join(map(str, lacking)))
+    if tag == "list" and case.exclude:
+        named = [fact for fact in case.exclude if metrics.fact_present(answer, fact)]
+        scores["list_exclusion"] = float(not abstained and not named)
+        if named:
+            problems.append("list: names what the question excludes: " + "; ".join(map(str, named)))
+    if tag == "timeline":
+        order = metrics.timeline_order(answer, case.items, case.dates)
+        scores["timeline_order"] = 0.0 if abstained else order
+        if not abstained and order is not None and order < 1:
+            problems.append(f"timeline: {order:.2f} of the pairs of dates in date order")
+    if tag == "overview":
+        lacking = missing(case.points)
+        cited = metrics.cited_sources(answer, result.citations) & set(case.sources)
+        scores["overview_coverage"] = 1 - len(lacking) / len(case.points)
+        scores["overview_documents"] = float(not abstained and len(cited) >= case.min_documents)
+        scores["overview_answered"] = float(not abstained)
+        if lacking:
+            problems.append("overview: missing points: " + "; ".join(map(str, lacking)))
+        if not abstained and len(cited) < case.min_documents:
+            problems.append(
+                f"overview: cites {len(cited)} of its documents, needs {case.min_documents}"
+            )
+    if tag == "comparison":
+        absent = [s for s in case.sides if abstained or not metrics.side_present(answer, s)]
+        scores["comparison_sides"] = 1 - len(absent) / len(case.sides)
+        problems += [
+            f"comparison: no sentence says the documents do not answer {side.name}"
+            if side.unanswered
+            else f"comparison: side {side.name} lacks " + "; ".join(map(str, missing(side.facts)))
+            for side in absent
+        ]
+    if tag == "mismatch" and case.unstated is not None:
+        said = not abstained and metrics.opens_with_not_stated(answer, case.unstated)
+        scores["mismatch_stated"] = float(said and not missing(case.facts))
+        if not said and not abstained:
+            problems.append(f"mismatch: does not open saying the documents lack {case.unstated}")
+    if tag == "followup-lead" and case.subject is not None:
+        leads = not abstained and metrics.leads_with(answer, case.subject)
+        scores["followup_lead"] = float(leads)
+        if not leads and not abstained:
+            problems.append(f"follow-up: the first cited sentence does not name {case.subject}")
+    return scores, problems
+
+
+def _analyst_fields(case: GoldenCase) -> dict[str, Any]:
+    """An analyst case's own fields for the report (what its metric checked)."""
+    if case.analyst_tag is None:
+        return {}
+    fields: dict[str, Any] = {
+        "items": [str(item) for item in case.items],
+        "dates": list(case.dates),
+        "exclude": [str(item) for item in case.exclude],
+        "points": [str(point) for point in case.points],
+        "min_documents": case.min_documents,
+        "sides": [
+            {"name": str(s.name), "facts": [str(f) for f in s.facts], "unanswered": s.unanswered}
+            for s in case.sides
+        ],
+        "unstated": str(case.unstated) if case.unstated else None,
+        "subject": str(case.subject) if case.subject else None,
+    }
+    return {key: value for key, value in fields.items() if value}
+
+
+def is_analyst(outcome: CaseOutcome) -> bool:
+    return any(tag in ANALYST_TAGS for tag in outcome.tags)
+
+
 def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, float | None]:
-    """Mode-level metrics; None (n/a) where no case applies."""
+    """Mode-level metrics; None (n/a) where no case applies. The single-fact figures leave
+    the analyst questions out, so adding those cases changes none of them; every citation
+    must be valid whatever was asked."""
+    single = [o for o in outcomes if not is_analyst(o)]
 
     def average(key: str, kinds: tuple[str, ...]) -> float | None:
-        return metrics.mean(o.scores.get(key) for o in outcomes if o.kind in kinds)
+        return metrics.mean(o.scores.get(key) for o in single if o.kind in kinds)
 
     evidence_kinds = ("answerable", "followup")
     return {
@@ -185,26 +291,39 @@ def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, float | None]:
         "fact_recall": average("fact_recall", ("answerable",)),
         "followup_accuracy": average("fact_recall", ("followup",)),
         "citation_precision": average("citation_precision", evidence_kinds),
-        "citation_validity": average("citation_valid", ("answerable", "unanswerable", "followup")),
+        "citation_validity": metrics.mean(o.scores.get("citation_valid") for o in outcomes),
         "abstention_accuracy": average("abstained", ("unanswerable",)),
         "false_abstention_rate": average("abstained", ("answerable",)),
+        **{
+            key: metrics.mean(o.scores.get(key) for o in outcomes if key in o.scores)
+            for key, _, _ in ANALYST_METRICS
+        },
     }
 
 
 def by_tag(outcomes: Sequence[CaseOutcome]) -> dict[str, dict[str, dict[str, Any]]]:
     """Fact recall of the answerable cases per tag ("untagged" too) and part, with counts:
-    paraphrases and PDFs are where an answerer that does not generalise shows it first."""
-    tags: dict[str, dict[str, list[float]]] = {}
+    paraphrases and PDFs are where an answerer that does not generalise shows it first. An
+    analyst case counts under its analyst tag only, with that tag's metrics as well."""
+    tags: dict[str, dict[str, list[dict[str, float | None]]]] = {}
     for outcome in outcomes:
-        if outcome.kind != "answerable":
+        analyst = [tag for tag in outcome.tags if tag in ANALYST_TAGS]
+        if outcome.kind != "answerable" and not analyst:
             continue
-        for tag in outcome.tags or ["untagged"]:
-            part = tags.setdefault(tag, {part: [] for part in PARTS})[outcome.part]
-            part.append(float(outcome.scores["fact_recall"] or 0.0))
+        for tag in analyst or outcome.tags or ["untagged"]:
+            tags.setdefault(tag, {part: [] for part in PARTS})[outcome.part].append(outcome.scores)
     return {
         tag: {
-            part: {"fact_recall": metrics.mean(values), "cases": len(values)}
-            for part, values in parts.items()
+            part: {
+                "fact_recall": metrics.mean(float(s["fact_recall"] or 0.0) for s in scores),
+                "cases": len(scores),
+                **{
+                    key: metrics.mean(s.get(key) for s in scores)
+                    for key, owner, _ in ANALYST_METRICS
+                    if owner == tag
+                },
+            }
+            for part, scores in parts.items()
         }
         for tag, parts in sorted(tags.items())
     }
@@ -221,7 +340,7 @@ def check_thresholds(
     """
     passed: list[str] = []
     failed: list[str] = []
-    known = {key for key, _ in METRICS}
+    known = {key for key, _ in METRICS} | {key for key, _, _ in ANALYST_METRICS}
     for mode, bounds in thresholds.items():
         if mode not in parts:
             continue
@@ -386,9 +505,27 @@ def _tables(report: dict[str, Any], markdown: bool) -> str:
         for tag in tags
     ]
     tag_header = ["fact recall by tag (tuning / test)", *modes]
-    return "\n\n".join(
-        [all_cases, _table(header, by_part, markdown), _table(tag_header, by_tags, markdown)]
-    )
+
+    def scored(key: str, part: str) -> int:
+        return sum(
+            key in c["scores"] and c["part"] == part for c in report["modes"][modes[0]]["cases"]
+        )
+
+    analyst = [
+        [
+            f"{label} ({'/'.join(str(scored(key, p)) for p in PARTS)})",
+            *(
+                " / ".join(_fmt(report["modes"][m]["parts"][p].get(key)) for p in PARTS)
+                for m in modes
+            ),
+        ]
+        for key, _, label in ANALYST_METRICS
+        if any(scored(key, p) for p in PARTS)
+    ]
+    tables = [all_cases, _table(header, by_part, markdown), _table(tag_header, by_tags, markdown)]
+    if analyst:
+        tables.append(_table(["analyst questions (tuning / test)", *modes], analyst, markdown))
+    return "\n\n".join(tables)
 
 
 def _markdown(report: dict[str, Any]) -> str:
@@ -424,6 +561,7 @@ def _case_lines(case: dict[str, Any]) -> list[str]:
         lines.append(f"- standalone query: {case['standalone_question']}")
     if case["expected_facts"]:
         lines.append("- expected facts: " + "; ".join(f"`{f}`" for f in case["expected_facts"]))
+    lines += [f"- {key}: `{value}`" for key, value in case.get("analyst", {}).items()]
     lines.append(f"- answer: {' '.join(case['answer'].split()) or '(empty)'}")
     lines += [
         f"- cited [{c['n']}]: {c['source']} chars {c['start']}-{c['end']}, chunk {c['chunk_id']}"
@@ -448,7 +586,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         thresholds = tomllib.loads(Path(args.thresholds).read_text(encoding="utf-8"))
         loaded = read_corpus(settings.corpus_dir, settings.load_limits)
         texts = {source: document.text for source, document in loaded.items()}
-        cases = load_golden(Path(args.golden), texts)
+        published = {s: d.metadata.get("published", "") for s, d in loaded.items()}
+        cases = load_golden(Path(args.golden), texts, published)
     except (OSError, tomllib.TOMLDecodeError, GoldenError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
