@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.evaluation.golden import GoldenError, load_golden, read_corpus
+from assistant.evaluation.golden import ANALYST_TAGS, GoldenError, load_golden, read_corpus
 from assistant.evaluation.metrics import Fact
 
 REPO = Path(__file__).resolve().parents[3]
@@ -55,6 +55,17 @@ def test_shipped_golden_set_loads_and_covers_the_issue(texts: dict[str, str]) ->
     assert tags["multi"] >= 5
     assert {s for case in cases for s in case.sources} == set(texts)
     assert all(case.history for case in cases if case.kind == "followup")
+
+
+def test_the_analyst_cases_load_with_their_documents_dates() -> None:
+    """The timelines' dates are checked against sources.toml's `published` dates."""
+    documents = read_corpus(REPO / "corpus", Settings().load_limits)
+    texts = {source: document.text for source, document in documents.items()}
+    published = {source: document.metadata["published"] for source, document in documents.items()}
+    cases = load_golden(GOLDEN, texts, published)
+    tags = Counter(case.analyst_tag for case in cases if case.analyst_tag)
+    assert set(tags) == set(ANALYST_TAGS)
+    assert min(tags.values()) >= 4
 
 
 def test_a_quote_missing_from_the_corpus_fails_naming_the_case(
