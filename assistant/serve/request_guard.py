@@ -71,7 +71,7 @@ class RequestGuard:
                 f"Host '{host}' is not served here; add it to ASSISTANT_ALLOWED_HOSTS",
                 field="Host",
             )
-        if scope["method"] in WRITING_METHODS:
+        if scope.get("method") in WRITING_METHODS:
             origin = headers.get("origin")
             if headers.get("sec-fetch-site") in _OTHER_SITES or (
                 origin is not None and urlsplit(origin).netloc.lower() != host.lower()
