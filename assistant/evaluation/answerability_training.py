@@ -103,8 +103,8 @@ def collect(corpus: Path, index: Path, golden: Path) -> list[CaseFeatures]:
     assistant = Assistant(settings)
     rows = []
     for case in tqdm(cases, desc=golden.name, unit="case"):
-        if case.kind == "followup":
-            continue
+        if case.kind == "followup" or case.analyst_tag:
+            continue  # an overview or list is not one fact to answer or refuse
         passages = assistant.retrieve(case.question)
         answerable = case.kind == "answerable"
         found = evidence_matches([p.page_content for p in passages], case.evidence)

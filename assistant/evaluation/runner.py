@@ -36,6 +36,7 @@ from assistant.evaluation.golden import (
     load_golden,
     read_corpus,
 )
+from assistant.evaluation.loco_table import loco_table
 from assistant.ingest.document import LoadedDocument
 from assistant.schema import AskResult
 
@@ -641,6 +642,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     (out / "report.json").write_text(report_json, encoding="utf-8")
     (out / "report.md").write_text(_markdown(report), encoding="utf-8")
     print(_tables(report, markdown=False))
+    print(f"\n{loco_table()}\n")
     for line in failed:
         print(f"FAIL {line}")
     verdict = "below thresholds" if failed else "all thresholds met"

@@ -85,8 +85,8 @@ def collect(corpus: Path, index: Path, golden: Path) -> list[CaseRows]:
     assistant.lexical.refresh()
     rows: list[CaseRows] = []
     for case in tqdm(cases, desc=golden.name, unit="case"):
-        if case.kind == "followup":
-            continue
+        if case.kind == "followup" or case.analyst_tag:
+            continue  # an overview or list is not one fact to answer or refuse
         candidates = scorer.candidates(case.question, assistant.retrieve(case.question))
         answerable = case.kind == "answerable"
         rows.append(
