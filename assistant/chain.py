@@ -24,6 +24,7 @@ from assistant.answer.base import Answerer, AnswerPiece, final_result
 from assistant.answer.verify import verify
 from assistant.retrieve.condense import Condenser
 from assistant.schema import AskResult, ChatMessage, PlainText, QuestionError
+from assistant.text.question_kinds import question_kind
 from assistant.text.token_count import count_tokens
 
 AnswerModeName = Literal["extractive", "llm"]
@@ -56,6 +57,7 @@ class ChainComponents:
     modes: Mapping[str, AnswerMode]
     default_mode: str = "extractive"
     max_question_chars: int = 2000
+    analyst_k: int = 20  # passages for an overview, list, timeline or comparison
 
 
 def _field_of(error: ValidationError) -> tuple[str, str]:
@@ -157,6 +159,8 @@ class AnswerChain(Runnable[ChainInput | dict[str, Any] | str, AskResult]):
         options = {
             key: value for key, value in (("k", request.k), ("sources", request.sources)) if value
         }
+        if "k" not in options and question_kind(standalone).kind != "fact":
+            options["k"] = self.components.analyst_k  # an overview or list spans documents
         child = {**config, "callbacks": run_manager.get_child()}
         passages: list[Document] = self.components.retriever.invoke(standalone, child, **options)
         timings["retrieve"] = _ms(step)

@@ -106,6 +106,7 @@ class Assistant:
                 modes=modes,
                 default_mode=self.settings.answer_mode,
                 max_question_chars=self.settings.max_question_chars,
+                analyst_k=self.settings.analyst_top_k,
             )
         )
 

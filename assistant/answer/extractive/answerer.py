@@ -20,6 +20,7 @@ from assistant.answer.citations import (
     partial_answer,
     prefaced,
 )
+from assistant.answer.extractive.analyst import AnalystAnswers, prose
 from assistant.answer.extractive.answerability import (
     answerability_features,
     answers,
@@ -32,6 +33,7 @@ from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.markers import neutralise_markers
+from assistant.text.question_kinds import QuestionShape, question_kind
 
 
 def by_document(chosen: list[Candidate]) -> list[list[Candidate]]:
@@ -53,6 +55,8 @@ def document_label(passage: Document) -> str:
 
 def cited_answer(chosen: list[Candidate]) -> AskResult:
     """The chosen sentences as claims grouped by document, one citation per passage."""
+    if not chosen:
+        return AskResult(answer="", abstained=True)
     groups = by_document(chosen)
     numbers: dict[str, int] = {}  # one citation per passage
     quoted: dict[int, list[Candidate]] = {}
@@ -100,6 +104,7 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.scorer = SentenceScorer(lexical, weights or AnswererWeights())
         self.answerability = load_answerability_model()
+        self.analyst = AnalystAnswers(self.scorer, self.scorer.weights)
 
     def select(self, question: str, passages: list[Document]) -> list[Candidate]:
         return select(self.scorer, question, passages, self.max_sentences)
@@ -121,6 +126,11 @@ class ExtractiveAnswerer:
         return Assessment(chosen, missing, features)
 
     def answer(self, question: str, passages: list[Document]) -> AskResult:
+        shape = question_kind(question)
+        if shape.kind != "fact":
+            shaped = self._analyst_answer(shape, question, passages)
+            if shaped is not None:
+                return shaped
         chosen, missing, features = self.assess(question, passages)
         if not chosen or not answers(self.answerability, features):
             if chosen and not missing.terms and features["figure_unstated"]:
@@ -136,6 +146,27 @@ class ExtractiveAnswerer:
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
         return result
+
+    def _analyst_answer(
+        self, shape: QuestionShape, question: str, passages: list[Document]
+    ) -> AskResult | None:
+        """An overview, list, timeline or comparison; None when the passages give none, and
+        the question is then answered (or refused) as one fact."""
+        self.lexical.refresh()
+        candidates = prose(self.scorer.candidates(question, passages))
+        if not candidates:
+            return None
+        if shape.kind == "overview":
+            return cited_answer(self.analyst.overview(candidates))
+        if shape.kind == "list":
+            items = self.analyst.listing(question, candidates)
+            return cited_answer(items) if items else None
+        result = (
+            self.analyst.timeline(candidates)
+            if shape.kind == "timeline"
+            else self.analyst.comparison(shape.sides, candidates)
+        )
+        return None if result.abstained else result
 
     def stream(self, question: str, passages: list[Document]) -> Iterator[AnswerPiece]:
         """The answer claim by claim (each with its marker), then the result."""

@@ -1,0 +1,244 @@
+"""Answers in the shapes analysts ask for beyond one fact, each built from cited sentences.
+
+- Overview: the passages' most central sentences (LexRank: eigenvector centrality of the
+  sentences' TF-IDF cosine graph, Erkan & Radev 2004), chosen with MMR so that they differ,
+  spread over documents, grouped by document, up to a word budget.
+- List: every sentence that answers well enough from the wider candidate set, without
+  near-copies, honouring a numeric condition of the question ("above 6 percent").
+- Timeline: one sentence per document that speaks to the question, in the documents' date
+  order, each under its date.
+- Comparison: one part per side, each the best sentence naming that side; a side the
+  passages do not answer is said to be unanswered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from langchain_core.documents import Document
+
+from assistant.answer.citations import Statement, citation, compose, prefaced
+from assistant.answer.extractive.scoring import Candidate, SentenceScorer
+from assistant.config import AnswererWeights
+from assistant.retrieve.scope import NAMED_SCOPE_KEY
+from assistant.schema import AskResult, Citation
+from assistant.text.markers import neutralise_markers
+from assistant.text.names_figures import YEAR, occurs
+from assistant.text.normalise import normalise_for_matching
+from assistant.text.terms import tokenize
+
+_CONDITION = re.compile(
+    r"\b(?P<op>above|over|more than|greater than|higher than|exceeding|at least|no less than|"
+    r"below|under|less than|lower than|at most|no more than)\s+(?P<value>\d+(?:\.\d+)?)"
+    r"\s*(?P<unit>%|per\s*cent|percent|billion|million|trillion)?",
+    re.IGNORECASE,
+)
+_OPERATORS = {
+    "above": ">", "over": ">", "more than": ">", "greater than": ">", "higher than": ">",
+    "exceeding": ">", "at least": ">=", "no less than": ">=", "below": "<", "under": "<",
+    "less than": "<", "lower than": "<", "at most": "<=", "no more than": "<=",
+}  # fmt: skip
+_FIGURE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s*cent|percent|billion|million|trillion)?",
+    re.IGNORECASE,
+)
+
+
+def numeric_condition(question: str) -> tuple[str, float, str] | None:
+    """("> ", 6.0, "percent") for "above 6 percent"; None when the question sets none."""
+    match = _CONDITION.search(question)
+    if not match:
+        return None
+    unit = (match["unit"] or "").lower().replace(" ", "")
+    unit = "percent" if unit in ("%", "percent", "percent") else unit
+    return _OPERATORS[match["op"].lower()], float(match["value"]), unit
+
+
+def meets(sentence: str, condition: tuple[str, float, str]) -> bool:
+    """Whether the sentence states a figure of the condition's unit that satisfies it (a
+    year is no figure, unless the condition is on years)."""
+    op, value, unit = condition
+    for match in _FIGURE.finditer(sentence):
+        found = (match[2] or "").lower().replace(" ", "")
+        found = "percent" if found in ("%", "percent") else found
+        if unit and found != unit:
+            continue
+        if not unit and YEAR.match(match[1]) and not YEAR.match(str(int(value))):
+            continue
+        number = float(match[1])
+        if {">": number > value, ">=": number >= value, "<": number < value,
+            "<=": number <= value}[op]:  # fmt: skip
+            return True
+    return False
+
+
+def prose(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates that state something: no headings, questions or code."""
+    return [
+        c
+        for c in candidates
+        if not any(c.features.get(kind) for kind in ("heading", "question", "code"))
+    ]
+
+
+def _term_vectors(lexical_idf: Callable[[str], float], texts: Sequence[str]) -> np.ndarray:
+    """Unit TF-IDF vectors of the texts over their joint vocabulary."""
+    tokens = [tokenize(text) for text in texts]
+    vocabulary = {t: i for i, t in enumerate(sorted({t for ts in tokens for t in ts}))}
+    matrix = np.zeros((len(texts), max(len(vocabulary), 1)))
+    for row, ts in enumerate(tokens):
+        for token in ts:
+            matrix[row, vocabulary[token]] += lexical_idf(token)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def lexrank(similarity: np.ndarray, threshold: float = 0.1, damping: float = 0.85) -> np.ndarray:
+    """LexRank centrality: the stationary distribution of a random walk on the graph of
+    sentences whose cosine similarity reaches the threshold."""
+    n = len(similarity)
+    if n == 0:
+        return np.zeros(0)
+    graph = (similarity >= threshold).astype(float)
+    np.fill_diagonal(graph, 0.0)
+    degree = graph.sum(axis=1, keepdims=True)
+    walk = np.where(degree > 0, graph / np.where(degree == 0, 1, degree), 1.0 / n)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(100):
+        updated = (1 - damping) / n + damping * walk.T @ rank
+        if np.abs(updated - rank).sum() < 1e-9:
+            break
+        rank = updated
+    return rank
+
+
+class AnalystAnswers:
+    """Overviews, lists, timelines and comparisons over the retrieved passages."""
+
+    def __init__(self, scorer: SentenceScorer, weights: AnswererWeights) -> None:
+        self.scorer = scorer
+        self.weights = weights
+
+    def overview(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Central, relevant and mutually different sentences, spread over the documents,
+        up to `overview_words` words (those of a document the question names, if any)."""
+        named = [c for c in candidates if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
+        pool = named or candidates
+        vectors = _term_vectors(self.scorer.lexical.idf, [c.quote for c in pool])
+        similarity = vectors @ vectors.T
+        centrality = lexrank(similarity)
+        relevance = np.array([c.score for c in pool])
+        weight = self.weights.overview_relevance
+        merit = (1 - weight) * centrality / (centrality.max() or 1.0) + weight * relevance / (
+            relevance.max() or 1.0
+        )
+        chosen: list[int] = []
+        left = set(range(len(pool)))
+        words = 0
+        while left and words < self.weights.overview_words:
+            covered = {pool[j].passage.metadata["source"] for j in chosen}
+
+            def value(i: int, covered: set[str] = covered) -> float:
+                redundancy = max((similarity[i, j] for j in chosen), default=0.0)
+                fresh = pool[i].passage.metadata["source"] not in covered
+                mmr = self.weights.overview_mmr
+                spread = self.weights.overview_spread if fresh else 0.0
+                return mmr * merit[i] - (1 - mmr) * redundancy + spread
+
+            best = max(sorted(left), key=value)
+            left.discard(best)
+            if any(similarity[best, j] >= self.weights.near_copy_similarity for j in chosen):
+                continue  # it says again what is already said
+            chosen.append(best)
+            words += len(pool[best].quote.split())
+        return [pool[i] for i in chosen]
+
+    def listing(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
+        """Every sentence that answers well enough, best first, without near-copies, and
+        only those meeting the question's numeric condition."""
+        condition = numeric_condition(question)
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        floor = self.weights.list_score_ratio * ranked[0].score
+        eligible = [c for c in ranked if c.score >= floor]
+        if condition:
+            eligible = [c for c in eligible if meets(c.quote, condition)]
+        return _without_copies(
+            eligible[: self.weights.list_items], self.scorer, self.weights.near_copy_similarity
+        )
+
+    def timeline(self, candidates: list[Candidate]) -> AskResult:
+        """The best sentence of each document that speaks to the question, by date."""
+        best: dict[str, Candidate] = {}
+        for c in sorted(candidates, key=lambda c: -c.score):
+            best.setdefault(c.passage.metadata["source"], c)
+        top = max(c.score for c in best.values())
+        kept = [c for c in best.values() if c.score >= self.weights.list_score_ratio * top]
+        kept.sort(key=lambda c: (str(c.passage.metadata.get("published") or "9999"), c.start))
+        groups = [
+            (_dated_label(c.passage), [_statement(c, n)]) for n, c in enumerate(kept, start=1)
+        ]
+        answer, claims = compose(groups)
+        return AskResult(answer=answer, citations=_citations(kept), claims=claims)
+
+    def comparison(self, sides: Sequence[str], candidates: list[Candidate]) -> AskResult:
+        """For each side, the best sentence that names it (a year also by its document's
+        date); a side no passage speaks to is said to be unanswered."""
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        found: list[tuple[str, Candidate]] = []
+        missing: list[str] = []
+        for side in sides:
+            match = next((c for c in ranked if _names_side(c, side)), None)
+            if match is None or any(match.key == c.key for _, c in found):
+                missing.append(side)
+            else:
+                found.append((side, match))
+        if not found:
+            return AskResult(answer="", abstained=True)
+        chosen = [c for _, c in found]
+        groups = [(side, [_statement(c, n)]) for n, (side, c) in enumerate(found, start=1)]
+        answer, claims = compose(groups if len(groups) > 1 else [("", groups[0][1])])
+        result = AskResult(answer=answer, citations=_citations(chosen), claims=claims)
+        if missing:
+            said = " or ".join(missing)
+            return prefaced(f"The documents don't say for {said}.", result)
+        return result
+
+
+def _without_copies(
+    candidates: list[Candidate], scorer: SentenceScorer, limit: float
+) -> list[Candidate]:
+    if not candidates:
+        return []
+    vectors = _term_vectors(scorer.lexical.idf, [c.quote for c in candidates])
+    kept: list[int] = []
+    for i in range(len(candidates)):
+        if all(float(vectors[i] @ vectors[j]) < limit for j in kept):
+            kept.append(i)
+    return [candidates[i] for i in kept]
+
+
+def _names_side(candidate: Candidate, side: str) -> bool:
+    text = normalise_for_matching(candidate.quote)
+    if occurs(side, text):
+        return True
+    published = str(candidate.passage.metadata.get("published") or "")
+    return bool(YEAR.match(side)) and published.startswith(side)
+
+
+def _dated_label(passage: Document) -> str:
+    meta = passage.metadata
+    title = str(meta.get("title") or meta["source"])
+    published = str(meta.get("published") or "")
+    return f"{published} — {title}" if published else title
+
+
+def _statement(candidate: Candidate, n: int) -> Statement:
+    return (" ".join(neutralise_markers(candidate.quote).split()), [n])
+
+
+def _citations(chosen: list[Candidate]) -> list[Citation]:
+    return [
+        citation(n, c.passage, c.context_start, c.end, c.quote) for n, c in enumerate(chosen, 1)
+    ]

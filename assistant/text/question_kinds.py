@@ -1,0 +1,102 @@
+"""What kind of answer a question asks for: one fact, an overview, a list, a timeline or a
+comparison. Analysts ask all five; each is answered from cited sentences in its own shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.text.names_figures import names, numbers
+
+QuestionKind = Literal["fact", "overview", "list", "timeline", "comparison"]
+
+_OVERVIEW = re.compile(
+    r"^\s*(?:please\s+)?(?:summari[sz]e|sum up|outline)\b"
+    r"|\b(?:give|provide|write)\s+(?:me\s+)?(?:an?\s+)?(?:brief\s+|short\s+)?(?:overview|summary)\b"
+    r"|^\s*(?:an?\s+)?(?:overview|summary)\s+of\b"
+    r"|\b(?:main|key|major|central)\s+(?:themes?|points?|topics?|takeaways?|messages?|ideas?)\b"
+    r"|\bwhat\s+(?:do|does)\s+(?:the\s+)?[\w' -]{0,60}?\b(?:cover|discuss)\b"
+    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\bsay\s+about\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"^\s*(?:list|name|enumerate)\s+(?:all|every|each|the)\b"
+    r"|^\s*(?:which|what)\s+(?:\w+\s+){0,2}?(?:cities|provinces|regions|countries|states|"
+    r"measures|sectors|industries|tools|options|commands|features|changes|fixes|bugs|"
+    r"experts|authors|people|companies|firms|products|programs|policies|laws|projects|"
+    r"releases|versions|areas|fields|targets|goals|steps|items|ways|places|types|kinds)\b"
+    r"|\bevery\s+(?:city|province|region|country|measure|release|version)\b",
+    re.IGNORECASE,
+)
+_YEAR = r"(?:19|20)\d\d"
+_SPAN = re.compile(rf"\bfrom\s+({_YEAR})\s+(?:to|until|through)\s+({_YEAR})\b", re.IGNORECASE)
+_TIMELINE = re.compile(
+    rf"\b(?:over\s+(?:the\s+)?(?:years|time|decades?)|since\s+{_YEAR}|evolution\s+of|"
+    r"timeline|through\s+the\s+years|year\s+by\s+year|evolved?|develop(?:ed)?\s+over)\b",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"\bhow\s+(?:did|has|have|do|does)\b.*\b(?:chang|evolv|develop|shift|feature)", re.IGNORECASE
+)
+_COMPARE = re.compile(
+    r"^\s*(?:please\s+)?compare\b|\bversus\b|\bvs\.?\s|\bcompared?\s+(?:with|to)\b"
+    r"|\bdifferences?\s+between\b|\bchang(?:ed|es)?\s+between\b|\bhow\s+does\s+.+\s+compare\b",
+    re.IGNORECASE,
+)
+_TERM = r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d|v?\d+(?:\.\d+)+)"
+# "Ningbo and Sanya", "2024 versus 2025", "grep 3.7 or 3.8": two named things side by side.
+_PAIR = re.compile(rf"({_TERM})(?:['’]s)?\s+(?:and|versus|vs\.?|or)\s+({_TERM})")
+# "... compare with developed economies": the other side follows "with" or "to".
+_AGAINST = re.compile(r"\bcompared?\s+(?:with|to)\s+(?:the\s+)?([\w-]+(?:\s+[\w-]+)?)", re.I)
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    kind: QuestionKind
+    sides: tuple[str, ...] = ()  # a comparison's sides, as the question names them
+
+
+def question_kind(question: str) -> QuestionShape:
+    """The kind of answer asked for, and for a comparison its two sides."""
+    span = _SPAN.search(question)
+    if _COMPARE.search(question) or (span and int(span[2]) - int(span[1]) == 1):
+        sides = comparison_sides(question)
+        if sides:
+            return QuestionShape("comparison", sides)
+    if _TIMELINE.search(question) or (span and _CHANGE.search(question)):
+        return QuestionShape("timeline")
+    if _OVERVIEW.search(question):
+        return QuestionShape("overview")
+    if _LIST.search(question):
+        return QuestionShape("list")
+    return QuestionShape("fact")
+
+
+def _side(text: str) -> str:
+    """A side as the documents would name it: no request verb, possessive or full stop."""
+    words = text.strip(" .?!,").split()
+    while len(words) > 1 and words[0].lower() in ("compare", "how", "what", "which", "and"):
+        words = words[1:]
+    return re.sub(r"['’]s$", "", " ".join(words))
+
+
+def comparison_sides(question: str) -> tuple[str, ...]:
+    """The two things compared: the years of "from 2024 to 2025", two names or years side by
+    side ("Ningbo and Sanya"), two years, a name and what it is "compared with", or the
+    question's first two names."""
+    span = _SPAN.search(question)
+    if span:
+        return (span[1], span[2])
+    pair = _PAIR.search(question)
+    if pair:
+        return (_side(pair[1]), _side(pair[2]))
+    years = list(dict.fromkeys(n for n in numbers(question) if re.fullmatch(_YEAR, n)))
+    if len(years) == 2:
+        return (years[0], years[1])
+    found = names(question)
+    against = _AGAINST.search(question)
+    if against and found:
+        return (found[0], against[1])
+    return tuple(found[:2]) if len(found) >= 2 else ()

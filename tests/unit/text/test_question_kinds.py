@@ -1,0 +1,42 @@
+"""Which shape of answer a question asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text.question_kinds import question_kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Summarise the main themes", "overview"),
+        ("Give me an overview of the Global Times article", "overview"),
+        ("What did the government say about consumption?", "overview"),
+        ("Which cities set targets above 6 percent?", "list"),
+        ("List every release that fixed a crash", "list"),
+        ("How did proposals for the minimum wage change over the years?", "timeline"),
+        ("How did the GDP targets evolve from 2024 to 2026?", "timeline"),
+        ("How did the top priority change from 2024 to 2025?", "comparison"),
+        ("Compare the targets of Ningbo and Sanya.", "comparison"),
+        ("What GDP growth target did China set for 2025?", "fact"),
+        ("Which module keeps the smallest item at the front?", "fact"),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
+    assert question_kind(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("Compare the 2025 GDP growth targets of Ningbo and Sanya.", ("Ningbo", "Sanya")),
+        ("Compare Qinghai's and Tibet's growth targets for 2025.", ("Qinghai", "Tibet")),
+        ("How did the top priority change from 2024 to 2025?", ("2024", "2025")),
+        ("How did the defence budget in 2024 compare with 2025?", ("2024", "2025")),
+        ("How does property wealth in China compare with developed economies?",
+         ("China", "developed economies")),
+    ],
+)  # fmt: skip
+def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
+    assert question_kind(question).sides == sides
