@@ -1,10 +1,13 @@
 """The files behind the UI's Download buttons: a conversation's Markdown and Word exports.
 
 They hold an owner's questions and answers, so they are written readable by this user only
-(0600, in a 0700 folder of their own), as are the copies Gradio makes of them in its cache
-(`shutil.copy2` keeps the mode; their folder is closed too, as it bears the file's name).
-Both go as soon as the conversation is deleted or purged, through `ConversationStore`'s
-`on_removed`, whichever process or route deleted it, and all of them when the process ends.
+(0600, in a 0700 folder of their own) and put into Gradio's file cache here, with Gradio's
+own function, so the copy a button serves is known (Gradio copies a file given to a button
+only later, when it sends the update, and would keep it as long as the process runs); that
+copy is 0600 too (`shutil.copy2` keeps the mode) in a folder closed as well, as it bears the
+file's name. Copies go as soon as the conversation is deleted or purged, through
+`ConversationStore`'s `on_removed`, whichever process or route deleted it, and all of them
+when the process ends.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.processing_utils import save_file_to_cache
+from gradio.utils import get_upload_folder
 
 from assistant.workspace.export import conversation_docx, conversation_markdown, file_stem
 from assistant.workspace.models import Conversation
@@ -68,17 +73,22 @@ class Downloads:
     def _button(self, conversation_id: str, path: Path, build: Callable[[], bytes]) -> Any:
         try:
             _write_private(path, build())
-            button = gr.DownloadButton(value=str(path), visible=True)  # Gradio copies it now
+            copy = Path(save_file_to_cache(path, cache_dir=get_upload_folder()))
+            copy.chmod(0o600)  # already so, unless a copy with this content was cached before
+            copy.parent.chmod(0o700)
         except Exception:
             log.exception("could not build the download %s", path.name)
             return hidden()
-        copy = Path(button.value["path"])
-        if copy != path:
-            copy.chmod(0o600)  # already so, unless a copy with this content was cached before
-            copy.parent.chmod(0o700)
-            with self._lock:
-                self._copies.setdefault(conversation_id, set()).add(copy)
-        return button
+        finally:
+            path.unlink(missing_ok=True)  # the cached copy is the one served
+        with self._lock:
+            self._copies.setdefault(conversation_id, set()).add(copy)
+        return gr.DownloadButton(value=str(copy), visible=True)
+
+    def files(self, conversation_id: str) -> set[Path]:
+        """The files the conversation's buttons have served so far."""
+        with self._lock:
+            return set(self._copies.get(conversation_id, set()))
 
     def forget(self, conversation_id: str) -> None:
         """Remove every file made for the conversation, and Gradio's copies of them."""

@@ -9,9 +9,11 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+from gradio.context import LocalContext
 
 from assistant.config import Settings
 from assistant.schema import AskResult, Citation
@@ -39,6 +41,21 @@ def result() -> AskResult:
     return AskResult(answer=f"{FORM_FEED_QUOTE} [1]", citations=[citation])
 
 
+@pytest.fixture(autouse=True)
+def in_an_event() -> Iterator[None]:
+    """As Gradio runs the UI's handlers: a component made there is an update (its
+    constructor's arguments), with no file copied yet."""
+    token = LocalContext.in_event_listener.set(True)
+    yield
+    LocalContext.in_event_listener.reset(token)
+
+
+def shown(button: Any) -> tuple[bool, Path | None]:
+    """Whether the button is visible and the file it serves, as Gradio reads the update."""
+    args = button.constructor_args
+    return args.get("visible", True), Path(args["value"]) if args.get("value") else None
+
+
 @pytest.fixture
 def view(tmp_path: Path) -> Iterator[WorkspaceView]:
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus")
@@ -56,12 +73,12 @@ def stored(view: WorkspaceView, question: str = "What about \x0bNingbo?") -> str
 def test_a_conversation_holding_control_characters_gets_both_downloads(
     view: WorkspaceView,
 ) -> None:
-    markdown, word = view.downloads(OWNER, stored(view))
-    assert markdown.visible and word.visible
-    paragraphs = [p.text for p in docx.Document(word.value["path"]).paragraphs]
+    (md_visible, markdown), (word_visible, word) = map(shown, view.downloads(OWNER, stored(view)))
+    assert md_visible and word_visible and markdown and word
+    paragraphs = [p.text for p in docx.Document(str(word)).paragraphs]
     assert paragraphs[0] == "Form feed"
     assert "1. What about  Ningbo?" in paragraphs
-    assert "Ningbo aims for 5.5 percent" in Path(markdown.value["path"]).read_text()
+    assert "Ningbo aims for 5.5 percent" in markdown.read_text()
 
 
 def test_a_download_that_cannot_be_built_is_hidden_not_raised(
@@ -71,8 +88,9 @@ def test_a_download_that_cannot_be_built_is_hidden_not_raised(
         raise ValueError("python-docx refused the text")
 
     monkeypatch.setattr(downloads, "conversation_docx", broken)
-    markdown, word = view.downloads(OWNER, stored(view))
-    assert markdown.visible and not word.visible and word.value is None
+    markdown, word = map(shown, view.downloads(OWNER, stored(view)))
+    assert markdown[0] and markdown[1] and markdown[1].is_file()
+    assert word == (False, None)
 
 
 def private(path: Path) -> bool:
@@ -81,14 +99,14 @@ def private(path: Path) -> bool:
 
 def test_downloads_are_private_and_go_with_their_conversation(view: WorkspaceView) -> None:
     conversation_id = stored(view)
-    files = [Path(button.value["path"]) for button in view.downloads(OWNER, conversation_id)]
-    written = [p for p in view.files.root.rglob("*") if p.is_file()]
-    assert len(files) == len(written) == 2
-    for path in [*files, *written]:
-        assert private(path) and private(path.parent), path
+    files = [shown(button)[1] for button in view.downloads(OWNER, conversation_id)]
+    assert set(files) == view.files.files(conversation_id) and len(files) == 2
+    for path in files:
+        assert path is not None and private(path) and private(path.parent), path
     assert private(view.files.root)
+    assert not [p for p in view.files.root.rglob("*") if p.is_file()]  # only the served copy
     view.workspace.delete(OWNER, conversation_id)  # as the API would: the view is told
-    assert not any(path.exists() for path in [*files, *written])
+    assert not any(path.exists() for path in files if path)
 
 
 def test_downloads_of_a_conversation_purged_elsewhere_are_removed(
@@ -96,18 +114,18 @@ def test_downloads_of_a_conversation_purged_elsewhere_are_removed(
 ) -> None:
     """Deleted by another server on the same data folder a day ago, purged by this one."""
     conversation_id = stored(view)
-    files = [Path(button.value["path"]) for button in view.downloads(OWNER, conversation_id)]
+    files = [shown(button)[1] for button in view.downloads(OWNER, conversation_id)]
     long_ago = (datetime.now(UTC) - UNDO_WINDOW * 2).isoformat(sep=" ")
     with sqlite3.connect(view.workspace.path) as db:
         db.execute(
             "UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, conversation_id)
         )
     view.workspace.delete(OWNER, view.workspace.create(OWNER).id)
-    assert not any(path.exists() for path in files)
+    assert not any(path.exists() for path in files if path)
     assert not (view.files.root / conversation_id).exists()
 
 
 def test_closing_removes_every_file(view: WorkspaceView) -> None:
-    files = [Path(button.value["path"]) for button in view.downloads(OWNER, stored(view))]
+    files = [shown(button)[1] for button in view.downloads(OWNER, stored(view))]
     view.files.close()
-    assert not any(path.exists() for path in files) and not view.files.root.exists()
+    assert not any(path.exists() for path in files if path) and not view.files.root.exists()
