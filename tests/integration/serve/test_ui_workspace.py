@@ -251,6 +251,45 @@ def test_copy_and_downloads_have_answers_and_references(
     assert session.errors == []
 
 
+def test_a_conversation_holding_control_characters_opens_and_exports_both_formats(
+    server: Server, open_session: Callable[..., Session], tmp_path: Path
+) -> None:
+    """A form feed from a PDF page break and control characters in a title and a question:
+    the conversation still opens (from the list and as the browser's open one after a
+    reload), and both downloads hold its text, minus what XML cannot."""
+    session = open_session()
+    page = session.page
+    session.ask(NINGBO, turn=0)
+    result = _stored(session)[0].turns[0].result
+    paged = result.model_copy(update={"answer": "Page one ends.\fPage two: 5.5 percent [1]."})
+    store, owner = _store(server), _owner(page)
+    made = store.create(owner, "Form\ffeed\x01 targets")
+    store.add_turn(owner, made.id, "And\x0b the page break?", paged, {})
+    page.reload()
+    _ready(page)
+    page.locator("#history li.conv", has_text="targets").locator(".conv-open").click()
+    expect(page.locator("#turn-0 .answer-text")).to_contain_text("Page two: 5.5 percent")
+    expect(page.locator("#download-docx")).to_be_visible()
+    session.shot("26-workspace-form-feed")
+
+    files = {}
+    for button in ("#download-md", "#download-docx"):
+        with page.expect_download() as download:
+            page.locator(button).click()
+        files[button] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[button])
+    assert "Page two: 5.5 percent" in files["#download-md"].read_text(encoding="utf-8")
+    paragraphs = [p.text for p in docx.Document(str(files["#download-docx"])).paragraphs]
+    assert paragraphs[0] == "Form feed targets"
+    assert "Page one ends. Page two: 5.5 percent [1]." in paragraphs
+
+    page.reload()  # the open conversation is reopened by the page load itself
+    _ready(page)
+    expect(page.locator("#turn-0 .answer-text")).to_contain_text("Page two: 5.5 percent")
+    expect(page.locator("#download-md")).to_be_visible()
+    assert session.errors == []
+
+
 def test_ratings_are_stored_and_shown_after_reload(open_session: Callable[..., Session]) -> None:
     session = open_session()
     page = session.page
