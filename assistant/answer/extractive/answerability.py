@@ -37,6 +37,7 @@ ANSWERABILITY_FEATURES = (
     "best_sentence_similarity",  # that sentence's own similarity in meaning
     "passages_coverage",  # IDF share of the question's terms in any passage or its heading
     "missing_name",  # a name or rare word asked about is in no quoted document
+    "name_nowhere",  # and no document of the collection mentions it
     "name_outside_passage",  # a name asked about is not in the best sentence's passage
     "missing_number",  # a figure asked about is in no quoted passage or its identity
     "missing_metric",  # the word naming the asked-for metric is in no passage
@@ -70,6 +71,14 @@ def answerability_features(
         "best_score": best.score if best else 0.0,
         "best_coverage": float(features.get("coverage", 0.0)),
         "missing_name": float(bool(missing.names)),
+        "name_nowhere": float(
+            any(
+                not any(
+                    scorer.lexical.mentions(name, text) for text in scorer.lexical.source_texts()
+                )
+                for name in missing.names
+            )
+        ),
         "name_outside_passage": float(best is not None and _name_outside(question, best)),
         "missing_number": float(bool(missing.numbers)),
         "missing_metric": float(bool(missing.metrics)),

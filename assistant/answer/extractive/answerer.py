@@ -20,7 +20,7 @@ from assistant.answer.citations import (
     partial_answer,
     prefaced,
 )
-from assistant.answer.extractive.analyst import AnalystAnswers, prose
+from assistant.answer.extractive.analyst import AnalystAnswers, numeric_condition, prose
 from assistant.answer.extractive.answerability import (
     answerability_features,
     answers,
@@ -32,17 +32,37 @@ from assistant.answer.extractive.support import Unsupported, select_supported, u
 from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
+from assistant.text.follow_ups import asked_now
 from assistant.text.markers import neutralise_markers
-from assistant.text.question_kinds import QuestionShape, question_kind
+from assistant.text.names_figures import names, occurs, phrase_words
+from assistant.text.normalise import normalise_for_matching
+from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
 
 
-def by_document(chosen: list[Candidate]) -> list[list[Candidate]]:
+def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[list[Candidate]]:
     """The chosen sentences grouped by document, the best sentence's document first, each
-    group in the order the document states them."""
+    group in the order the document states them; `lead`, if given, opens its group."""
     groups: dict[str, list[Candidate]] = {}
     for candidate in chosen:
         groups.setdefault(candidate.passage.metadata["source"], []).append(candidate)
-    return [sorted(group, key=lambda c: c.start) for group in groups.values()]
+    return [sorted(group, key=lambda c: (c is not lead, c.start)) for group in groups.values()]
+
+
+def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
+    """The sentence that names what the question asks about, when the best one names less
+    of it: "And Sanya?" after a question on Ningbo is answered with the Sanya sentence
+    first, even when a sentence on Ningbo scored higher."""
+    words = [w for phrase in names(asked_now(question)) for w in phrase_words(phrase)]
+    if not words or not chosen:
+        return None
+
+    def named(candidate: Candidate) -> int:
+        quote = normalise_for_matching(candidate.quote)
+        return sum(occurs(word, quote) for word in words)
+
+    best = max(chosen, key=named)
+    opening = by_document(chosen)[0][0]
+    return best if named(best) > named(opening) else None
 
 
 def document_label(passage: Document) -> str:
@@ -53,11 +73,14 @@ def document_label(passage: Document) -> str:
     return f"{title} ({published})" if published else title
 
 
-def cited_answer(chosen: list[Candidate]) -> AskResult:
-    """The chosen sentences as claims grouped by document, one citation per passage."""
+def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskResult:
+    """The chosen sentences as claims grouped by document, one citation per passage; the
+    `lead` sentence's document and the sentence itself first."""
     if not chosen:
         return AskResult(answer="", abstained=True)
-    groups = by_document(chosen)
+    if lead is not None:
+        chosen = [lead, *(c for c in chosen if c is not lead)]
+    groups = by_document(chosen, lead)
     numbers: dict[str, int] = {}  # one citation per passage
     quoted: dict[int, list[Candidate]] = {}
     statements: list[tuple[str, list[Statement]]] = []
@@ -142,7 +165,7 @@ class ExtractiveAnswerer:
                 if any(self.lexical.mentions(term, text) for text in self.lexical.source_texts())
             ]
             return abstention(question, passages, missing.terms, elsewhere)
-        result = cited_answer(chosen)
+        result = cited_answer(chosen, subject_lead(question, chosen))
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
         return result
@@ -155,6 +178,18 @@ class ExtractiveAnswerer:
         self.lexical.refresh()
         candidates = prose(self.scorer.candidates(question, passages))
         if not candidates:
+            return None
+        # An overview or a plain list of a subject the passages do not treat is refused as
+        # a fact would be; a timeline's or comparison's years and a list's condition ("above
+        # 6 percent") are no subject the passages must name.
+        gated = shape.kind == "overview" or (
+            shape.kind == "list" and numeric_condition(question) is None
+        )
+        if (
+            gated
+            and topic_terms(question)
+            and not answers(self.answerability, self.assess(question, passages).features)
+        ):
             return None
         if shape.kind == "overview":
             return cited_answer(self.analyst.overview(candidates))

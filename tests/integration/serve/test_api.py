@@ -336,7 +336,7 @@ def test_a_web_page_saved_as_one_mhtml_file_is_indexed_and_answered(
     [
         ([("big.txt", b"word " * 20_000)], 413, "big.txt"),  # 100 kB > 0.05 MB
         ([("tool.exe", b"MZ")], 415, "tool.exe"),
-        ([("notes", b"no suffix")], 415, "notes"),
+        ([("notes.bin", b"\x00\x01")], 415, "notes.bin"),
         ([(".hidden.txt", b"text")], 422, ".hidden.txt"),
         ([("a.txt", b"one"), ("a.txt", b"two")], 422, "same name"),
         ([(f"{n}.txt", b"text") for n in range(4)], 413, "at most 3 files"),
@@ -350,6 +350,18 @@ def test_bad_uploads_are_refused_naming_the_file(
     error = error_of(response, status)
     assert error["field"] == "files" and named in error["message"]
     assert open_app.get("/api/documents").json() == before
+
+
+def test_a_text_file_without_a_suffix_is_indexed_and_answered(open_app: TestClient) -> None:
+    """README, NOTES, COPYING: a file named without a suffix is read as the text it is."""
+    text = b"Ferry notes\n\nThe Xiamen night ferry to Kinmen leaves at 21:40 from pier 7.\n"
+    response = open_app.post("/api/documents", files=[("files", ("NOTES", text))])
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == ["NOTES"]
+    answer = open_app.post(
+        "/api/ask", json={"question": "From which pier does the Xiamen night ferry leave?"}
+    ).json()
+    assert answer["citations"][0]["source"] == "NOTES"
 
 
 def test_upload_without_files_names_the_field(open_app: TestClient) -> None:

@@ -658,3 +658,20 @@ def test_a_hard_wrapped_quote_reads_as_one_line_in_the_answer() -> None:
     result = cited_answer([_candidate(passage, text, 0.9, {"fund"})])
     assert result.answer.startswith("The fund will grow to 40 billion yuan by 2027")
     assert result.citations[0].quote == text  # the citation keeps the source's own text
+
+
+def test_an_answer_leads_with_the_sentence_naming_what_was_asked() -> None:
+    """ "And Sanya?" after Ningbo: the Sanya sentence opens, though Ningbo's stands first in
+    the document; a question naming nothing keeps the document's order."""
+    from assistant.answer.extractive.answerer import cited_answer, subject_lead
+
+    text = "Ningbo set a target of 5.5 percent. Sanya projected around 6.5 percent."
+    passage = _passage(text, "a.txt")
+    ningbo = _candidate(passage, "Ningbo set a target of 5.5 percent.", 0.4, {"target"})
+    sanya = _candidate(passage, "Sanya projected around 6.5 percent.", 0.7, {"sanya"})
+    question = "What growth target did Sanya set for 2025?"
+    lead = subject_lead(question, [sanya, ningbo])
+    assert lead is sanya
+    assert cited_answer([sanya, ningbo], lead).answer.startswith("Sanya projected")
+    assert subject_lead("What growth targets were set?", [sanya, ningbo]) is None
+    assert cited_answer([sanya, ningbo]).answer.startswith("Ningbo set")
