@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.text.names_figures import names, numbers
+from assistant.text.terms import tokenize
 
 QuestionKind = Literal["fact", "overview", "list", "timeline", "comparison"]
 
@@ -100,3 +101,25 @@ def comparison_sides(question: str) -> tuple[str, ...]:
     if against and found:
         return (found[0], against[1])
     return tuple(found[:2]) if len(found) >= 2 else ()
+
+
+# Words that ask for a kind of answer or point at the collection, not at a subject.
+_REQUEST_WORDS = """
+summarise summarize summary overview outline sum main key major central theme themes point
+points topic topics takeaway takeaways message messages idea ideas document documents
+collection text texts article articles report reports note notes analysis analyses paper
+papers cover covers say says said give provide write brief short list name every all each
+compare comparison versus change changed evolve evolved develop developed over years time
+timeline evolution since between difference differences please me
+"""
+_REQUEST = frozenset(tokenize(_REQUEST_WORDS))
+
+
+def topic_terms(question: str) -> list[str]:
+    """The terms that say what an overview or list is about ("consumption"), beyond the
+    request itself and the names of documents: none for "Summarise the main themes"."""
+    named = {t for phrase in names(question) for t in tokenize(phrase)}
+    figures = set(numbers(question))
+    return [
+        t for t in tokenize(question) if t not in _REQUEST and t not in named and t not in figures
+    ]
