@@ -21,25 +21,22 @@ of "answerable".
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
-from tqdm import tqdm
 
 from assistant.answer.extractive.answerability import (
     ANSWERABILITY_FEATURES,
     load_answerability_model,
 )
 from assistant.answer.extractive.sentence_model import ANSWERABILITY_MODEL_FILE, SentenceModel
-from assistant.config import Settings
-from assistant.evaluation.golden import case_part, load_golden, read_corpus
+from assistant.evaluation.fitting import fit_arguments, set_name, single_fact_cases
+from assistant.evaluation.golden import case_part
 from assistant.evaluation.loco import folds, mean_of
 from assistant.evaluation.metrics import evidence_matches, hit_at
 
@@ -93,18 +90,10 @@ class Option:
         return f"{self.features}, C={self.c}, balanced"
 
 
-def collect(corpus: Path, index: Path, golden: Path) -> list[CaseFeatures]:
+def collect(spec: str) -> list[CaseFeatures]:
     """The answerability features of every answerable and unanswerable case of one set."""
-    from assistant.service import Assistant
-
-    settings = Settings(corpus_dir=corpus, index_dir=index)
-    documents = read_corpus(corpus, settings.load_limits)
-    cases = load_golden(golden, {source: d.text for source, d in documents.items()})
-    assistant = Assistant(settings)
     rows = []
-    for case in tqdm(cases, desc=golden.name, unit="case"):
-        if case.kind == "followup" or case.analyst_tag:
-            continue  # an overview or list is not one fact to answer or refuse
+    for assistant, case in single_fact_cases(spec):
         passages = assistant.retrieve(case.question)
         answerable = case.kind == "answerable"
         found = evidence_matches([p.page_content for p in passages], case.evidence)
@@ -114,7 +103,7 @@ def collect(corpus: Path, index: Path, golden: Path) -> list[CaseFeatures]:
         rows.append(
             CaseFeatures(
                 case.id,
-                golden.name,
+                set_name(spec),
                 case_part(case.id),
                 case.kind == "answerable",
                 assessment.features,
@@ -213,14 +202,8 @@ def curve(rows: Sequence[CaseFeatures], probabilities: Sequence[float]) -> list[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", action="append", required=True, help="CORPUS:INDEX:GOLDEN")
-    parser.add_argument("--out", type=Path, default=ANSWERABILITY_MODEL_FILE)
-    args = parser.parse_args(argv)
-    rows: list[CaseFeatures] = []
-    for spec in args.set:
-        corpus, index, golden = spec.split(":")
-        rows += collect(Path(corpus), Path(index), Path(golden))
+    args = fit_arguments(__doc__.split("\n")[0], ANSWERABILITY_MODEL_FILE, argv)
+    rows = [row for spec in args.set for row in collect(spec)]
     tuning = [row for row in rows if row.part == "tuning"]
     key = lambda row: row.case_id + "@" + row.corpus  # noqa: E731
 

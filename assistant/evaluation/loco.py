@@ -18,6 +18,8 @@ def folds(
 ) -> list[tuple[str, list[Item], list[Item]]]:
     """(held-out corpus, the other corpora's items, its items), one fold per corpus."""
     corpora = sorted({corpus_of(item) for item in items})
+    if len(corpora) < 2:
+        raise ValueError("leave-one-corpus-out needs at least two golden sets (--set)")
     return [
         (
             held,

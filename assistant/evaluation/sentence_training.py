@@ -18,17 +18,14 @@ was held out. The test part is scored once, for the report, and never used to ch
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
-from tqdm import tqdm
 
 from assistant.answer.extractive.scoring import FEATURES, MODEL_INPUTS
 from assistant.answer.extractive.sentence_model import (
@@ -36,8 +33,8 @@ from assistant.answer.extractive.sentence_model import (
     SentenceModel,
     load_sentence_model,
 )
-from assistant.config import Settings
-from assistant.evaluation.golden import GoldenCase, case_part, load_golden, read_corpus
+from assistant.evaluation.fitting import fit_arguments, set_name, single_fact_cases
+from assistant.evaluation.golden import GoldenCase, case_part
 from assistant.evaluation.loco import folds, held_out, mean_of
 from assistant.evaluation.metrics import fact_present
 from assistant.text.terms import tokenize
@@ -73,26 +70,17 @@ def is_answer(quote: str, case: GoldenCase) -> bool:
     )
 
 
-def collect(corpus: Path, index: Path, golden: Path) -> list[CaseRows]:
+def collect(spec: str) -> list[CaseRows]:
     """Candidate rows of every answerable and unanswerable case of one golden set."""
-    from assistant.service import Assistant
-
-    settings = Settings(corpus_dir=corpus, index_dir=index)
-    documents = read_corpus(corpus, settings.load_limits)
-    cases = load_golden(golden, {source: d.text for source, d in documents.items()})
-    assistant = Assistant(settings)
-    scorer = assistant.extractive.scorer
-    assistant.lexical.refresh()
     rows: list[CaseRows] = []
-    for case in tqdm(cases, desc=golden.name, unit="case"):
-        if case.kind == "followup" or case.analyst_tag:
-            continue  # an overview or list is not one fact to answer or refuse
+    for assistant, case in single_fact_cases(spec):
+        scorer = assistant.extractive.scorer
         candidates = scorer.candidates(case.question, assistant.retrieve(case.question))
         answerable = case.kind == "answerable"
         rows.append(
             CaseRows(
                 case_id=case.id,
-                corpus=golden.name,
+                corpus=set_name(spec),
                 part=case_part(case.id),
                 answerable=answerable,
                 features=np.array(
@@ -203,19 +191,8 @@ OPTIONS = [Option(features, c, balanced=False) for features in FEATURE_SETS for 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--set",
-        action="append",
-        required=True,
-        help="CORPUS:INDEX:GOLDEN (repeatable); the index must be built from the corpus",
-    )
-    parser.add_argument("--out", type=Path, default=MODEL_FILE)
-    args = parser.parse_args(argv)
-    rows: list[CaseRows] = []
-    for spec in args.set:
-        corpus, index, golden = spec.split(":")
-        rows += collect(Path(corpus), Path(index), Path(golden))
+    args = fit_arguments(__doc__.split("\n")[0], MODEL_FILE, argv)
+    rows = [row for spec in args.set for row in collect(spec)]
     tuning = [case for case in rows if case.part == "tuning"]
     test = [case for case in rows if case.part == "test"]
     previous = load_sentence_model()
