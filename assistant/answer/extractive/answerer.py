@@ -32,9 +32,10 @@ from assistant.answer.extractive.support import Unsupported, select_supported, u
 from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
+from assistant.text.document_heading import with_heading
 from assistant.text.follow_ups import asked_now
 from assistant.text.markers import neutralise_markers
-from assistant.text.names_figures import names, occurs, phrase_words
+from assistant.text.names_figures import YEAR, names, numbers, occurs, phrase_words
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
 
@@ -46,6 +47,27 @@ def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[
     for candidate in chosen:
         groups.setdefault(candidate.passage.metadata["source"], []).append(candidate)
     return [sorted(group, key=lambda c: (c is not lead, c.start)) for group in groups.values()]
+
+
+def mismatch(question: str, chosen: list[Candidate]) -> str:
+    """What the question asks about that no quote states, when the quotes answer for
+    something else: a year they do not give (2024's figure for a 2025 question), or a name
+    neither the quotes nor their documents' identity carry (a city's target for a
+    province's). "" when the quotes speak to what was asked."""
+    asked = asked_now(question)
+    quotes = normalise_for_matching(" ".join(c.quote for c in chosen))
+    years = [n for n in numbers(asked) if YEAR.match(n)]
+    stated = [n for n in numbers(quotes) if YEAR.match(n)]
+    if years and stated and not any(occurs(year, quotes) for year in years):
+        return " or ".join(years)
+    said = normalise_for_matching(
+        " ".join(with_heading(c.quote, c.passage.metadata) for c in chosen)
+    )
+    for phrase in names(asked):
+        words = phrase_words(phrase)
+        if words and not any(occurs(word, said) for word in words):
+            return phrase
+    return ""
 
 
 def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
@@ -168,6 +190,9 @@ class ExtractiveAnswerer:
         result = cited_answer(chosen, subject_lead(question, chosen))
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
+        unstated = mismatch(question, chosen)
+        if unstated:
+            return prefaced(f"The documents don't state this for {unstated}; they give:", result)
         return result
 
     def _analyst_answer(

@@ -263,3 +263,37 @@ def test_markup_in_documents_and_questions_is_shown_as_text(session: Session) ->
         "() => [...document.scripts].some(s => s.textContent.trim() === 'window.__xss=1')"
     )
     assert session.errors == []
+
+
+_UNCITED_TEXT = """(turn) => {
+    const answer = document.querySelector(`#turn-${turn} .answer-text`).cloneNode(true);
+    answer.querySelectorAll('.cite-tip').forEach((tip) => tip.remove());
+    answer.querySelectorAll('a.cite-ref').forEach((ref) => ref.replaceWith('\\u0001'));
+    return answer.innerText.split('\\n').filter((line) => line.trim()).map((line) => {
+        const parts = line.split('\\u0001');
+        return {markers: parts.length - 1, after: parts[parts.length - 1].trim(),
+                empty: parts.slice(0, -1).filter((part) => !part.trim()).length};
+    });
+}"""
+
+
+def test_an_overview_and_a_list_cite_every_sentence(session: Session) -> None:
+    """Analysts' questions beyond one fact: each paragraph of the answer is cited sentences,
+    every one followed by its marker, none left without."""
+    for turn, question in enumerate(
+        [
+            "Summarise the main themes of the documents.",
+            "Which cities set GDP growth targets above 6 percent for 2025?",
+        ]
+    ):
+        session.ask(question, turn=turn)
+        answer = session.page.locator(f"#turn-{turn} .bubble.answer")
+        expect(answer).not_to_contain_text("don't answer")
+        lines = session.page.evaluate(_UNCITED_TEXT, turn)
+        assert lines and all(line["markers"] >= 1 for line in lines), lines
+        assert all(line["after"] == "" and line["empty"] == 0 for line in lines), lines
+    expect(session.page.locator("#turn-0 a.cite-ref")).not_to_have_count(0)
+    cards = session.page.locator("#turn-0 .card-title")
+    assert len(set(cards.all_inner_texts())) >= 2  # an overview spans documents
+    expect(session.page.locator("#turn-1 .bubble.answer")).to_contain_text("Sanya")
+    session.shot("05-overview-and-list")

@@ -675,3 +675,16 @@ def test_an_answer_leads_with_the_sentence_naming_what_was_asked() -> None:
     assert cited_answer([sanya, ningbo], lead).answer.startswith("Sanya projected")
     assert subject_lead("What growth targets were set?", [sanya, ningbo]) is None
     assert cited_answer([sanya, ningbo]).answer.startswith("Ningbo set")
+
+
+def test_an_answer_for_another_year_or_subject_says_so_first() -> None:
+    from assistant.answer.extractive.answerer import mismatch
+
+    text = "In 2024 the defence budget rose by 7.2 percent. Ningbo set a 5.5 percent target."
+    passage = _passage(text, "a.txt")
+    budget = _candidate(passage, "In 2024 the defence budget rose by 7.2 percent.", 0.8, set())
+    ningbo = _candidate(passage, "Ningbo set a 5.5 percent target.", 0.8, set())
+    assert mismatch("How much did the defence budget rise in 2025?", [budget]) == "2025"
+    assert mismatch("How much did the defence budget rise in 2024?", [budget]) == ""
+    assert mismatch("What target did Hangzhou set?", [ningbo]) == "Hangzhou"
+    assert mismatch("What target did Ningbo set?", [ningbo]) == ""
