@@ -15,7 +15,7 @@ import re
 import docx
 
 from assistant.schema import AskResult, Citation
-from assistant.workspace.models import Conversation
+from assistant.workspace.models import Conversation, Feedback
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 # The answerer's own markers, and what would make one the text of a link or a reference
@@ -25,6 +25,7 @@ _MARKER = re.compile(r"(\[\d+\])([(\[:]?)")
 # become spaces, the rest (C0 controls, lone surrogates, U+FFFE/U+FFFF) are dropped.
 _XML_SPACES = str.maketrans({"\f": " ", "\v": " "})
 _XML_INVALID = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNKNOWN = re.compile(r"unknown\b|n/?a$|none$", re.IGNORECASE)
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^\w-]+")
 
 
@@ -60,23 +61,61 @@ def _answer_text(answer: str) -> str:
     return "".join(parts)
 
 
+def known_publisher(publisher: str | None) -> str:
+    """The publisher as a reader should see it: "" for a placeholder such as "unknown
+    (research report)", which says only that nobody knows."""
+    text = (publisher or "").strip()
+    return "" if _UNKNOWN.match(text) else text
+
+
 def reference_line(citation: Citation) -> str:
     """`Title. Publisher, date, section, p. 3.` with the parts a document has."""
-    where = [citation.publisher, citation.published, citation.section]
+    where = [known_publisher(citation.publisher), citation.published, citation.section]
     if citation.page:
         where.append(f"p. {citation.page}")
     details = ", ".join(part for part in where if part)
-    return f"{citation.title or citation.source}." + (f" {details}." if details else "")
+    return _sentence(citation.title or citation.source) + (
+        f" {_sentence(details)}" if details else ""
+    )
+
+
+def _sentence(text: str) -> str:
+    """`text` ending in one full stop, unless it already ends a sentence ("…Sessions?")."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!", "…")) else f"{text}."
 
 
 def quoted_sentences(citation: Citation) -> list[str]:
     return [citation.quote, *(quote.text for quote in citation.also_quoted)]
 
 
+REFUSED = "Not answered by the documents."
+
+
+def turn_heading(question: str, result: AskResult) -> str:
+    """The question as asked and, for a follow-up rewritten before searching ("And Sanya?"),
+    what was searched for: without it a follow-up means nothing out of its chat."""
+    rewritten = " ".join((result.standalone_question or "").split())
+    if rewritten and rewritten != " ".join(question.split()):
+        return f"{question} (searched for: {rewritten})"
+    return question
+
+
+def rating_line(feedback: Feedback | None) -> str:
+    """The analyst's rating and comment of an answer, "" when it was not rated."""
+    if feedback is None:
+        return ""
+    verdict = "good answer" if feedback.rating == "up" else "poor answer"
+    comment = " ".join(feedback.comment.split())
+    return f"Rated: {verdict}." + (f' Comment: "{comment}"' if comment else "")
+
+
 def answer_markdown(result: AskResult) -> str:
     """One answer with its markers, then its references as a numbered list. The answer's
-    text is quoted from documents: any markup in it is escaped, its `[n]` markers kept."""
-    lines = [_answer_text(result.answer.strip())]
+    text is quoted from documents: any markup in it is escaped, its `[n]` markers kept. A
+    refusal says so first, so it never reads as an ordinary answer."""
+    lines = [f"**{REFUSED}**", ""] if result.abstained else []
+    lines.append(_answer_text(result.answer.strip()))
     if result.citations:
         lines += ["", "References:", ""]
         for citation in result.citations:
@@ -85,11 +124,20 @@ def answer_markdown(result: AskResult) -> str:
     return "\n".join(lines)
 
 
+def question_markdown(question: str, result: AskResult) -> str:
+    """What Copy puts on the clipboard: the question (and what was searched for), then the
+    answer with its references, so the copy makes sense pasted anywhere."""
+    return f"**{_plain(turn_heading(question, result))}**\n\n{answer_markdown(result)}"
+
+
 def conversation_markdown(conversation: Conversation) -> str:
     parts = [f"# {_plain(conversation.title)}", ""]
     parts.append(f"Exported from the policy assistant; started {conversation.created_at:%Y-%m-%d}.")
     for turn in conversation.turns:
-        parts += ["", f"## {turn.n}. {_plain(turn.question)}", "", answer_markdown(turn.result)]
+        heading = _plain(turn_heading(turn.question, turn.result))
+        parts += ["", f"## {turn.n}. {heading}", "", answer_markdown(turn.result)]
+        if rating := rating_line(turn.feedback):
+            parts += ["", f"_{_plain(rating)}_"]
     return "\n".join(parts) + "\n"
 
 
@@ -100,13 +148,20 @@ def conversation_docx(conversation: Conversation) -> bytes:
     document.add_heading(xml_text(conversation.title), level=1)
     document.add_paragraph(f"Started {conversation.created_at:%Y-%m-%d}.")
     for turn in conversation.turns:
-        document.add_heading(xml_text(f"{turn.n}. {turn.question}"), level=2)
+        heading = turn_heading(turn.question, turn.result)
+        document.add_heading(xml_text(f"{turn.n}. {heading}"), level=2)
+        if turn.result.abstained:
+            document.add_paragraph().add_run(REFUSED).bold = True
         document.add_paragraph(xml_text(turn.result.answer.strip()))
+        if turn.result.citations:
+            document.add_heading("References", level=3)
         for citation in turn.result.citations:
             entry = document.add_paragraph()
             entry.add_run(xml_text(f"[{citation.n}] {reference_line(citation)}"))
             for quote in quoted_sentences(citation):
                 document.add_paragraph(xml_text(f"“{quote}”"), style="Quote")
+        if rating := rating_line(turn.feedback):
+            document.add_paragraph().add_run(xml_text(rating)).italic = True
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.schema import AskResult
-from assistant.workspace.export import answer_markdown
+from assistant.workspace.export import question_markdown
 
 # Feather icons (MIT): 24x24 outline strokes that take the button's text colour.
 _SVG = (
@@ -53,9 +53,10 @@ def render_answer_actions(turn: Mapping[str, Any], result: AskResult | None) -> 
     result); `result` is the turn's own, already read by the caller."""
     if result is None:
         return ""
+    markdown = question_markdown(str(turn.get("question") or result.question), result)
     copy = (
-        f'<button type="button" class="act copy" data-copy="{_esc(answer_markdown(result))}" '
-        'aria-label="Copy the answer with its references as Markdown">'
+        f'<button type="button" class="act copy" data-copy="{_esc(markdown)}" '
+        'aria-label="Copy the question and answer with its references as Markdown">'
         f"{COPY_ICON}<span>Copy</span></button>"
     )
     status = '<span class="act-status" role="status"></span>'

@@ -223,10 +223,10 @@ def test_copy_and_downloads_have_answers_and_references(
     citation = result.citations[0]
     assert citation.title.startswith(NINGBO_TITLE)
 
-    page.locator("#turn-0").get_by_role("button", name="Copy the answer").click()
+    page.locator("#turn-0").get_by_role("button", name="Copy the question and answer").click()
     expect(page.locator("#turn-0 .act-status")).to_have_text("Copied with its references")
     copied = page.evaluate("() => navigator.clipboard.readText()")
-    assert copied == answer_markdown(result)
+    assert copied == f"**{NINGBO}**\n\n{answer_markdown(result)}"
 
     with page.expect_download() as download_md:
         page.locator("#download-md").click()
@@ -248,6 +248,10 @@ def test_copy_and_downloads_have_answers_and_references(
     assert result.answer.strip() in text
     assert f"[1] {NINGBO_TITLE}" in text
     assert citation.quote in text
+    headings = [
+        p.text for p in docx.Document(str(word_file)).paragraphs if p.style.name[:7] == "Heading"
+    ]
+    assert "References" in headings
     assert session.errors == []
 
 

@@ -41,9 +41,12 @@ def test_a_deleted_conversation_offers_undo_and_an_empty_list_says_so() -> None:
 def test_answers_get_copy_and_stored_ones_get_ratings() -> None:
     result = AskResult(answer="Ningbo aims for 5.5 percent. [1]")
     quoting_markup = AskResult(answer=f"x {EVIL}")
-    unsaved = render_answer_actions({"result": quoting_markup.model_dump()}, quoting_markup)
+    unsaved = render_answer_actions(
+        {"question": "Which target?", "result": quoting_markup.model_dump()}, quoting_markup
+    )
     assert "Copy" in unsaved and "rate" not in unsaved
-    assert f'data-copy="{esc(answer_markdown(quoting_markup))}"' in unsaved
+    copied = f"**Which target?**\n\n{answer_markdown(quoting_markup)}"  # the question too
+    assert f'data-copy="{esc(copied)}"' in unsaved
     assert EVIL not in unsaved
 
     rated = render_answer_actions(

@@ -15,8 +15,11 @@ from assistant.workspace.export import (
     answer_markdown,
     conversation_docx,
     conversation_markdown,
+    known_publisher,
+    question_markdown,
+    reference_line,
 )
-from assistant.workspace.models import Conversation, Turn
+from assistant.workspace.models import Conversation, Feedback, Turn
 
 WHEN = datetime(2025, 1, 10, 9, 30, tzinfo=UTC)
 LINKS = (
@@ -107,3 +110,83 @@ def test_xml_text_keeps_every_character_xml_allows() -> None:
     assert xml_text(kept) == kept
     assert xml_text("a\fb\vc") == "a b c"
     assert xml_text("a\x00b\x01c\x7fd\ud800e\uffff") == "abc\x7fde"
+
+
+def _analyst_conversation() -> Conversation:
+    """A figure, a rated follow-up read as a standalone question, and a refusal."""
+    first = AskResult(
+        question="What target did Ningbo set?",
+        answer="Ningbo set 5.5 percent [1].",
+        citations=[citation("Ningbo set 5.5 percent.", title="What Was Achieved in 2024?")],
+    )
+    follow_up = AskResult(
+        question="And Sanya?",
+        standalone_question="What target did Sanya set?",
+        answer="Sanya set 8 percent [1].",
+        citations=[citation("Sanya set 8 percent.")],
+    )
+    refusal = AskResult(
+        question="What is the weather?", answer="The documents do not say.", abstained=True
+    )
+    turns = [
+        Turn(
+            n=1,
+            question="What target did Ningbo set?",
+            standalone_question="",
+            result=first,
+            asked_at=WHEN,
+        ),
+        Turn(
+            n=2,
+            question="And Sanya?",
+            standalone_question="What target did Sanya set?",
+            result=follow_up,
+            asked_at=WHEN,
+            feedback=Feedback(rating="down", comment="Missing the year", rated_at=WHEN),
+        ),
+        Turn(
+            n=3,
+            question="What is the weather?",
+            standalone_question="",
+            result=refusal,
+            asked_at=WHEN,
+        ),
+    ]
+    return Conversation(
+        id="c1", title="Targets", created_at=WHEN, updated_at=WHEN, turn_count=3, turns=turns
+    )
+
+
+def test_exports_read_as_an_analysts_record() -> None:
+    """A follow-up's heading says what was searched for, a refusal is marked as one, ratings
+    and comments are kept, a title ending in "?" gets no extra full stop, and the Word file
+    has a References heading."""
+    markdown = conversation_markdown(_analyst_conversation())
+    assert "## 2. And Sanya? (searched for: What target did Sanya set?)" in markdown
+    assert "## 1. What target did Ningbo set?\n" in markdown
+    refusal = markdown.split("## 3.")[1]
+    assert "**Not answered by the documents.**" in refusal
+    assert "**Not answered" not in markdown.split("## 3.")[0]
+    assert 'Rated: poor answer. Comment: "Missing the year"' in markdown
+    assert "What Was Achieved in 2024?" in markdown and "?." not in markdown
+    document = docx.Document(io.BytesIO(conversation_docx(_analyst_conversation())))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Heading 2", "2. And Sanya? (searched for: What target did Sanya set?)") in paragraphs
+    assert [text for style, text in paragraphs if style == "Heading 3"] == ["References"] * 2
+    assert ("Normal", "Not answered by the documents.") in paragraphs
+    assert any("Rated: poor answer" in text for _, text in paragraphs)
+    assert not any("?." in text for _, text in paragraphs)
+
+
+def test_unknown_publishers_are_left_out_of_references() -> None:
+    unknown = citation("A quote.").model_copy(update={"publisher": "unknown (research report)"})
+    assert reference_line(unknown) == "Growth targets. 2025-01, Ch. 1."
+    assert known_publisher("Global Times") == "Global Times"
+    assert known_publisher("Unknown") == ""
+
+
+def test_copy_text_starts_with_the_question() -> None:
+    follow_up = _analyst_conversation().turns[1].result
+    copied = question_markdown("And Sanya?", follow_up)
+    assert copied.startswith("**And Sanya? (searched for: What target did Sanya set?)**\n\n")
+    assert copied.endswith(answer_markdown(follow_up))
