@@ -31,6 +31,7 @@ from assistant.serve.ui.render import (
 )
 from assistant.serve.ui.scope import render_scope_chips, scope_of
 from assistant.serve.ui.sources_panel import render_documents, render_source_message
+from assistant.serve.ui.wording import UPLOAD_LABEL, mode_note, upload_hint
 from assistant.serve.ui.workspace import WorkspaceView
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
@@ -433,9 +434,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                             mode_choices,
                             value=settings.answer_mode if llm_ready else "extractive",
                             label="Answer mode",
-                            info=None
-                            if llm_ready
-                            else "LLM answers are not set up on this server.",
+                            info=mode_note(llm_ready),
                             elem_id="mode",
                         )
                     only = gr.Dropdown(
@@ -454,12 +453,12 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                     )
                 with gr.Tab("Sources", id="sources"):
                     upload = gr.File(
-                        label="Add documents: "
-                        + ", ".join(SUPPORTED_SUFFIXES)
-                        + f", up to {settings.max_upload_mb:g} MB each",
-                        file_count="multiple",
-                        height=150,
-                        elem_id="upload",
+                        label=UPLOAD_LABEL, file_count="multiple", height=150, elem_id="upload"
+                    )
+                    gr.HTML(
+                        upload_hint(SUPPORTED_SUFFIXES, settings.max_upload_mb),
+                        elem_id="upload-hint",
+                        apply_default_css=False,
                     )
                     report = gr.HTML(elem_id="index-report", apply_default_css=False)
                     sources = gr.HTML(

@@ -16,6 +16,7 @@ from typing import Any
 from assistant.ingest.report import IndexReport
 from assistant.schema import AskResult, Citation
 from assistant.serve.ui.answer_actions import render_answer_actions
+from assistant.workspace.export import known_publisher
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _CARD_ID = re.compile(r"card-\d+-\d+")  # the id of a source card, as `cite_attrs` writes it
@@ -44,7 +45,7 @@ def citation_preview(citation: Citation, tip_id: str, turn: int) -> str:
     """The preview a marker shows on hover, focus or (on a phone) tap: the quoted sentence and
     where it comes from. The text is a role=tooltip the marker points at (aria-describedby);
     the button beside it opens the passage, for touch screens where the marker only previews."""
-    source = _meta_line(citation.title, citation.publisher, citation.published)
+    source = _meta_line(citation.title, known_publisher(citation.publisher), citation.published)
     return (
         f'<span class="cite-tip">'
         f'<span class="tip-text" role="tooltip" id="{tip_id}">'
@@ -146,17 +147,22 @@ def render_card(citation: Citation, turn: int) -> str:
     badge = (
         "" if citation.supported else '<span class="badge bad">Not supported by this passage</span>'
     )
+    # A file name such as 003_13730679fda5be95.txt says nothing to a reader once the card has
+    # a title; it stays in the markup (hidden) as the card's key for scripts and tests.
+    hidden = " hidden" if citation.title else ""
+    meta = _meta_line(known_publisher(citation.publisher), citation.published)
     return (
         f'<div class="cite-card{"" if citation.supported else " unsupported"}" '
         f'id="card-{turn}-{citation.n}">'
         f'<div class="card-head"><span class="card-n">{citation.n}</span>'
         f'<div class="card-titles"><div class="card-title">{esc(citation.title)}</div>'
-        f'<div class="card-meta">{_meta_line(citation.publisher, citation.published)}</div>'
+        f'<div class="card-meta">{meta}</div>'
         f'<div class="card-section">{_meta_line(citation.section, citation.page_text)}</div>'
         f"</div></div>"
         f'<div class="card-passage" tabindex="0" role="region" '
         f'aria-label="Passage {citation.n}">{highlight_passage(citation)}</div>'
-        f'<div class="card-foot"><span class="card-file">{esc(citation.source)}</span>{badge}'
+        f'<div class="card-foot"><span class="card-file"{hidden}>{esc(citation.source)}</span>'
+        f"{badge}"
         f'<button type="button" class="open-doc" {cite_attrs(citation, turn)}>'
         f"Show in document &rarr;</button></div></div>"
     )
@@ -182,28 +188,46 @@ def render_details(result: AskResult) -> str:
         used = "no passages cited"
     documents = "".join(
         f'<li><span class="used-title">{esc(group[0].title)}</span>'
-        f'<span class="used-meta">{_meta_line(group[0].publisher, group[0].published)}</span>'
+        f'<span class="used-meta">'
+        f"{_meta_line(known_publisher(group[0].publisher), group[0].published)}</span>"
         f'<span class="used-passages">{"Passage" if len(group) == 1 else "Passages"} '
         f"{', '.join(f'[{c.n}]' for c in group)}</span></li>"
         for group in cited.values()
     )
-    timings = result.timings_ms
-    total = timings.get("total", sum(timings.values()))
-    tokens = result.tokens
-    summary = [f"{_number(total)} ms", f"{result.mode} mode"]
-    if tokens:
-        summary.append(f"{sum(tokens.values()):,} tokens")
-    rows = [
-        f"<tr><td>{esc(stage)}</td><td>{_number(ms)} ms</td></tr>" for stage, ms in timings.items()
-    ]
-    rows += [
-        f"<tr><td>{esc(name)} tokens</td><td>{count:,}</td></tr>" for name, count in tokens.items()
-    ]
     return (
         f'<details class="answer-details"><summary>Details · {used}</summary>'
         + (f'<ul class="used-docs">{documents}</ul>' if documents else "")
-        + f'<details class="timings"><summary>Timings · {" · ".join(summary)}</summary>'
-        f'<table class="kv">{"".join(rows)}</table></details></details>'
+        + render_timings(result.timings_ms)
+        + "</details>"
+    )
+
+
+# What each stage is, in a reader's words; stages not named here are summed into "other".
+STAGES = {
+    "condense": "Reading the follow-up in context",
+    "retrieve": "Finding passages",
+    "answer": "Writing the answer",
+    "verify": "Checking every sentence against its passage",
+}
+
+
+def render_timings(timings: Mapping[str, float]) -> str:
+    """How long the answer took, folded: the total, then the stages that took a noticeable
+    time, in plain words (stage names and token counts are in the API's JSON, not here)."""
+    total = timings.get("total", sum(timings.values()))
+    steps: dict[str, float] = {}
+    for stage, ms in timings.items():
+        if stage != "total":
+            label = STAGES.get(stage, "Other steps")
+            steps[label] = steps.get(label, 0.0) + ms
+    rows = "".join(
+        f"<tr><td>{esc(label)}</td><td>{_number(ms)} ms</td></tr>"
+        for label, ms in steps.items()
+        if ms >= 1
+    )
+    return (
+        f'<details class="timings"><summary>Answered in {_number(total)} ms</summary>'
+        f'<table class="kv">{rows}</table></details>'
     )
 
 
@@ -396,7 +420,8 @@ def render_document(
         '<div class="doc-view">'
         f"{back_button}"
         f'<div class="doc-head"><div class="doc-title">{esc(meta.get("title") or source)}</div>'
-        f'<div class="doc-meta">{_meta_line(meta.get("publisher"), meta.get("published"))}</div>'
+        f'<div class="doc-meta">'
+        f"{_meta_line(known_publisher(meta.get('publisher')), meta.get('published'))}</div>"
         f'<div class="doc-meta">{_meta_line(source, location)}</div></div>'
         f'<div class="doc-body" tabindex="0" role="region" aria-label="Document text">'
         f"{body}</div></div>"

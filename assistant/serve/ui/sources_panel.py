@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assistant.serve.ui.render import esc
+from assistant.workspace.export import known_publisher
 
 
 def _meta(*parts: object) -> str:
@@ -31,11 +32,12 @@ def _item(key: int, doc: Mapping[str, Any]) -> str:
     source = esc(doc["source"])
     title = esc(doc.get("title") or doc["source"])
     chunks = int(doc.get("chunks") or 0)
+    meta = _meta(known_publisher(doc.get("publisher")), doc.get("published"))
     return (
         f'<li class="doc-item" data-item="{source}">'
         f'<button type="button" class="doc-open" data-source="{source}">'
         f'<span class="doc-item-title">{title}</span>'
-        f'<span class="doc-item-meta">{_meta(doc.get("publisher"), doc.get("published"))}</span>'
+        f'<span class="doc-item-meta">{meta}</span>'
         f'<span class="doc-item-meta">{source} · {chunks} passage{"" if chunks == 1 else "s"}'
         "</span></button>"
         '<div class="doc-actions">'
