@@ -219,6 +219,16 @@ class Settings(BaseSettings):
     answer_mode: Literal["extractive", "llm"] = "extractive"
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_question_chars: int = Field(2000, ge=10)
+    sentence_model_file: Path | None = Field(
+        None,
+        description="Another fitted sentence model (JSON, as sentence_training writes); "
+        "unset: the shipped one",
+    )
+    answerability_model_file: Path | None = Field(
+        None,
+        description="Another fitted answerability model (JSON, as answerability_training "
+        "writes); unset: the shipped one",
+    )
     answerer: AnswererWeights = Field(
         default_factory=AnswererWeights,
         description="Tuned weights and thresholds (ASSISTANT_ANSWERER__<NAME>)",

@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 
 from assistant.answer.base import AnswerPiece
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
+from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.llm import LLMAnswerer
 from assistant.chain import AnswerChain, AnswerMode, ChainComponents
 from assistant.config import Settings, get_settings
@@ -89,8 +90,15 @@ class Assistant:
             settings=self.settings,
         )
         weights = self.settings.answerer
+        models = self.settings.sentence_model_file, self.settings.answerability_model_file
         self.extractive = ExtractiveAnswerer(
-            self.lexical, self.settings.max_answer_sentences, weights
+            self.lexical,
+            self.settings.max_answer_sentences,
+            weights,
+            *(
+                SentenceModel.from_json(path.read_text(encoding="utf-8")) if path else None
+                for path in models
+            ),
         )
         rules = RuleCondenser(weights.max_follow_up_words)
         modes = {"extractive": AnswerMode(rules, self.extractive)}

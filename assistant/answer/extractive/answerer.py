@@ -28,6 +28,7 @@ from assistant.answer.extractive.answerability import (
 )
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.answer.extractive.selection import conflicting, select
+from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import Unsupported, select_supported, unsupported
 from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
@@ -144,11 +145,13 @@ class ExtractiveAnswerer:
         lexical: LexicalIndex,
         max_sentences: int = 3,
         weights: AnswererWeights | None = None,
+        sentence_model: SentenceModel | None = None,
+        answerability: SentenceModel | None = None,
     ) -> None:
         self.lexical = lexical
         self.max_sentences = max_sentences
-        self.scorer = SentenceScorer(lexical, weights or AnswererWeights())
-        self.answerability = load_answerability_model()
+        self.scorer = SentenceScorer(lexical, weights or AnswererWeights(), sentence_model)
+        self.answerability = answerability or load_answerability_model()
         self.analyst = AnalystAnswers(self.scorer, self.scorer.weights)
 
     def select(self, question: str, passages: list[Document]) -> list[Candidate]:
