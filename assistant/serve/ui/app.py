@@ -19,7 +19,7 @@ import gradio as gr
 
 from assistant.ingest.formats import SUPPORTED_SUFFIXES
 from assistant.schema import AskResult, DocumentError, QuestionError
-from assistant.serve.ui.examples import example_questions
+from assistant.serve.ui.examples import example_questions, topics
 from assistant.serve.ui.render import (
     render_conversation,
     render_document,
@@ -82,16 +82,21 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     settings = assistant.settings
     view = WorkspaceView(workspace, settings)
     llm_ready = bool(settings.llm_base_url or settings.llm_gguf_path)
-    examples_cache: dict[tuple[str, ...], list[str]] = {}
+    examples_cache: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
 
     def welcome(docs: list[dict[str, Any]]) -> str:
-        """Example questions from the indexed texts, recomputed only when documents change."""
-        key = tuple(f"{d['source']}:{d.get('content_hash', '')}" for d in docs)
+        """The documents, their topics and example questions from the indexed texts,
+        recomputed only when documents change."""
+        key = tuple(f"{d['source']}:{d.get('content_hash', '')}:{d.get('title')}" for d in docs)
         if key not in examples_cache:
             texts = {d["source"]: assistant.document_text(d["source"]) or "" for d in docs}
             examples_cache.clear()
-            examples_cache[key] = example_questions(docs, texts, settings.ui_examples)
-        return render_welcome(docs, examples_cache[key])
+            examples_cache[key] = (
+                example_questions(docs, texts, settings.ui_examples),
+                topics(docs, texts),
+            )
+        examples, about = examples_cache[key]
+        return render_welcome(docs, examples, about)
 
     def filter_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
         return [(str(d.get("title") or d["source"]), d["source"]) for d in docs]
@@ -124,8 +129,8 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         unchanged = (gr.skip(),) * 4  # conversation id, sidebar and downloads
         question = (question or "").strip()
         intro = welcome(assistant.documents()) if not turns else ""
-        if not question:
-            yield "", turns, render_conversation(turns, intro), *unchanged
+        if not question:  # said where the answer would be, as nothing else would happen
+            yield "", turns, render_conversation(turns, intro, blank=True), *unchanged
             return
         index = len(turns)
         scope = scope_of(only, assistant.documents())  # for "Searched 2 of 5 documents"

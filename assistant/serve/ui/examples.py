@@ -1,7 +1,9 @@
-"""Example questions for the welcome screen, derived from the indexed documents themselves.
+"""Example questions and topics for the welcome screen, derived from the indexed documents.
 
-Each example asks about a phrase that is frequent in one document and rare in the others, so
-it has a real answer; the UI shows them as clickable chips.
+Each example asks about a phrase that is frequent in one document and rare in the others, or
+compares two names only one document discusses, so it has a real answer; the examples are of
+different kinds (a figure, a comparison, an overview) to show what can be asked. The UI shows
+them as clickable chips.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.text.names_figures import names
 from assistant.text.terms import STOPWORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -56,35 +59,130 @@ def key_phrases(text: str) -> tuple[Counter[tuple[str, ...]], dict[tuple[str, ..
     }
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A figure an analyst would ask for: a share, an amount or a count of something large.
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:%|percent\b|per cent\b|(?:b|m|tr)illion\b|yuan\b|dollars\b)", re.I
+)
+
+
+def _ranked(
+    counts: Counter[tuple[str, ...]],
+    frequency: Counter[tuple[str, ...]],
+    title: str,
+    documents: int,
+) -> list[tuple[str, ...]]:
+    """A document's phrases, the most its own first (frequent in it, rare in the others)."""
+    scored = [
+        (n * len(key) * math.log(1 + documents / frequency[key]), key)
+        for key, n in counts.items()
+        if n >= 2 and " ".join(key) not in title
+    ]
+    return [key for _, key in sorted(scored, reverse=True)]
+
+
+def _has_figure(text: str, phrase: str) -> bool:
+    """Whether a sentence with `phrase` also states a figure (a share or an amount)."""
+    phrase = phrase.lower()
+    return any(
+        phrase in sentence.lower() and _FIGURE.search(sentence)
+        for sentence in _SENTENCE_END.split(text)
+    )
+
+
+def _name_pair(
+    ordered: Sequence[Mapping[str, Any]], texts: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """Two names that only one document mentions, each more than once (places, bodies,
+    people): a comparison the documents can answer. A word that also occurs in lower case
+    ("Source", "Figure") is no name, nor is an acronym or a name from a title."""
+    corpus = "\n".join(texts.values())
+    for document in ordered:
+        text = texts.get(document["source"], "")
+        others = [t for source, t in texts.items() if source != document["source"]]
+        title = str(document.get("title") or "")
+        found = [
+            name
+            for name, n in Counter(names(text)).most_common()
+            if n >= 2
+            and " " not in name  # a place, body or person, not a phrase like "Two Sessions"
+            and not name.isupper()
+            and name not in title
+            and not any(name in other for other in others)
+            and not re.search(rf"\b{re.escape(name.lower())}\b", corpus)
+        ]
+        if len(found) >= 2:
+            return found[0], found[1]
+    return None
+
+
 def example_questions(
     documents: Sequence[Mapping[str, Any]], texts: Mapping[str, str], limit: int
 ) -> list[str]:
-    """Up to `limit` questions, one per document (newest first), about a phrase that is
-    frequent in that document and rare in the others, so each example has a real answer.
-    Phrases from the title are skipped: asking about them tends to return the title line."""
+    """Up to `limit` questions of different kinds, so the chips show what can be asked: a
+    figure, a comparison of two names one document discusses, an overview of a topic, then
+    what the documents say about a topic. Each topic is a phrase frequent in one document
+    and rare in the others (newest documents first), so each example has a real answer;
+    phrases from a title are skipped, as asking about them tends to return the title line."""
     if limit <= 0:
         return []
     ordered = sorted(documents, key=lambda d: str(d.get("published") or ""), reverse=True)
     phrases = {d["source"]: key_phrases(texts.get(d["source"], "")) for d in ordered}
     frequency = Counter(key for counts, _ in phrases.values() for key in counts)
-    questions: list[str] = []
-    used: set[str] = set()
-    for document in ordered:
-        counts, spelling = phrases[document["source"]]
-        title = " ".join(str(document.get("title") or "").lower().split())
-        ranked = sorted(
-            (
-                (n * len(key) * math.log(1 + len(ordered) / frequency[key]), key)
-                for key, n in counts.items()
-                if n >= 2 and " ".join(key) not in title
-            ),
-            reverse=True,
+    ranked = {
+        d["source"]: _ranked(
+            phrases[d["source"]][0],
+            frequency,
+            " ".join(str(d.get("title") or "").lower().split()),
+            len(ordered),
         )
-        for _, key in ranked:
-            if used.isdisjoint(key):
-                questions.append(f"What do the documents say about {spelling[key]}?")
+        for d in ordered
+    }
+    questions: list[str] = []
+    used: set[str] = set()  # words already asked about
+    asked: set[str] = set()  # documents already asked about
+
+    def topic(source: str, figure: bool = False) -> str | None:
+        _, spelling = phrases[source]
+        for key in ranked[source]:
+            if used.isdisjoint(key) and (
+                not figure or _has_figure(texts.get(source, ""), spelling[key])
+            ):
                 used.update(key)
-                break
-        if len(questions) >= limit:
+                asked.add(source)
+                return spelling[key]
+        return None
+
+    for document in ordered:
+        if phrase := topic(document["source"], figure=True):
+            questions.append(f"What figures are given for {phrase}?")
             break
-    return questions
+    if pair := _name_pair(ordered, texts):
+        questions.append(f"Compare {pair[0]} and {pair[1]}.")
+    for document in ordered:
+        if document["source"] not in asked and (phrase := topic(document["source"])):
+            questions.append(f"Give an overview of {phrase}.")
+            break
+    for document in ordered:
+        if document["source"] not in asked and (phrase := topic(document["source"])):
+            questions.append(f"What do the documents say about {phrase}?")
+    return questions[:limit]
+
+
+def topics(documents: Sequence[Mapping[str, Any]], texts: Mapping[str, str]) -> list[str]:
+    """What the library is about, for the first screen: up to two names that the titles of
+    at least two documents share, or failing that their texts (most widely shared first)."""
+    if len(documents) < 2:
+        return []
+    readers = (
+        (lambda d: str(d.get("title") or ""), 2),
+        (lambda d: texts.get(d["source"], ""), max(2, len(documents) / 2)),
+    )
+    for read, least in readers:
+        shared: Counter[str] = Counter()
+        for document in documents:
+            shared.update({name for name in names(read(document)) if not name.isupper()})
+        common = [name for name, n in shared.most_common() if n >= least]
+        if common:
+            return common[:2]
+    return []

@@ -330,18 +330,43 @@ def render_turn(
     return "".join(parts)
 
 
-def render_welcome(documents: Sequence[Mapping[str, Any]], examples: Sequence[str]) -> str:
-    """What an empty conversation shows: what can be asked, with clickable examples."""
+WELCOME_DOCUMENTS = 8  # documents named on the first screen; the rest are in Sources
+BLANK_QUESTION = "Type a question first, or pick one of the examples."
+
+
+def render_welcome(
+    documents: Sequence[Mapping[str, Any]],
+    examples: Sequence[str],
+    topics: Sequence[str] = (),
+) -> str:
+    """What an empty conversation shows: which documents can be asked about and what they
+    are about, how answers work, and clickable examples of different kinds of question."""
     chips = "".join(
         f'<button type="button" class="example" data-example="{esc(q)}">{esc(q)}</button>'
         for q in examples
     )
     count = len(documents)
+    about = f" on {' and '.join(esc(t) for t in topics)}" if topics else ""
+    listed = "".join(
+        f'<li><span class="welcome-title">{esc(d.get("title") or d["source"])}</span>'
+        f'<span class="welcome-meta">'
+        f"{_meta_line(known_publisher(d.get('publisher')), d.get('published'))}</span></li>"
+        for d in documents[:WELCOME_DOCUMENTS]
+    )
+    more = count - WELCOME_DOCUMENTS
+    if more > 0:
+        listed += f'<li class="muted">and {_plural(more, "more document")} (see Sources)</li>'
+    library = (
+        f'<p class="welcome-library">{_plural(count, "document")}{about}:</p>'
+        f'<ul class="welcome-docs">{listed}</ul>'
+        if count
+        else '<p class="welcome-library">No documents yet: add some in Sources.</p>'
+    )
     return (
         '<div class="welcome"><h3>Ask the documents</h3>'
-        f"<p>{count} document{'s' if count != 1 else ''} indexed. Every sentence of an answer "
-        "cites the passage it comes from: click a number to read it in its document. "
-        "When the documents do not answer, the assistant says so.</p>"
+        + library
+        + "<p>Every sentence of an answer cites the passage it comes from: click a number to "
+        "read it in its document. When the documents do not answer, the assistant says so.</p>"
         + (f'<div class="examples"><span>Try:</span>{chips}</div>' if chips else "")
         + "</div>"
     )
@@ -351,13 +376,16 @@ def render_conversation(
     turns: Sequence[Mapping[str, Any]],
     welcome: str,
     pending: str | None = None,
+    blank: bool = False,
 ) -> str:
     """All turns (dicts with question and result or error) plus an optional pending one.
 
-    `pending` is HTML from `render_turn` for the question being answered right now.
+    `pending` is HTML from `render_turn` for the question being answered right now; `blank`
+    adds a note that an empty question was sent (nothing else would show it).
     """
+    note = f'<p class="blank-note" role="alert">{BLANK_QUESTION}</p>' if blank else ""
     if not turns and pending is None:
-        return f'<div class="conversation">{welcome}</div>'
+        return f'<div class="conversation">{welcome}{note}</div>'
     parts = [
         render_turn(
             index,
@@ -372,7 +400,7 @@ def render_conversation(
     ]
     if pending is not None:
         parts.append(pending)
-    return f'<div class="conversation">{"".join(parts)}</div>'
+    return f'<div class="conversation">{"".join(parts)}{note}</div>'
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -348,3 +348,59 @@ def test_on_a_phone_the_sidebar_opens_on_demand(open_session: Callable[..., Sess
     expect(page.locator("#turn-0 .bubble.user")).to_have_text(NINGBO)
     expect(first).not_to_be_in_viewport()
     assert session.errors == []
+
+
+def test_first_screen_names_the_documents_with_varied_examples(
+    open_session: Callable[..., Session],
+) -> None:
+    """The empty chat names the documents and their topic and offers examples of different
+    kinds; a blank question says what to do; an answer's card and Details speak the
+    analyst's language (no file names under a title, no placeholder publisher, no stage
+    names), and neither the settings nor the upload box talk like a server."""
+    session = open_session()
+    page = session.page
+    welcome = page.locator(".welcome")
+    expect(welcome).to_contain_text("5 documents on Two Sessions:")
+    expect(welcome.locator(".welcome-title")).to_have_count(5)
+    expect(welcome.locator(".welcome-title").first).not_to_have_text("")
+    assert ".txt" not in welcome.inner_text()
+    chips = [c.strip() for c in welcome.locator("button.example").all_inner_texts()]
+    assert len(chips) >= 3, chips
+    assert len({" ".join(chip.split()[:2]) for chip in chips}) == len(chips), chips
+    session.shot("26-first-screen")
+
+    page.locator("#ask").click()
+    expect(page.locator(".blank-note")).to_have_text(
+        "Type a question first, or pick one of the examples."
+    )
+    session.ask(NINGBO, turn=0)
+    expect(page.locator(".blank-note")).to_have_count(0)
+    card = page.locator("#turn-0 .cite-card").first
+    expect(card.locator(".card-file")).to_be_hidden()
+    expect(page.locator("#turn-0 .timings > summary")).to_contain_text("Answered in")
+    assert "unknown (" not in page.locator("#turn-0").inner_text()
+    page.locator("#settings").get_by_text("Answer settings").click()
+    expect(page.locator("#mode")).not_to_contain_text("LLM answers are not set up")
+    page.get_by_role("tab", name="Sources").click()
+    expect(page.locator("#upload-hint")).to_contain_text("PDF or Word files, up to")
+    assert ".docx" not in page.locator("#upload").inner_text()
+    assert session.errors == []
+
+
+def test_on_a_phone_the_sidebar_toggle_is_on_screen_and_clear_of_the_title(
+    open_session: Callable[..., Session],
+) -> None:
+    session = open_session(PHONE)
+    page = session.page
+    page.evaluate("window.scrollTo(0, 0)")  # the question box's autofocus scrolls down
+    page.wait_for_timeout(300)
+    toggle = page.get_by_role("button", name="Toggle Sidebar")
+    expect(toggle).to_be_visible()
+    box, title = toggle.bounding_box(), page.locator(".app-header h1").bounding_box()
+    assert box and title
+    assert box["x"] >= 4 and box["x"] + box["width"] <= PHONE["width"], box  # not at the edge
+    overlaps = box["x"] < title["x"] + title["width"] and title["x"] < box["x"] + box["width"]
+    overlaps &= box["y"] < title["y"] + title["height"] and title["y"] < box["y"] + box["height"]
+    assert not overlaps, (box, title)
+    session.shot("27-phone-toggle")
+    assert session.errors == []

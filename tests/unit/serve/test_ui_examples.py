@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.serve.ui.examples import example_questions, key_phrases
+from assistant.serve.ui.examples import example_questions, key_phrases, topics
 
 
 def test_example_questions_come_from_each_documents_own_phrases() -> None:
@@ -18,7 +18,7 @@ def test_example_questions_come_from_each_documents_own_phrases() -> None:
     }
     questions = example_questions(docs, texts, limit=5)
     assert questions == [
-        "What do the documents say about battery recycling plants?",
+        "Give an overview of battery recycling plants.",
         "What do the documents say about Coral reef restoration?",
     ]
     assert example_questions(docs, texts, limit=1) == questions[:1]
@@ -28,3 +28,41 @@ def test_example_questions_come_from_each_documents_own_phrases() -> None:
     counts, spelling = key_phrases("Open-source models. Open-source models. 5 per cent, per cent")
     assert counts[("open-source", "models")] == 2 and spelling[("open-source", "models")]
     assert ("per", "cent") not in counts
+
+
+TARGETS = {
+    "cities.txt": (
+        "Ningbo set a GDP growth target of 5.5 percent. Ningbo also plans new ports. "
+        "Wuhan aims for growth of 6 percent. Wuhan hosts car makers. "
+        "The provincial budget grew. The provincial budget funds ports."
+    ),
+    "chips.txt": (
+        "Chip exports rose to 20 billion dollars. Chip exports are taxed. "
+        "Memory makers invested. Memory makers hired."
+    ),
+    "rivers.txt": "River dredging began in spring. River dredging clears silt; it is slow.",
+}
+LIBRARY = [
+    {"source": "cities.txt", "title": "City targets for the Two Sessions", "published": "2025"},
+    {"source": "chips.txt", "title": "Trade before the Two Sessions", "published": "2024"},
+    {"source": "rivers.txt", "title": "Rivers", "published": "2023"},
+]
+
+
+def test_examples_are_of_different_kinds_not_one_template() -> None:
+    """A figure, a comparison, an overview, then what the documents say: each asks about
+    something one document states (the figure's phrase in a sentence with an amount)."""
+    questions = example_questions(LIBRARY, TARGETS, limit=4)
+    assert questions == [
+        "What figures are given for Chip exports?",
+        "Compare Ningbo and Wuhan.",
+        "Give an overview of provincial budget.",
+        "What do the documents say about River dredging?",
+    ]
+    assert len({" ".join(q.split()[:2]) for q in questions}) == 4  # not one template
+    assert example_questions(LIBRARY, TARGETS, limit=2) == questions[:2]
+
+
+def test_topics_are_names_the_titles_share() -> None:
+    assert topics(LIBRARY, TARGETS) == ["Two Sessions"]
+    assert topics(LIBRARY[:1], TARGETS) == []

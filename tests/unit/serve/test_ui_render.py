@@ -224,3 +224,30 @@ def test_cards_show_titles_and_known_publishers_not_file_names() -> None:
     assert "Unknown" not in viewer
     panel = render_documents([{"source": "a.txt", "title": "T", "publisher": "unknown (x)"}])
     assert "unknown" not in panel.split("<form")[0]  # the edit form still holds it, to fix
+
+
+def test_the_first_screen_names_the_documents_and_their_topic() -> None:
+    documents = [
+        {
+            "source": "003_13730679fda5be95.txt",
+            "title": "Growth targets",
+            "publisher": "GT",
+            "published": "2025-01-10",
+        },
+        {"source": "004.txt", "title": "Signals", "publisher": "unknown (research note)"},
+    ]
+    page = render_welcome(documents, ["Compare Ningbo and Wuhan."], ["Two Sessions"])
+    assert "2 documents on Two Sessions:" in page
+    assert '<span class="welcome-title">Growth targets</span>' in page
+    assert "GT · 2025-01-10" in page and "Signals" in page
+    assert "003_13730679fda5be95.txt" not in page and "unknown" not in page
+    assert 'data-example="Compare Ningbo and Wuhan."' in page
+    many = [{"source": f"{n}.txt", "title": f"T{n}"} for n in range(11)]
+    assert "and 3 more documents (see Sources)" in render_welcome(many, [])
+    assert "No documents yet" in render_welcome([], [])
+
+
+def test_a_blank_question_says_what_to_do() -> None:
+    page = render_conversation([], "<p>welcome</p>", blank=True)
+    assert '<p class="blank-note" role="alert">Type a question first' in page
+    assert "blank-note" not in render_conversation([], "<p>welcome</p>")
