@@ -57,6 +57,7 @@ VIEWER_JS = _asset("viewer.js")  # scrolls the document viewer to the highlighte
 SOURCES_JS = _asset("sources.js")  # the sources list: open, edit details, delete
 SCOPE_JS = _asset("scope.js")  # the scope chips' remove buttons narrow or clear the filter
 METADATA_FIELDS = ("title", "publisher", "published")  # what the Sources tab can edit
+NEW_CHAT = "new"  # the id a new chat has in the browser until its first answer is kept
 
 
 def _header(assistant: Assistant) -> str:
@@ -212,8 +213,9 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         return result.model_dump(mode="json")
 
     def new_chat(request: gr.Request) -> tuple[Any, ...]:
-        """An empty conversation; the current one stays in the history."""
-        return "", *shown(view.owner(request), [], "")
+        """An empty conversation; the current one stays in the history. Its id is NEW_CHAT,
+        not "": the browser keeps no empty value, so a reload would reopen the previous one."""
+        return "", *shown(view.owner(request), [], NEW_CHAT)
 
     def open_conversation(evt: gr.EventData, request: gr.Request) -> tuple[Any, ...]:
         owner = view.owner(request)
@@ -235,7 +237,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         target = str(getattr(evt, "id", ""))
         deleted = view.delete(owner, target)
         if target == conversation_id:
-            turns, conversation_id = [], ""
+            turns, conversation_id = [], NEW_CHAT
         return shown(owner, turns, conversation_id, deleted)
 
     def undo_delete(conversation_id: str, evt: gr.EventData, request: gr.Request) -> str:

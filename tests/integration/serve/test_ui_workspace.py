@@ -404,3 +404,20 @@ def test_on_a_phone_the_sidebar_toggle_is_on_screen_and_clear_of_the_title(
     assert not overlaps, (box, title)
     session.shot("27-phone-toggle")
     assert session.errors == []
+
+
+def test_after_new_chat_a_reload_keeps_the_empty_chat(open_session: Callable[..., Session]) -> None:
+    session = open_session()
+    page = session.page
+    session.ask(NINGBO, turn=0)
+    page.locator("#new-chat").click()
+    expect(page.locator(".welcome")).to_be_visible()
+    page.wait_for_timeout(500)  # the browser stores the open conversation's id
+    page.reload()
+    _ready(page)
+    expect(page.locator(".welcome")).to_be_visible()
+    expect(page.locator("#turn-0")).to_have_count(0)
+    expect(page.locator("#history .conv.current")).to_have_count(0)
+    session.ask("And Sanya?", turn=0)  # a new conversation, not a follow-up of the old one
+    assert len(_stored(session)) == 2
+    assert session.errors == []
