@@ -102,14 +102,24 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
     def filter_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
         return [(str(d.get("title") or d["source"]), d["source"]) for d in docs]
 
+    def gone(turns: Turns, docs: list[dict[str, Any]]) -> set[str]:
+        """Documents the turns cite that are no longer in the library `docs`."""
+        cited = {
+            str(c.get("source"))
+            for turn in turns
+            for c in (turn.get("result") or {}).get("citations", [])
+        }
+        return cited - {d["source"] for d in docs}
+
     def shown(
         owner: str, turns: Turns, conversation_id: str, deleted: ConversationInfo | None = None
     ) -> tuple[Any, ...]:
         """What showing a conversation updates: `opened` below."""
-        intro = "" if turns else welcome(assistant.documents())
+        docs = assistant.documents()
+        intro = "" if turns else welcome(docs)
         return (
             turns,
-            render_conversation(turns, intro),
+            render_conversation(turns, intro, deleted=gone(turns, docs)),
             conversation_id,
             view.sidebar(owner, conversation_id, deleted),
             *view.downloads(owner, conversation_id),
@@ -129,14 +139,21 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
         owner = view.owner(request)
         unchanged = (gr.skip(),) * 4  # conversation id, sidebar and downloads
         question = (question or "").strip()
-        intro = welcome(assistant.documents()) if not turns else ""
+        docs = assistant.documents()
+        intro = welcome(docs) if not turns else ""
+        missing = gone(turns, docs)  # the earlier turns' cards keep saying so while streaming
         if not question:  # said where the answer would be, as nothing else would happen
-            yield "", turns, render_conversation(turns, intro, blank=True), *unchanged
+            yield (
+                "",
+                turns,
+                render_conversation(turns, intro, blank=True, deleted=missing),
+                *unchanged,
+            )
             return
         index = len(turns)
-        scope = scope_of(only, assistant.documents())  # for "Searched 2 of 5 documents"
+        scope = scope_of(only, docs)  # for "Searched 2 of 5 documents"
         pending = render_turn(index, question)
-        yield "", turns, render_conversation(turns, intro, pending), *unchanged
+        yield "", turns, render_conversation(turns, intro, pending, deleted=missing), *unchanged
         turn: dict[str, Any] = {"question": question, "scope": scope}
         text = ""
         history = view.history(owner, conversation_id)
@@ -156,7 +173,12 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
                 else:
                     text += piece
                     pending = render_turn(index, question, partial=text)
-                    yield "", turns, render_conversation(turns, intro, pending), *unchanged
+                    yield (
+                        "",
+                        turns,
+                        render_conversation(turns, intro, pending, deleted=missing),
+                        *unchanged,
+                    )
         except QuestionError as error:
             turn["error"] = f"Cannot answer: {error.message}"
         except Exception:
@@ -285,7 +307,7 @@ def build_ui(assistant: Assistant, workspace: ConversationStore) -> gr.Blocks:
             )
         return (
             _header(assistant),
-            render_conversation(turns, welcome(docs)),
+            render_conversation(turns, welcome(docs), deleted=gone(turns, docs)),
             render_documents(docs),
             dropdown,
         )

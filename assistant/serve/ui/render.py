@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from assistant.ingest.report import IndexReport
@@ -142,17 +142,22 @@ def _meta_line(*parts: object) -> str:
     return " · ".join(esc(part) for part in parts if part)
 
 
-def render_card(citation: Citation, turn: int) -> str:
-    """A source card: number, title, publisher and date, passage with the quote highlighted."""
+def render_card(citation: Citation, turn: int, deleted: bool = False) -> str:
+    """A source card: number, title, publisher and date, passage with the quote highlighted.
+    A card whose document was deleted since says so: its passage is a record, no longer in
+    the library."""
     badge = (
         "" if citation.supported else '<span class="badge bad">Not supported by this passage</span>'
     )
+    if deleted:
+        badge += '<span class="badge gone">This document has since been deleted</span>'
     # A file name such as 003_13730679fda5be95.txt says nothing to a reader once the card has
     # a title; it stays in the markup (hidden) as the card's key for scripts and tests.
     hidden = " hidden" if citation.title else ""
     meta = _meta_line(known_publisher(citation.publisher), citation.published)
     return (
-        f'<div class="cite-card{"" if citation.supported else " unsupported"}" '
+        f'<div class="cite-card{"" if citation.supported else " unsupported"}'
+        f'{" deleted" if deleted else ""}" '
         f'id="card-{turn}-{citation.n}">'
         f'<div class="card-head"><span class="card-n">{citation.n}</span>'
         f'<div class="card-titles"><div class="card-title">{esc(citation.title)}</div>'
@@ -265,11 +270,17 @@ def render_scope_note(scope: Mapping[str, int] | None, result: AskResult) -> str
     return f'<div class="scope-note">{text}</div>'
 
 
-def render_result(result: AskResult, turn: int, scope: Mapping[str, int] | None = None) -> str:
+def render_result(
+    result: AskResult,
+    turn: int,
+    scope: Mapping[str, int] | None = None,
+    deleted: Collection[str] = (),
+) -> str:
     """An answer bubble (or an abstention notice) followed by its source cards and details.
 
     A follow-up that was rewritten before searching says what was searched for; `scope`
-    (documents searched and in the library when it was asked) says how much was searched.
+    (documents searched and in the library when it was asked) says how much was searched;
+    cards citing a document in `deleted` say it is gone.
     """
 
     rewritten = ""
@@ -298,7 +309,9 @@ def render_result(result: AskResult, turn: int, scope: Mapping[str, int] | None 
             f'<div class="bubble answer"><div class="answer-text">'
             f"{render_answer_text(result, turn)}</div>{note}</div>"
         )
-    cards = "".join(render_card(citation, turn) for citation in result.citations)
+    cards = "".join(
+        render_card(citation, turn, citation.source in deleted) for citation in result.citations
+    )
     if cards:
         label = "Source" if len(result.citations) == 1 else "Sources"
         cards = f'<div class="cards"><div class="cards-label">{label}</div>{cards}</div>'
@@ -314,6 +327,7 @@ def render_turn(
     error: str | None = None,
     scope: Mapping[str, int] | None = None,
     actions: str = "",
+    deleted: Collection[str] = (),
 ) -> str:
     """One question and whatever answers it so far: streamed text, a result or an error;
     `actions` is the copy and rating row shown under a finished answer."""
@@ -321,7 +335,7 @@ def render_turn(
     if error is not None:
         parts.append(f'<div class="bubble error">{esc(error)}</div>')
     elif result is not None:
-        parts.append(render_result(result, turn, scope))
+        parts.append(render_result(result, turn, scope, deleted))
     else:
         text = esc(partial) if partial else '<span class="thinking">Searching the documents…</span>'
         parts.append(f'<div class="bubble answer streaming"><div class="answer-text">{text}</div>')
@@ -377,11 +391,13 @@ def render_conversation(
     welcome: str,
     pending: str | None = None,
     blank: bool = False,
+    deleted: Collection[str] = (),
 ) -> str:
     """All turns (dicts with question and result or error) plus an optional pending one.
 
     `pending` is HTML from `render_turn` for the question being answered right now; `blank`
-    adds a note that an empty question was sent (nothing else would show it).
+    adds a note that an empty question was sent (nothing else would show it); `deleted` names
+    documents no longer in the library, so cards citing them say so.
     """
     note = f'<p class="blank-note" role="alert">{BLANK_QUESTION}</p>' if blank else ""
     if not turns and pending is None:
@@ -394,6 +410,7 @@ def render_conversation(
             error=turn.get("error"),
             scope=turn.get("scope"),
             actions=render_answer_actions(turn, result),
+            deleted=deleted,
         )
         for index, turn in enumerate(turns)
         for result in [AskResult.model_validate(turn["result"]) if turn.get("result") else None]

@@ -262,6 +262,9 @@ def test_delete_a_document_after_confirming(session: Session, server: Server) ->
     expect(page.locator("#index-report")).to_contain_text(f"Deleted {FERRY_DOC}")
     expect(page.locator("#sources .doc-item")).to_have_count(count - 1)
     expect(page.locator("#sources .doc-item", has_text=FERRY_DOC)).to_have_count(0)
+    # The answer given before stays, its card saying the document is gone.
+    gone = page.locator("#turn-0 .cite-card.deleted")
+    expect(gone).to_contain_text("This document has since been deleted")
     assert not (server.tmp / "corpus" / FERRY_DOC).exists()
     session.shot("scope-10-deleted")
     page.get_by_role("tab", name="Document").click()

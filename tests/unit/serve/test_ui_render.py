@@ -251,3 +251,14 @@ def test_a_blank_question_says_what_to_do() -> None:
     page = render_conversation([], "<p>welcome</p>", blank=True)
     assert '<p class="blank-note" role="alert">Type a question first' in page
     assert "blank-note" not in render_conversation([], "<p>welcome</p>")
+
+
+def test_cards_citing_a_deleted_document_say_it_is_gone() -> None:
+    turns = [
+        {"question": "q", "result": AskResult(answer="x [1]", citations=[citation()]).model_dump()}
+    ]
+    gone = render_conversation(turns, "", deleted={"003.txt"})
+    assert '<div class="cite-card deleted" id="card-0-1">' in gone
+    assert "This document has since been deleted" in gone
+    kept = render_conversation(turns, "", deleted={"other.txt"})
+    assert "deleted" not in kept
