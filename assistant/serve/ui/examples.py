@@ -119,11 +119,12 @@ def _name_pair(
 def example_questions(
     documents: Sequence[Mapping[str, Any]], texts: Mapping[str, str], limit: int
 ) -> list[str]:
-    """Up to `limit` questions of different kinds, so the chips show what can be asked: a
-    figure, a comparison of two names one document discusses, an overview of a topic, then
-    what the documents say about a topic. Each topic is a phrase frequent in one document
-    and rare in the others (newest documents first), so each example has a real answer;
-    phrases from a title are skipped, as asking about them tends to return the title line."""
+    """Up to `limit` questions of different kinds, so the chips show what can be asked: what
+    the documents say about a topic, a figure, a comparison of two names one document
+    discusses, an overview of a topic, then more topics. Each topic is a phrase frequent in
+    one document and rare in the others (newest documents first), so each example has a real
+    answer; phrases from a title are skipped, as asking about them tends to return the title
+    line."""
     if limit <= 0:
         return []
     ordered = sorted(documents, key=lambda d: str(d.get("published") or ""), reverse=True)
@@ -154,7 +155,11 @@ def example_questions(
         return None
 
     for document in ordered:
-        if phrase := topic(document["source"], figure=True):
+        if phrase := topic(document["source"]):
+            questions.append(f"What do the documents say about {phrase}?")
+            break
+    for document in ordered:
+        if document["source"] not in asked and (phrase := topic(document["source"], figure=True)):
             questions.append(f"What figures are given for {phrase}?")
             break
     if pair := _name_pair(ordered, texts):
