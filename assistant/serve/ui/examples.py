@@ -81,12 +81,13 @@ def _ranked(
     return [key for _, key in sorted(scored, reverse=True)]
 
 
-def _has_figure(text: str, phrase: str) -> bool:
-    """Whether a sentence with `phrase` also states a figure (a share or an amount)."""
+def _figures(text: str, phrase: str) -> int:
+    """How many sentences with `phrase` (any case) also state a figure (a share or an amount)."""
     phrase = phrase.lower()
-    return any(
-        phrase in sentence.lower() and _FIGURE.search(sentence)
+    return sum(
+        1
         for sentence in _SENTENCE_END.split(text)
+        if phrase in sentence.lower() and _FIGURE.search(sentence)
     )
 
 
@@ -94,8 +95,9 @@ def _name_pair(
     ordered: Sequence[Mapping[str, Any]], texts: Mapping[str, str]
 ) -> tuple[str, str] | None:
     """Two names that only one document mentions, each more than once (places, bodies,
-    people): a comparison the documents can answer. A word that also occurs in lower case
-    ("Source", "Figure") is no name, nor is an acronym or a name from a title."""
+    people), those stated with figures first: a comparison the documents can answer. A word
+    that also occurs in lower case ("Source", "Figure") is no name, nor is an acronym or a
+    name from a title."""
     corpus = "\n".join(texts.values())
     for document in ordered:
         text = texts.get(document["source"], "")
@@ -111,6 +113,7 @@ def _name_pair(
             and not any(name in other for other in others)
             and not re.search(rf"\b{re.escape(name.lower())}\b", corpus)
         ]
+        found.sort(key=lambda name: _figures(text, name) > 0, reverse=True)  # stable
         if len(found) >= 2:
             return found[0], found[1]
     return None
@@ -143,25 +146,39 @@ def example_questions(
     used: set[str] = set()  # words already asked about
     asked: set[str] = set()  # documents already asked about
 
-    def topic(source: str, figure: bool = False) -> str | None:
+    def topic(source: str) -> str | None:
         _, spelling = phrases[source]
         for key in ranked[source]:
-            if used.isdisjoint(key) and (
-                not figure or _has_figure(texts.get(source, ""), spelling[key])
-            ):
+            if used.isdisjoint(key):
                 used.update(key)
                 asked.add(source)
                 return spelling[key]
         return None
 
+    def figure() -> str | None:
+        """The phrase most often stated with a figure, among each document's own five."""
+        best: tuple[int, str, tuple[str, ...]] | None = None
+        for document in ordered:
+            source = document["source"]
+            if source in asked:
+                continue
+            for key in ranked[source][:5]:
+                count = _figures(texts.get(source, ""), phrases[source][1][key])
+                if used.isdisjoint(key) and count and (best is None or count > best[0]):
+                    best = (count, source, key)
+        if best is None:
+            return None
+        _, source, key = best
+        used.update(key)
+        asked.add(source)
+        return phrases[source][1][key]
+
     for document in ordered:
         if phrase := topic(document["source"]):
             questions.append(f"What do the documents say about {phrase}?")
             break
-    for document in ordered:
-        if document["source"] not in asked and (phrase := topic(document["source"], figure=True)):
-            questions.append(f"What figures are given for {phrase}?")
-            break
+    if phrase := figure():
+        questions.append(f"What figures are given for {phrase}?")
     if pair := _name_pair(ordered, texts):
         questions.append(f"Compare {pair[0]} and {pair[1]}.")
     for document in ordered:

@@ -66,3 +66,18 @@ def test_examples_are_of_different_kinds_not_one_template() -> None:
 def test_topics_are_names_the_titles_share() -> None:
     assert topics(LIBRARY, TARGETS) == ["Two Sessions"]
     assert topics(LIBRARY[:1], TARGETS) == []
+
+
+def test_the_figure_example_asks_about_the_phrase_most_often_given_with_figures() -> None:
+    library = [
+        {"source": "new.txt", "title": "New", "published": "2025"},
+        {"source": "mid.txt", "title": "Mid", "published": "2022"},
+        {"source": "old.txt", "title": "Old", "published": "2020"},
+    ]
+    texts = {
+        "new.txt": "Port tariffs were debated. Port tariffs fell.",
+        "mid.txt": "Rail freight rose 2 percent. Rail freight was slow.",
+        "old.txt": "Wheat harvests hit 5 million tons. Wheat harvests fell 3 percent in May.",
+    }
+    questions = example_questions(library, texts, limit=2)
+    assert questions[1] == "What figures are given for Wheat harvests?"
