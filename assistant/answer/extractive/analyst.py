@@ -183,14 +183,19 @@ class AnalystAnswers:
         return AskResult(answer=answer, citations=_citations(kept), claims=claims)
 
     def comparison(self, sides: Sequence[str], candidates: list[Candidate]) -> AskResult:
-        """For each side, the best sentence that names it (a year also by its document's
-        date); a side no passage speaks to is said to be unanswered."""
+        """For each side, the best sentence that names it and not the other side (a year
+        also by its document's date), else the best that names it; a side no passage
+        speaks to is said to be unanswered."""
         ranked = sorted(candidates, key=lambda c: -c.score)
         found: list[tuple[str, Candidate]] = []
         missing: list[str] = []
         for side in sides:
-            match = next((c for c in ranked if _names_side(c, side)), None)
-            if match is None or any(match.key == c.key for _, c in found):
+            used = {c.key for _, c in found}
+            naming = [c for c in ranked if c.key not in used and _names_side(c, side)]
+            # A sentence on this side alone says more of it than one naming both sides.
+            alone = [c for c in naming if not any(_names_side(c, o) for o in sides if o != side)]
+            match = next(iter(alone or naming), None)
+            if match is None:
                 missing.append(side)
             else:
                 found.append((side, match))
