@@ -14,7 +14,7 @@ from assistant.config import Settings
 from assistant.retrieve.fusion import rrf, weighted
 from assistant.retrieve.scope import NAMED_SCOPE_KEY, scope
 from assistant.store.bm25 import LexicalIndex
-from assistant.store.chroma import Store
+from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import sentence_similarities
 
@@ -100,7 +100,7 @@ class HybridRetriever(BaseRetriever):
                 key: score + (boost if found[key][2].get("source") in named else 0.0)
                 for key, score in fused.items()
             }
-        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        ranked = self._without_copies(fused, found)[:k]
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
         return [
             Document(
@@ -117,6 +117,24 @@ class HybridRetriever(BaseRetriever):
             )
             for key in ranked
         ]
+
+    @staticmethod
+    def _without_copies(
+        fused: dict[str, float], found: dict[str, tuple[str, str, dict[str, Any]]]
+    ) -> list[str]:
+        """The ranking with each text once: copies of a text in several files embed apart
+        (each under its own document's identity) but must not fill the top passages. A text
+        ranks by its best copy and is cited at its first occurrence (by file name), which
+        takes the best copy's score."""
+        copies: dict[str, list[str]] = {}
+        for key in sorted(fused, key=fused.__getitem__, reverse=True):
+            copies.setdefault(found[key][1], []).append(key)
+        ranked = []
+        for keys in copies.values():
+            first = min(keys, key=lambda key: first_occurrence(found[key][2]))
+            fused[first] = fused[keys[0]]
+            ranked.append(first)
+        return ranked
 
     def _scope(self, query: str, sources: list[str] | None) -> set[str]:
         """The documents the question names by identity, within `sources` when given; none

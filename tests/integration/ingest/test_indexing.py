@@ -268,7 +268,7 @@ def test_the_next_run_removes_what_an_interrupted_rebuild_left(
 
 
 @pytest.mark.slow
-def test_identical_chunks_are_one_vector_with_every_source(tmp_path: Path) -> None:
+def test_identical_chunks_in_several_files_are_met_once(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     text = (Path(__file__).resolve().parents[3] / "corpus" / "003_13730679fda5be95.txt").read_text()
@@ -277,7 +277,9 @@ def test_identical_chunks_are_one_vector_with_every_source(tmp_path: Path) -> No
     settings = make_settings(tmp_path)
     store, embeddings, report = build_index(settings)
     per_file = report.chunks_total // 3
-    assert store.chunks.count() == 3 * per_file and store.unique_vectors.count() == per_file
+    # Each copy embeds under its own document's identity (its file name), so the copies are
+    # vectors of their own; a question still meets the text once.
+    assert store.chunks.count() == 3 * per_file == store.unique_vectors.count()
 
     assistant = Assistant(settings)
     question = "What GDP growth target did Ningbo set for 2025?"
@@ -288,7 +290,7 @@ def test_identical_chunks_are_one_vector_with_every_source(tmp_path: Path) -> No
 
     (corpus / "a.txt").unlink()
     Indexer(settings, store, embeddings, progress=False).run()
-    assert store.unique_vectors.count() == per_file, "b and c still have every text"
+    assert store.unique_vectors.count() == 2 * per_file, "b and c keep their vectors"
     assert Assistant(settings).ask(question).citations[0].source == "b.txt"
     (corpus / "b.txt").unlink()
     (corpus / "c.txt").unlink()
