@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -519,6 +520,36 @@ def finish(
         f"done: {out} holds {len(files)} {what} ({total:.1f} MB): "
         f"{stats.copied} files written, {stats.unchanged} unchanged, {stats.removed} removed"
     )
+
+
+def run_builder(
+    description: str,
+    default_out: Path,
+    build_into: Callable[[Path, Path], None],
+    argv: list[str] | None = None,
+) -> int:
+    """The command line of a builder that reads only `--out` and `--cache` (the Python
+    documentation and release-notes corpora): build, time and report, or say why not."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, help=f"output folder (default {default_out})")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help=f"where .deb files are kept ({DEFAULT_CACHE})",
+    )
+    args = parser.parse_args(argv)
+    out = (args.out or default_out).expanduser().resolve()
+    if out == REPO or REPO in out.parents:
+        log(f"note: {out} is inside the repository; the corpus is meant to stay outside git")
+    started = time.monotonic()
+    try:
+        build_into(out, args.cache.expanduser().resolve())
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    log(f"took {time.monotonic() - started:.1f} s")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

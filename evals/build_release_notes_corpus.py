@@ -37,11 +37,9 @@ folder; this is a plain script, not part of the `assistant` package.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -277,26 +275,7 @@ def build(out: Path, cache: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, help=f"output folder (default {DEFAULT_OUT})")
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=debian.DEFAULT_CACHE,
-        help=f"where .deb files are kept ({debian.DEFAULT_CACHE})",
-    )
-    args = parser.parse_args(argv)
-    out = (args.out or DEFAULT_OUT).expanduser().resolve()
-    if out == REPO or REPO in out.parents:
-        debian.log(f"note: {out} is inside the repository; the corpus is meant to stay outside git")
-    started = time.monotonic()
-    try:
-        build(out, args.cache.expanduser().resolve())
-    except debian.BuildError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    debian.log(f"took {time.monotonic() - started:.1f} s")
-    return 0
+    return debian.run_builder(__doc__.split("\n\n")[0], DEFAULT_OUT, build, argv)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,12 @@ from assistant.answer.extractive.answerability import (
     load_answerability_model,
 )
 from assistant.answer.extractive.sentence_model import ANSWERABILITY_MODEL_FILE, SentenceModel
-from assistant.evaluation.fitting import fit_arguments, set_name, single_fact_cases
+from assistant.evaluation.fitting import (
+    fit_arguments,
+    set_name,
+    single_fact_cases,
+    write_model,
+)
 from assistant.evaluation.golden import case_part
 from assistant.evaluation.loco import folds, mean_of
 from assistant.evaluation.metrics import evidence_matches, hit_at
@@ -252,17 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ],
     }
     previous = args.out.is_file() and load_answerability_model(args.out).version
-    shipped = SentenceModel(
-        model.features,
-        model.mean,
-        model.scale,
-        model.coef,
-        model.intercept,
-        version=f"logistic regression ({option}), fitted {measurement['fitted'][:10]}",
-        measurement={**measurement, "previous_model": previous or ""},
-        threshold=threshold,
-    )
-    args.out.write_text(shipped.to_json(), encoding="utf-8")
+    measurement["previous_model"] = previous or ""
+    write_model(model, args.out, option, measurement, threshold)
     print(json.dumps(measurement["chosen"]))
     for corpus, parts in report.items():
         for part, figures in parts.items():

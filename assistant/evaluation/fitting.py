@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.config import Settings
 from assistant.evaluation.golden import GoldenCase, load_golden, read_corpus
 
@@ -52,3 +53,25 @@ def single_fact_cases(spec: str) -> Iterator[tuple[Assistant, GoldenCase]]:
     for case in tqdm(cases, desc=golden.name, unit="case"):
         if case.kind != "followup" and not case.analyst_tag:
             yield assistant, case
+
+
+def write_model(
+    model: SentenceModel,
+    out: Path,
+    option: object,
+    measurement: dict[str, object],
+    threshold: float = 0.5,
+) -> None:
+    """The fitted model as shipped: named by its option and date, with the figures that
+    chose it."""
+    shipped = SentenceModel(
+        model.features,
+        model.mean,
+        model.scale,
+        model.coef,
+        model.intercept,
+        version=f"logistic regression ({option}), fitted {str(measurement['fitted'])[:10]}",
+        measurement=measurement,
+        threshold=threshold,
+    )
+    out.write_text(shipped.to_json(), encoding="utf-8")

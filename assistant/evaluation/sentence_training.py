@@ -33,7 +33,12 @@ from assistant.answer.extractive.sentence_model import (
     SentenceModel,
     load_sentence_model,
 )
-from assistant.evaluation.fitting import fit_arguments, set_name, single_fact_cases
+from assistant.evaluation.fitting import (
+    fit_arguments,
+    set_name,
+    single_fact_cases,
+    write_model,
+)
 from assistant.evaluation.golden import GoldenCase, case_part
 from assistant.evaluation.loco import folds, held_out, mean_of
 from assistant.evaluation.metrics import fact_present
@@ -223,16 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "previous_model": {"version": previous.version, **before},
         "options": [{"option": str(o), "cv": result} for result, o in tried],
     }
-    shipped = SentenceModel(
-        model.features,
-        model.mean,
-        model.scale,
-        model.coef,
-        model.intercept,
-        version=f"logistic regression ({option}), fitted {measurement['fitted'][:10]}",
-        measurement=measurement,
-    )
-    args.out.write_text(shipped.to_json(), encoding="utf-8")
+    write_model(model, args.out, option, measurement)
     print(json.dumps({k: measurement[k] for k in ("chosen", "tuning", "test")}))
     print(f"wrote {args.out}")
     return 0
