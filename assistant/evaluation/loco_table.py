@@ -11,9 +11,10 @@ from assistant.answer.extractive.sentence_model import load_sentence_model
 
 
 def _row(corpus: str, cells: list[str]) -> str:
-    return f"{corpus.removeprefix('golden-').removesuffix('.jsonl') or 'shipped':<16}" + "".join(
-        f"{cell:>22}" for cell in cells
-    )
+    """One line of the table: the corpus named as in evals/ ("golden.jsonl" is the shipped
+    one), then its cells, two spaces apart at least."""
+    name = corpus.removesuffix(".jsonl").removeprefix("golden").removeprefix("-") or "shipped"
+    return f"{name:<16}" + "".join(f"  {cell:>24}" for cell in cells)
 
 
 def loco_table() -> str:
