@@ -156,14 +156,17 @@ class AnalystAnswers:
         return [pool[i] for i in chosen]
 
     def listing(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
-        """Every sentence that answers well enough, best first, without near-copies, and
-        only those meeting the question's numeric condition."""
+        """Every sentence that answers well enough, best first, without near-copies: of
+        those meeting the question's numeric condition when it sets one, the ones within
+        `list_score_ratio` of the best of them."""
         condition = numeric_condition(question)
         ranked = sorted(candidates, key=lambda c: -c.score)
+        if condition:  # the condition decides what may be listed; the scores, how far down
+            ranked = [c for c in ranked if meets(c.quote, condition)]
+        if not ranked:
+            return []
         floor = self.weights.list_score_ratio * ranked[0].score
         eligible = [c for c in ranked if c.score >= floor]
-        if condition:
-            eligible = [c for c in eligible if meets(c.quote, condition)]
         return _without_copies(
             eligible[: self.weights.list_items], self.scorer, self.weights.near_copy_similarity
         )
