@@ -114,16 +114,16 @@ class LexicalIndex:
         """Each document's identity (title, author, publisher, date, file name) as terms."""
         return self._identity
 
-    def source_texts(self) -> list[str]:
-        """Every document's `source_text`."""
-        return list(self._source_text.values())
-
     def mentions(self, term: str, normalised_text: str) -> bool:
         """`names_figures.occurs`, without scanning the text when some word of the term is
         in no chunk at all: then no document has it (a scan costs milliseconds per
         document)."""
         known = all(token in self._document_frequency for token in tokenize(term))
         return known and occurs(term, normalised_text)
+
+    def mentioned_anywhere(self, term: str) -> bool:
+        """Whether any document (its identity included) mentions the term."""
+        return any(self.mentions(term, text) for text in self._source_text.values())
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; unseen tokens weigh the most."""

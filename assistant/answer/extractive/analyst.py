@@ -24,7 +24,6 @@ from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Citation
-from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
@@ -243,7 +242,7 @@ def _dated_label(passage: Document) -> str:
 
 
 def _statement(candidate: Candidate, n: int) -> Statement:
-    return (" ".join(neutralise_markers(candidate.quote).split()), [n])
+    return (candidate.shown, [n])
 
 
 def _citations(chosen: list[Candidate]) -> list[Citation]:

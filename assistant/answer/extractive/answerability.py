@@ -72,12 +72,7 @@ def answerability_features(
         "best_coverage": float(features.get("coverage", 0.0)),
         "missing_name": float(bool(missing.names)),
         "name_nowhere": float(
-            any(
-                not any(
-                    scorer.lexical.mentions(name, text) for text in scorer.lexical.source_texts()
-                )
-                for name in missing.names
-            )
+            any(not scorer.lexical.mentioned_anywhere(name) for name in missing.names)
         ),
         "name_outside_passage": float(best is not None and _name_outside(question, best)),
         "missing_number": float(bool(missing.numbers)),

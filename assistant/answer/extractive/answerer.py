@@ -35,7 +35,6 @@ from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.document_heading import with_heading
 from assistant.text.follow_ups import asked_now
-from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, names, numbers, occurs, phrase_words
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
@@ -112,9 +111,7 @@ def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskR
         for candidate in group:
             n = numbers.setdefault(candidate.passage.metadata["chunk_id"], len(numbers) + 1)
             quoted.setdefault(n, []).append(candidate)
-            # The quote is the source's exact text, its hard line breaks read as spaces; in
-            # the answer its "[n]" are no markers.
-            lines.append((" ".join(neutralise_markers(candidate.quote).split()), [n]))
+            lines.append((candidate.shown, [n]))
         statements.append((document_label(group[0].passage), lines))
     citations = [
         citation(
@@ -184,11 +181,7 @@ class ExtractiveAnswerer:
             if chosen and not missing.terms and features["figure_unstated"]:
                 note = "The documents don't state the figure asked for."
                 return partial_answer(note, cited_answer(chosen[:1]))
-            elsewhere = [
-                term
-                for term in missing.terms
-                if any(self.lexical.mentions(term, text) for text in self.lexical.source_texts())
-            ]
+            elsewhere = [term for term in missing.terms if self.lexical.mentioned_anywhere(term)]
             return abstention(question, passages, missing.terms, elsewhere)
         result = cited_answer(chosen, subject_lead(question, chosen))
         if conflicting(chosen, question):

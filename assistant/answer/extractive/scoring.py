@@ -20,6 +20,7 @@ from assistant.config import AnswererWeights
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
+from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.sentences import Span, decode_spans, passage_sentences
@@ -190,6 +191,12 @@ class Candidate:
         """Where the sentence stands in its source: the same sentence reached through two
         overlapping passages, or through two parts of a question, is one candidate."""
         return (self.passage.metadata["source"], self.start)
+
+    @property
+    def shown(self) -> str:
+        """The quote as an answer shows it: the source's exact words, its hard line breaks
+        read as spaces and its "[n]" no citation markers."""
+        return " ".join(neutralise_markers(self.quote).split())
 
     @property
     def quote(self) -> str:

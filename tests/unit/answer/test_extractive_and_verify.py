@@ -69,8 +69,8 @@ class UniformIdf:
     def source_text(self, source: str) -> str:
         return ""
 
-    def source_texts(self) -> list[str]:
-        return []
+    def mentioned_anywhere(self, term: str) -> bool:
+        return False
 
 
 class KnownTexts(UniformIdf):
@@ -82,8 +82,8 @@ class KnownTexts(UniformIdf):
     def source_text(self, source: str) -> str:
         return normalise_for_matching(self.text)
 
-    def source_texts(self) -> list[str]:
-        return [normalise_for_matching(self.text)]
+    def mentioned_anywhere(self, term: str) -> bool:
+        return self.mentions(term, normalise_for_matching(self.text))
 
 
 def test_a_sentence_answering_two_parts_is_quoted_once() -> None:
