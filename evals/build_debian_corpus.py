@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -352,9 +352,9 @@ def read_member(root: Path, member: str) -> bytes:
     return gzip.decompress(data) if member.endswith(".gz") else data
 
 
-def remove_stale(out: Path, keep: set[str], stats: Stats) -> None:
-    """Delete files this script wrote before but does not write now (only in its folders)."""
-    for folder in (out / HANDBOOK_DIR, out / "pdf"):
+def remove_stale(out: Path, keep: set[str], stats: Stats, folders: Iterable[str]) -> None:
+    """Delete files a builder wrote before but does not write now (only in its folders)."""
+    for folder in (out / name for name in folders):
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
@@ -481,7 +481,7 @@ def build(out: Path, cache: Path, pages_wanted: set[str] | None) -> None:
                 }
             )
 
-    remove_stale(out, keep, stats)
+    remove_stale(out, keep, stats, (HANDBOOK_DIR, "pdf"))
     manifest = {
         "built_by": "evals/build_debian_corpus.py",
         "subset": pages_wanted is not None,

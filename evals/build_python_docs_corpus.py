@@ -104,18 +104,6 @@ def wanted_pages(html_root: Path) -> list[str]:
     return sorted(pages)
 
 
-def remove_stale(out: Path, keep: set[str], stats: debian.Stats) -> None:
-    """Delete files this script wrote before but does not write now (only in its folders)."""
-    for folder in CORPUS_FOLDERS:
-        if not (out / folder).is_dir():
-            continue
-        for path in sorted((out / folder).rglob("*")):
-            if path.is_file() and path.relative_to(out).as_posix() not in keep:
-                path.unlink()
-                stats.removed += 1
-                debian.log(f"  removed stale {path.relative_to(out)}")
-
-
 def sources_toml(pages: list[str]) -> str:
     """`sources.toml` for the pages."""
     lines = [
@@ -167,7 +155,7 @@ def build(out: Path, cache: Path) -> None:
             count = sum(page.startswith(f"{folder}/") for page in pages)
             debian.log(f"  {folder}/: {count} pages")
 
-    remove_stale(out, set(pages), stats)
+    debian.remove_stale(out, set(pages), stats, CORPUS_FOLDERS)
     manifest = {
         "built_by": "evals/build_python_docs_corpus.py",
         "packages": [debian.package_entry(PACKAGE, deb)],

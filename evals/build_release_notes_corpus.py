@@ -205,19 +205,6 @@ def split_releases(notes: str, project: Project) -> list[Release]:
     )
 
 
-def remove_stale(out: Path, keep: set[str], stats: debian.Stats) -> None:
-    """Delete files this script wrote before but does not write now (only in its folders)."""
-    for project in PROJECTS:
-        folder = out / project.folder
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.relative_to(out).as_posix() not in keep:
-                path.unlink()
-                stats.removed += 1
-                debian.log(f"  removed stale {path.relative_to(out)}")
-
-
 def build(out: Path, cache: Path) -> None:
     debian.require_tools()
     cache.mkdir(parents=True, exist_ok=True)
@@ -263,7 +250,9 @@ def build(out: Path, cache: Path) -> None:
                 f"{sizes[0]:,}-{sizes[-1]:,} characters (median {sizes[len(sizes) // 2]:,})"
             )
 
-    remove_stale(out, {str(entry["path"]) for entry in files}, stats)
+    debian.remove_stale(
+        out, {str(entry["path"]) for entry in files}, stats, (p.folder for p in PROJECTS)
+    )
     manifest = {
         "built_by": "evals/build_release_notes_corpus.py",
         "packages": [
