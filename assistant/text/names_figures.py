@@ -92,9 +92,11 @@ _OPENERS = STOPWORDS | {
     "suppose",
     "instead",
 }
-# Capitalised words that name no thing wherever they stand: months and days (a date is a
-# figure), and the verbs an analyst's request opens with ("Summarise", "Compare").
+# Capitalised words that name no thing wherever they stand: the pronoun "I" and its
+# contractions, months and days (a date is a figure), and the verbs an analyst's request
+# opens with ("Summarise", "Compare").
 _NEVER_NAME_LIST = """
+i i'd i'm i've i'll
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 summarise summarize summarising summary compare comparing contrast outline overview
@@ -122,7 +124,7 @@ def names(text: str) -> list[str]:
         at_start = not before or before[-1] in ".?!:"
         if at_start and words and _opens_sentence(words):
             words = words[1:]
-        words = [word for word in words if word.lower() not in _NEVER_NAMES]
+        words = [word for word in words if word.lower().replace("’", "'") not in _NEVER_NAMES]
         while words and words[0].lower() == "of":
             words = words[1:]
         while words and words[-1].lower() == "of":
