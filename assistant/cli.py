@@ -188,9 +188,9 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
     from assistant.workspace.feedback import ExportRefused, write_candidates
 
     settings = _settings(args)
-    if not (settings.data_dir / DATABASE_FILE).is_file():
+    if not settings.database_url and not (settings.data_dir / DATABASE_FILE).is_file():
         return _fail(f"no conversations stored in {settings.data_dir} (ASSISTANT_DATA_DIR)")
-    rated = ConversationStore(settings.data_dir).rated_turns()
+    rated = ConversationStore.open(settings).rated_turns()
     try:
         written = write_candidates(rated, args.out, overwrite=args.force)
     except ExportRefused as refused:

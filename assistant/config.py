@@ -156,6 +156,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("data"), description="Conversations and ratings (a SQLite file) are kept here"
     )
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL of the workspace database (postgresql+psycopg://...) that "
+        "replicas share; unset = the SQLite file in data_dir. Secret: it may hold a password",
+    )
     collection: str = Field("passages", min_length=3, description="Chroma collection name")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
     chroma_port: int = Field(8000, description="Chroma server port")
@@ -290,6 +295,25 @@ class Settings(BaseSettings):
                 "makes one"
             )
         return token
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_usable(cls, url: SecretStr | None) -> SecretStr | None:
+        """A typo in the URL or an unknown driver stops every command at start, not the first
+        request that opens the workspace. (sqlalchemy is imported only when a URL is set.)"""
+        if url is None or not url.get_secret_value():
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            make_url(url.get_secret_value()).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ImportError) as error:
+            raise ValueError(
+                f"not a usable SQLAlchemy URL ({error}); e.g. "
+                "postgresql+psycopg://user:password@host:5432/assistant"
+            ) from None
+        return url
 
     @classmethod
     def settings_customise_sources(

@@ -1,19 +1,27 @@
-"""Shared fixtures: a private copy of the corpus and an index built from it on the real stack."""
+"""Shared fixtures: a private copy of the corpus and an index built from it on the real stack,
+a Chroma server and a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pwd
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
+import psycopg
 import pytest
+from sqlalchemy import DateTime, column, create_engine, table, update
 
 # The test process and every server it starts (they inherit os.environ): no telemetry, no
 # model hub, tokenizers that do not fork threads. The Makefile exports the same values.
@@ -25,6 +33,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from assistant.config import Settings
 from assistant.ingest.indexer import Indexer
 from assistant.store.chroma import open_store
+from assistant.workspace.conversations import ConversationStore
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -128,3 +137,105 @@ def run_cli(
         timeout=600,
         check=False,
     )
+
+
+CHROMA = Path(sys.executable).with_name("chroma")
+
+
+@pytest.fixture(scope="module")
+def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A real `chroma run` on a free port, up once its heartbeat answers."""
+    tmp = tmp_path_factory.mktemp("chroma")
+    port = free_port()
+    command = [CHROMA, "run", "--path", tmp / "data", "--host", "127.0.0.1", "--port", str(port)]
+    with (tmp / "server.log").open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (tmp / "server.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "chroma run did not answer its heartbeat"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat").is_success:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        yield port
+    finally:
+        stop_process(server)
+
+
+def _postgres_bin() -> Path:
+    """The newest server from Debian's `postgresql` package (its programs are not on PATH)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    assert found, "PostgreSQL is not installed: `make system-deps` installs Debian's postgresql"
+    return found[-1].parent
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a free loopback port for the session (trust
+    authentication, no fsync); yields the server's URL without a database (see
+    `postgres_database`). initdb refuses to run as root, so as root the cluster belongs to
+    `nobody`, in a folder of its own under /tmp (pytest's folders are root's alone)."""
+    binaries = _postgres_bin()
+    folder = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+        as_user = ["runuser", "-u", "nobody", "--"]
+    data, port = folder / "data", free_port()
+
+    def run(*command: object) -> None:
+        subprocess.run(
+            [*as_user, *map(str, command)],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    initdb = "-U postgres --auth=trust --no-sync --no-locale -E UTF8"
+    run(binaries / "initdb", "-D", data, *initdb.split())
+    options = f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200"
+    try:
+        run(binaries / "pg_ctl", "-D", data, "-l", folder / "log", "-o", options, "-w", "start")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            run(binaries / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def postgres_database(server: str) -> str:
+    """A new, empty database on the cluster at `server`; returns its URL."""
+    name = "workspace_" + secrets.token_hex(6)
+    conninfo = server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each workspace test twice: on SQLite (None: the file in the data folder) and on a new
+    database of the session's PostgreSQL cluster (started only when a test needs it)."""
+    if request.param == "sqlite":
+        return None
+    return postgres_database(request.getfixturevalue("postgres"))
+
+
+def delete_long_ago(store: ConversationStore, conversation_id: str, ago: timedelta) -> None:
+    """Mark a conversation deleted `ago` (as another process would have), in whatever
+    database the store is on."""
+    conversations = table("conversations", column("id"), column("deleted_at", DateTime(True)))
+    engine = create_engine(store.url)
+    with engine.begin() as db:
+        db.execute(
+            update(conversations)
+            .where(conversations.c.id == conversation_id)
+            .values(deleted_at=datetime.now(UTC) - ago)
+        )
+    engine.dispose()

@@ -29,7 +29,7 @@ def create_app(config: Settings | Assistant | None = None) -> FastAPI:
     """The API routes and the UI around one shared Assistant (built from settings if needed)."""
     assistant = config if isinstance(config, Assistant) else Assistant(config)
     settings = assistant.settings
-    workspace = ConversationStore(settings.data_dir, settings.max_conversations)
+    workspace = ConversationStore.open(settings)
 
     mcp = build_mcp(assistant)
     mcp_app = mcp.streamable_http_app()  # creates the session manager the lifespan runs

@@ -1,13 +1,14 @@
-"""Conversations, their turns and ratings in SQLite (SQLAlchemy), kept per owner.
+"""Conversations, their turns and ratings (SQLAlchemy: SQLite by default, or any database such
+as the PostgreSQL that replicas share), kept per owner.
 
 An owner is an opaque string the server derives from the browser's cookie or the API token;
 one owner never sees another's conversations, and keeps at most `max_conversations`.
 Deleting a conversation only hides it, so the UI can offer "Undo"; a conversation hidden for
 longer than `UNDO_WINDOW` can no longer be restored and is purged by the next write.
 
-Several processes may share the file (two servers on one data folder): every write runs in
-an IMMEDIATE transaction, which holds SQLite's write lock from its first statement, so a
-turn's number is read and used under that lock and no two answers get the same one.
+Several processes may share the database (two servers on one data folder, replicas on one
+PostgreSQL): a turn's number is read and used under a lock the database holds for the
+writing transaction (`database.py` says which), so no two answers get the same one.
 """
 
 from __future__ import annotations
@@ -21,21 +22,20 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Connection,
     DateTime,
     ForeignKey,
     Integer,
     String,
     Text,
-    create_engine,
     delete,
-    event,
     func,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from assistant.config import Settings
 from assistant.schema import AskResult
+from assistant.workspace.database import migrate, open_engines
 from assistant.workspace.models import (
     Conversation,
     ConversationInfo,
@@ -45,12 +45,10 @@ from assistant.workspace.models import (
     Turn,
 )
 
-DATABASE_FILE = "workspace.sqlite3"
-SCHEMA_VERSION = 1  # PRAGMA user_version; a store written by a newer schema is refused
+DATABASE_FILE = "workspace.sqlite3"  # in the data folder, unless a database URL is set
 NEW_TITLE = "New conversation"
 TITLE_CHARS = 80
 UNDO_WINDOW = timedelta(days=1)
-BUSY_TIMEOUT_S = 30  # how long a write waits for another process's write to finish
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +58,7 @@ def _now() -> datetime:
 
 
 class _Base(DeclarativeBase):
-    pass
+    """The schema as the code reads it; `migrations/` brings a database to it."""
 
 
 class _ConversationRow(_Base):
@@ -171,29 +169,32 @@ def short_title(question: str) -> str:
 
 class ConversationStore:
     """The workspace database. Safe to share between threads (one session per call) and
-    between processes (writes take SQLite's lock for their whole transaction)."""
+    between processes (see `database.py` for the locks)."""
 
-    def __init__(self, data_dir: Path, max_conversations: int | None = None) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / DATABASE_FILE
+    def __init__(
+        self,
+        data_dir: Path,
+        max_conversations: int | None = None,
+        database_url: str | None = None,
+    ) -> None:
+        """Open (and migrate) the database at `database_url`, by default the SQLite file
+        DATABASE_FILE in `data_dir`."""
+        if database_url is None:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            database_url = f"sqlite:///{data_dir / DATABASE_FILE}"
         self.max_conversations = max_conversations
-        self._engine = create_engine(
-            f"sqlite:///{self.path}", connect_args={"timeout": BUSY_TIMEOUT_S}
-        )
-        event.listen(self._engine, "connect", _sqlite_connect)
-        event.listen(self._engine, "begin", _sqlite_begin)
-        self._writer = self._engine.execution_options(sqlite_immediate=True)
+        self._engine, self._writer = open_engines(database_url)
+        self.url = self._engine.url
         self._removed: list[Callable[[str], None]] = []
+        migrate(self._writer)
         with self._writer.begin() as connection:
-            version = connection.exec_driver_sql("PRAGMA user_version").scalar() or 0
-            if version > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path}: written by a newer version (schema {version}); "
-                    f"this one reads schema {SCHEMA_VERSION}"
-                )
-            _Base.metadata.create_all(connection)
-            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.execute(delete(_ConversationRow).where(_expired()))
+
+    @classmethod
+    def open(cls, settings: Settings) -> ConversationStore:
+        """The workspace the settings name (ASSISTANT_DATABASE_URL, else ASSISTANT_DATA_DIR)."""
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        return cls(settings.data_dir, settings.max_conversations, url)
 
     def on_removed(self, listener: Callable[[str], None]) -> None:
         """Call `listener(conversation_id)` once a conversation is deleted or purged, so what
@@ -207,8 +208,13 @@ class ConversationStore:
         """A session whose transaction holds the database's write lock from its start."""
         return Session(self._writer, expire_on_commit=False)
 
-    def _row(self, session: Session, owner: str, conversation_id: str) -> _ConversationRow:
-        row = session.get(_ConversationRow, conversation_id)
+    def _row(
+        self, session: Session, owner: str, conversation_id: str, lock: bool = False
+    ) -> _ConversationRow:
+        """The owner's conversation; with `lock`, its row stays locked until the transaction
+        ends (FOR UPDATE, where the database has row locks; SQLite's write lock is held
+        already)."""
+        row = session.get(_ConversationRow, conversation_id, with_for_update=lock)
         if row is None or row.owner != owner or row.deleted_at is not None:
             raise WorkspaceError("conversation_id", f"no conversation '{conversation_id}'")
         return row
@@ -325,10 +331,11 @@ class ConversationStore:
         settings: dict[str, Any],
     ) -> Turn:
         """Keep one answered question; the first one names an untitled conversation. Its
-        number is read and used in one write transaction, so it is unique across processes."""
+        number is read and used while the conversation is locked, so it is unique across
+        processes and replicas."""
         now = _now()
         with self._write() as session, session.begin():
-            row = self._row(session, owner, conversation_id)
+            row = self._row(session, owner, conversation_id, lock=True)
             last = session.scalar(
                 select(func.max(_TurnRow.n)).where(_TurnRow.conversation_id == conversation_id)
             )
@@ -381,21 +388,3 @@ class ConversationStore:
 
 def _expired() -> Any:
     return _ConversationRow.deleted_at < _now() - UNDO_WINDOW
-
-
-def _sqlite_connect(connection: Any, _record: Any) -> None:
-    """Foreign keys on (turns go with their conversation); WAL so readers never block; and
-    transactions begun by `_sqlite_begin`, not by the sqlite3 module (SQLAlchemy's recipe:
-    the module would begin them only at the first write, too late to hold the lock)."""
-    connection.isolation_level = None
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
-
-
-def _sqlite_begin(connection: Connection) -> None:
-    """Writes begin IMMEDIATE (the write lock at once, waiting up to BUSY_TIMEOUT_S for
-    another writer); reads begin DEFERRED and never wait."""
-    immediate = connection.get_execution_options().get("sqlite_immediate", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,7 +16,6 @@ from conftest import (
     make_settings,
     run_cli,
     serve_in_thread,
-    stop_process,
 )
 from fastapi.testclient import TestClient
 
@@ -32,33 +27,8 @@ from assistant.store.chroma import StoreError
 
 pytestmark = pytest.mark.slow
 
-CHROMA = Path(sys.executable).with_name("chroma")
 GOLDEN = [json.loads(line) for line in (REPO / "evals" / "golden.jsonl").read_text().splitlines()]
 QUESTIONS = [case["question"] for case in GOLDEN if case["kind"] != "followup"][::4]
-
-
-@pytest.fixture(scope="module")
-def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A real `chroma run` on a free port, up once its heartbeat answers."""
-    tmp = tmp_path_factory.mktemp("chroma")
-    port = free_port()
-    command = [CHROMA, "run", "--path", tmp / "data", "--host", "127.0.0.1", "--port", str(port)]
-    with (tmp / "server.log").open("wb") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, (tmp / "server.log").read_text(errors="replace")
-            assert time.monotonic() < deadline, "chroma run did not answer its heartbeat"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat").is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        yield port
-    finally:
-        stop_process(server)
 
 
 def served(tmp: Path, port: int, corpus: Path = CORPUS, collection: str = "passages") -> Settings:

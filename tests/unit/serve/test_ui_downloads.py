@@ -4,15 +4,14 @@ conversation is gone."""
 
 from __future__ import annotations
 
-import sqlite3
 import stat
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from conftest import delete_long_ago
 from gradio.context import LocalContext
 
 from assistant.config import Settings
@@ -115,11 +114,7 @@ def test_downloads_of_a_conversation_purged_elsewhere_are_removed(
     """Deleted by another server on the same data folder a day ago, purged by this one."""
     conversation_id = stored(view)
     files = [shown(button)[1] for button in view.downloads(OWNER, conversation_id)]
-    long_ago = (datetime.now(UTC) - UNDO_WINDOW * 2).isoformat(sep=" ")
-    with sqlite3.connect(view.workspace.path) as db:
-        db.execute(
-            "UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, conversation_id)
-        )
+    delete_long_ago(view.workspace, conversation_id, UNDO_WINDOW * 2)
     view.workspace.delete(OWNER, view.workspace.create(OWNER).id)
     assert not any(path.exists() for path in files if path)
     assert not (view.files.root / conversation_id).exists()

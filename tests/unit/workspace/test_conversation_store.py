@@ -1,16 +1,18 @@
-"""The conversation store on a real SQLite file: owners, order, undo, ratings, schema."""
+"""The conversation store on a real SQLite file and a real PostgreSQL database: owners, order,
+undo, ratings, turn numbers under concurrency."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import delete_long_ago
+from sqlalchemy import create_engine, text
 
 from assistant.schema import AskResult, Citation
 from assistant.workspace.conversations import (
-    DATABASE_FILE,
     UNDO_WINDOW,
     ConversationStore,
     WorkspaceError,
@@ -19,6 +21,14 @@ from assistant.workspace.conversations import (
 )
 from assistant.workspace.export import answer_markdown, conversation_markdown
 from assistant.workspace.feedback import candidate_case
+
+OpenStore = Callable[..., ConversationStore]
+
+
+@pytest.fixture
+def open_store(tmp_path: Path, database_url: str | None) -> OpenStore:
+    """Stores on one database, SQLite or PostgreSQL (each test runs on both)."""
+    return lambda **options: ConversationStore(tmp_path, database_url=database_url, **options)
 
 
 def result(answer: str = "Around 5% [1].", quote: str = "Ningbo targets around 5%.") -> AskResult:
@@ -40,8 +50,8 @@ def result(answer: str = "Around 5% [1].", quote: str = "Ningbo targets around 5
     return AskResult(answer=answer, citations=[citation], standalone_question="q")
 
 
-def test_conversations_belong_to_their_owner(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_conversations_belong_to_their_owner(open_store: OpenStore) -> None:
+    store = open_store()
     mine = store.create("alice")
     assert store.list("bob") == []
     for attempt in (
@@ -56,8 +66,8 @@ def test_conversations_belong_to_their_owner(tmp_path: Path) -> None:
     assert store.get("alice", mine.id).title == "New conversation"
 
 
-def test_turns_name_the_conversation_and_make_the_history(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_turns_name_the_conversation_and_make_the_history(open_store: OpenStore) -> None:
+    store = open_store()
     conversation = store.create("alice")
     store.add_turn("alice", conversation.id, "What did Ningbo target?", result(), {"k": 3})
     store.add_turn("alice", conversation.id, "And Sanya?", result("No figure."), {})
@@ -79,22 +89,20 @@ def test_long_first_questions_are_cut_at_a_word() -> None:
     assert title.endswith("…") and len(title) <= 81 and "wor…" not in title
 
 
-def test_a_deleted_conversation_can_be_restored_until_purged(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_a_deleted_conversation_can_be_restored_until_purged(open_store: OpenStore) -> None:
+    store = open_store()
     kept, purged = store.create("alice", "kept"), store.create("alice", "purged")
     store.delete("alice", kept.id)
     store.delete("alice", purged.id)
-    long_ago = (datetime.now(UTC) - UNDO_WINDOW * 2).isoformat(sep=" ")
-    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
-        db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, purged.id))
-    reopened = ConversationStore(tmp_path)
+    delete_long_ago(store, purged.id, UNDO_WINDOW * 2)
+    reopened = open_store()
     assert reopened.restore("alice", kept.id).title == "kept"
     with pytest.raises(WorkspaceError):
         reopened.restore("alice", purged.id)
 
 
-def test_ratings_replace_each_other_and_check_the_turn(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_ratings_replace_each_other_and_check_the_turn(open_store: OpenStore) -> None:
+    store = open_store()
     conversation = store.create("alice")
     store.add_turn("alice", conversation.id, "q1", result(), {})
     store.rate("alice", conversation.id, 1, "down", "wrong city")
@@ -106,16 +114,8 @@ def test_ratings_replace_each_other_and_check_the_turn(tmp_path: Path) -> None:
     assert (rated.turn.feedback.rating, rated.turn.feedback.comment) == ("up", "fine")
 
 
-def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
-    ConversationStore(tmp_path)
-    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
-        db.execute("PRAGMA user_version = 99")
-    with pytest.raises(RuntimeError, match="schema 99"):
-        ConversationStore(tmp_path)
-
-
-def test_markdown_export_keeps_markers_and_escapes_document_text(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_markdown_export_keeps_markers_and_escapes_document_text(open_store: OpenStore) -> None:
+    store = open_store()
     conversation = store.create("alice", "Growth <b>targets</b>")
     store.add_turn("alice", conversation.id, "What did Ningbo target?", result(), {})
     text = conversation_markdown(store.get("alice", conversation.id))
@@ -128,8 +128,8 @@ def test_markdown_export_keeps_markers_and_escapes_document_text(tmp_path: Path)
     assert answer_markdown(quoted_markup) == "It stores \\<script\\>x\\</script\\> as text [1]."
 
 
-def test_rated_turns_become_candidate_cases(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_rated_turns_become_candidate_cases(open_store: OpenStore) -> None:
+    store = open_store()
     conversation = store.create("alice")
     store.add_turn("alice", conversation.id, "What did Ningbo target?", result(), {})
     refusal = AskResult(answer="The documents don't answer this.", abstained=True)
@@ -146,11 +146,11 @@ def test_rated_turns_become_candidate_cases(tmp_path: Path) -> None:
     assert "rated down" in second["feedback"]["review"]
 
 
-def test_turns_added_at_once_from_many_threads_are_numbered_once_each(tmp_path: Path) -> None:
+def test_turns_added_at_once_from_threads_are_numbered_once_each(open_store: OpenStore) -> None:
     """The server answers in a thread pool: two answers landing together must not share n."""
     from concurrent.futures import ThreadPoolExecutor
 
-    store = ConversationStore(tmp_path)
+    store = open_store()
     conversation = store.create("alice")
     with ThreadPoolExecutor(max_workers=8) as pool:
         numbers = list(
@@ -163,12 +163,12 @@ def test_turns_added_at_once_from_many_threads_are_numbered_once_each(tmp_path: 
     assert len(store.get("alice", conversation.id).turns) == 24
 
 
-def test_two_stores_on_one_file_number_every_turn_once(tmp_path: Path) -> None:
+def test_two_stores_on_one_file_number_every_turn_once(open_store: OpenStore) -> None:
     """Two server processes on one data folder: turn numbers come from the database, not
     from a lock of one process, so no answer is lost to a clash."""
     from concurrent.futures import ThreadPoolExecutor
 
-    stores = [ConversationStore(tmp_path), ConversationStore(tmp_path)]
+    stores = [open_store(), open_store()]
     conversation = stores[0].create("alice")
 
     def append(i: int) -> int:
@@ -182,23 +182,22 @@ def test_two_stores_on_one_file_number_every_turn_once(tmp_path: Path) -> None:
     assert sorted(t.question for t in turns) == sorted(f"q{i}" for i in range(60))
 
 
-def test_restore_checks_the_window_on_a_running_store(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_restore_checks_the_window_on_a_running_store(open_store: OpenStore) -> None:
+    store = open_store()
     late, other = store.create("alice", "late"), store.create("alice", "other")
     store.delete("alice", late.id)
-    long_ago = (datetime.now(UTC) - UNDO_WINDOW - timedelta(minutes=1)).isoformat(sep=" ")
-    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
-        db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, late.id))
+    delete_long_ago(store, late.id, UNDO_WINDOW + timedelta(minutes=1))
     with pytest.raises(WorkspaceError):
         store.restore("alice", late.id)
     store.delete("alice", other.id)  # a later delete purges what is past the window
-    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
-        ids = {row[0] for row in db.execute("SELECT id FROM conversations")}
-    assert ids == {other.id}
+    engine = create_engine(store.url)
+    with engine.connect() as db:
+        assert set(db.scalars(text("SELECT id FROM conversations"))) == {other.id}
+    engine.dispose()
 
 
-def test_an_owner_keeps_at_most_the_cap_and_lists_them_by_page(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path, max_conversations=3)
+def test_an_owner_keeps_at_most_the_cap_and_lists_them_by_page(open_store: OpenStore) -> None:
+    store = open_store(max_conversations=3)
     made = [store.create("alice", f"c{i}") for i in range(3)]
     with pytest.raises(WorkspaceFull, match="3 conversations"):
         store.create("alice")
@@ -213,15 +212,13 @@ def test_an_owner_keeps_at_most_the_cap_and_lists_them_by_page(tmp_path: Path) -
     assert store.list("alice", offset=5) == []
 
 
-def test_listeners_hear_of_deleted_and_purged_conversations(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path)
+def test_listeners_hear_of_deleted_and_purged_conversations(open_store: OpenStore) -> None:
+    store = open_store()
     heard: list[str] = []
     store.on_removed(heard.append)
     first, second = store.create("alice"), store.create("alice")
     store.delete("alice", first.id)
     assert heard == [first.id]
-    long_ago = (datetime.now(UTC) - UNDO_WINDOW * 2).isoformat(sep=" ")
-    with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
-        db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (long_ago, first.id))
+    delete_long_ago(store, first.id, UNDO_WINDOW * 2)
     store.delete("alice", second.id)
     assert sorted(heard[1:]) == sorted([first.id, second.id])  # the first one purged
