@@ -37,11 +37,13 @@ lock:
 		--extra baseline $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 # Debian packages: headless Chromium for the browser tests, poppler's pdftotext (the best
-# PDF text; PDFium reads PDFs without it) and pdfinfo for the Debian eval corpus.
+# PDF text; PDFium reads PDFs without it) and pdfinfo for the Debian eval corpus, and
+# PostgreSQL, whose throwaway clusters the workspace tests start (tests/conftest.py).
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { apt-get update -qq && \
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
-		poppler-utils >/dev/null; }
+		poppler-utils postgresql >/dev/null; }
 
 index: install
 	$(BIN)/assistant index
