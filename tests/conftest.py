@@ -218,13 +218,22 @@ def postgres_database(server: str) -> str:
     return f"{server}/{name}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    """Each workspace test twice: on SQLite (None: the file in the data folder) and on a new
-    database of the session's PostgreSQL cluster (started only when a test needs it)."""
+DATABASES = ["sqlite", "postgresql"]
+
+
+def database_for(request: pytest.FixtureRequest) -> str | None:
+    """The workspace database of a fixture parametrized over DATABASES: None on SQLite (the
+    file in the data folder), else a new database of the session's PostgreSQL cluster
+    (started only when a test needs it)."""
     if request.param == "sqlite":
         return None
     return postgres_database(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each workspace test twice, on SQLite and on PostgreSQL."""
+    return database_for(request)
 
 
 def delete_long_ago(store: ConversationStore, conversation_id: str, ago: timedelta) -> None:

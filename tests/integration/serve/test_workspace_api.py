@@ -1,6 +1,6 @@
-"""The workspace API on the real stack: conversations stored in SQLite, their export, ratings
-and the feedback export, per owner (a cookie without a token, the token with one), and the
-management of documents (removal, metadata edits)."""
+"""The workspace API on the real stack: conversations stored in SQLite and in PostgreSQL, their
+export, ratings and the feedback export, per owner (a cookie without a token, the token with
+one), and the management of documents (removal, metadata edits)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from typing import Any
 import docx
 import httpx
 import pytest
-from conftest import build_index, copy_corpus, make_settings, serve_in_thread
+from conftest import (
+    DATABASES,
+    build_index,
+    copy_corpus,
+    database_for,
+    make_settings,
+    serve_in_thread,
+)
 from fastapi.testclient import TestClient
 
 from assistant.cli import main as cli_main
@@ -31,11 +38,14 @@ TBI = "How many provincial work reports did the Tony Blair Institute translate a
 TBI_SOURCE = "000_0a6bf08919da8192.txt"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
-    """The whole app without a token on uvicorn: callers are told apart by their cookie."""
+@pytest.fixture(scope="module", params=DATABASES)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Settings]]:
+    """The whole app without a token on uvicorn, its workspace on SQLite or PostgreSQL:
+    callers are told apart by their cookie."""
     tmp = tmp_path_factory.mktemp("workspace")
-    settings = make_settings(tmp, copy_corpus(tmp / "corpus"))
+    settings = make_settings(tmp, copy_corpus(tmp / "corpus"), database_url=database_for(request))
     build_index(settings)
     with serve_in_thread(create_app(settings)) as base:
         yield base, settings
@@ -153,7 +163,7 @@ def test_control_characters_in_a_conversation_never_break_its_export(
     owner = "browser:" + client.cookies[OWNER_COOKIE]
     quote = "Page one ends here.\fPage two: growth of 5.5 percent."
     result = AskResult.model_validate({**answer, "answer": f"{quote} [1]"})
-    ConversationStore(served[1].data_dir).add_turn(owner, conversation, "And\x0b then?", result, {})
+    ConversationStore.open(served[1]).add_turn(owner, conversation, "And\x0b then?", result, {})
 
     word = client.get(f"/api/conversations/{conversation}/export", params={"format": "docx"})
     assert word.status_code == 200, word.text
@@ -167,7 +177,10 @@ def test_control_characters_in_a_conversation_never_break_its_export(
 
 
 def test_ratings_are_stored_and_exported_as_candidate_cases(
-    client: httpx.Client, served: tuple[str, Settings], tmp_path: Path
+    client: httpx.Client,
+    served: tuple[str, Settings],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     conversation = new_conversation(client)
     answer = ask(client, TBI, conversation)
@@ -188,6 +201,8 @@ def test_ratings_are_stored_and_exported_as_candidate_cases(
 
     out = tmp_path / "candidates.jsonl"
     data = str(served[1].data_dir)
+    if served[1].database_url:  # the command reads it from the environment, as a user sets it
+        monkeypatch.setenv("ASSISTANT_DATABASE_URL", served[1].database_url.get_secret_value())
     assert cli_main(["feedback", "export", "--out", str(out), "--data", data]) == 0
     cases = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     case = next(c for c in cases if c["id"] == f"fb-{conversation}-1")
@@ -325,4 +340,4 @@ def test_removing_a_document_deletes_file_metadata_and_passages(
     assert TBI_SOURCE not in listed and len(listed) == 4
     answer = client.post("/api/ask", json={"question": TBI}).json()
     assert TBI_SOURCE not in {c["source"] for c in answer["citations"]}
-    assert ConversationStore(settings.data_dir).list("browser:none") == []
+    assert ConversationStore.open(settings).list("browser:none") == []
