@@ -172,6 +172,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.port:
         settings = settings.model_copy(update={"port": args.port})
+    if args.workers:
+        settings = settings.model_copy(update={"workers": args.workers})
     serve(settings)
     return 0
 
@@ -236,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", "start the web UI and the HTTP API on 127.0.0.1", cmd_serve)
     serve.add_argument("--port", type=int, help="port (default from settings: 7860)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="processes answering questions (default from settings: one per core)",
+    )
     command("mcp", "serve the MCP tools over stdio, for desktop MCP hosts", cmd_mcp)
 
     evaluate = command("eval", "run the golden evals and gate on thresholds", cmd_eval)

@@ -180,6 +180,13 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path; the default is bundled",
     )
     embedding_batch_size: int = Field(64, ge=1)
+    query_batch_size: int = Field(
+        32,
+        ge=1,
+        description="Questions asked at the same time are embedded together, this many at "
+        "most in one forward pass (1: each alone). One thread, 32 questions: one by one "
+        "926 ms, in passes of 8 224 ms, of 32 194 ms (benchmarks/RESULTS.md, issue 29)",
+    )
 
     # Retrieval
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer")
@@ -254,6 +261,12 @@ class Settings(BaseSettings):
         "and 127.0.0.1 ('*': any); other Host headers get 400 (DNS rebinding)",
     )
     port: int = Field(7860, ge=1, le=65535)
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Processes that answer questions for `assistant serve` (1: the server's "
+        "own); default: one per core",
+    )
     api_token: SecretStr | None = Field(
         None,
         description=f"Bearer token; unset = open API. At least {MIN_API_TOKEN_CHARS} "

@@ -96,6 +96,10 @@ class QuestionError(ValueError):
         self.field = field
         self.message = message
 
+    def __reduce__(self) -> tuple[type[QuestionError], tuple[str, str]]:
+        """Pickled by its two fields (it travels back from an answering worker process)."""
+        return QuestionError, (self.field, self.message)
+
 
 class DocumentError(ValueError):
     """A document that cannot be changed as asked: not indexed (`missing`), or a name that

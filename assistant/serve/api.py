@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from assistant.serve import conversations_api, openai_api
 from assistant.serve.auth import configured_token, require_token
 from assistant.serve.body_limit import BodyLimit
-from assistant.serve.deps import AssistantDep, WorkspaceDep, check_sources
+from assistant.serve.deps import AskDep, AssistantDep, WorkspaceDep, check_sources
 from assistant.serve.errors import BODY_ERRORS, EXCEPTION_HANDLERS, ApiError, errors
 from assistant.serve.mcp_server import MCP_PATH
 from assistant.serve.models import (
@@ -68,14 +68,22 @@ protected = APIRouter(dependencies=[Depends(require_token)], responses=errors(40
 
 
 @public.get(HEALTH_PATH, tags=["assistant"])
-def health(assistant: AssistantDep) -> HealthResponse:
+def health(assistant: AssistantDep, request: Request) -> HealthResponse:
     """Liveness and what is loaded; never needs the token (for load balancers)."""
-    return HealthResponse(**assistant.health(), model_loaded=assistant.embeddings.loaded)
+    return HealthResponse(
+        **assistant.health(),
+        model_loaded=assistant.embeddings.loaded,
+        answering_processes=request.app.state.answering_processes,
+    )
 
 
 @protected.post("/api/ask", tags=["assistant"], responses=errors(404, *BODY_ERRORS))
 def ask(
-    body: AskRequest, assistant: AssistantDep, workspace: WorkspaceDep, owner: OwnerDep
+    body: AskRequest,
+    assistant: AssistantDep,
+    answer: AskDep,
+    workspace: WorkspaceDep,
+    owner: OwnerDep,
 ) -> AskResponse:
     """Answer one question with numbered citations, or abstain. With `conversation_id` the
     turn is stored there, and the conversation's history is used unless `history` is given."""
@@ -83,7 +91,7 @@ def ask(
     history = body.history
     if body.conversation_id and history is None:
         history = workspace.history(owner, body.conversation_id)  # 404 before answering
-    result = assistant.ask(body.question, history or [], **body.ask_options())
+    result = answer(body.question, history or [], **body.ask_options())
     if not body.conversation_id:
         return AskResponse(**result.model_dump())
     turn = workspace.add_turn(
@@ -261,6 +269,8 @@ def build_api(
     )
     app.state.assistant = assistant
     app.state.workspace = workspace
+    app.state.ask = assistant.ask
+    app.state.answering_processes = []
     add_offline_docs(app)
     app.include_router(protected)
     app.include_router(conversations_api.router)

@@ -3,11 +3,12 @@ of named sources."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from assistant.schema import QuestionError
+from assistant.schema import AskResult, QuestionError
 from assistant.service import Assistant
 from assistant.workspace.conversations import ConversationStore
 
@@ -17,6 +18,16 @@ def get_assistant(request: Request) -> Assistant:
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+Ask = Callable[..., AskResult]  # `Assistant.ask`, or `AskWorkers.ask` in worker processes
+
+
+def get_ask(request: Request) -> Ask:
+    """Who answers a one-shot question: the worker processes when the server has them."""
+    return request.app.state.ask
+
+
+AskDep = Annotated[Ask, Depends(get_ask)]
 
 
 def get_workspace(request: Request) -> ConversationStore:

@@ -20,7 +20,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import Field, TypeAdapter, ValidationError
 
 from assistant.schema import PlainText, QuestionError
-from assistant.serve.deps import check_sources
+from assistant.serve.deps import Ask, check_sources
 from assistant.service import Assistant
 
 MCP_PATH = "/mcp"
@@ -54,8 +54,10 @@ async def _run(work: Callable[[], T]) -> T:
         raise ValueError("internal error; the server log has details") from None
 
 
-def build_mcp(assistant: Assistant) -> FastMCP:
-    """The MCP server around one shared Assistant."""
+def build_mcp(assistant: Assistant, ask: Ask | None = None) -> FastMCP:
+    """The MCP server around one shared Assistant; `ask` answers its questions (default:
+    the Assistant itself)."""
+    answer_with = ask or assistant.ask
     server = FastMCP(
         "policy-assistant",
         instructions=INSTRUCTIONS,
@@ -90,7 +92,8 @@ def build_mcp(assistant: Assistant) -> FastMCP:
                 for key, value in message.items():
                     plain(f"history.{i}.{key}", value)
             only = checked_sources(sources)
-            return assistant.ask(question, history or [], k=k, sources=only).model_dump(mode="json")
+            result = answer_with(question, history or [], k=k, sources=only)
+            return result.model_dump(mode="json")
 
         return await _run(answer)
 

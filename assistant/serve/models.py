@@ -55,6 +55,11 @@ class HealthResponse(BaseModel):
     embedding_model: str
     model_loaded: bool = Field(description="Whether the embedding model is in memory")
     answer_mode: str
+    answering_processes: list[int] = Field(
+        default_factory=list,
+        description="Process ids of the workers that answer questions (`ASSISTANT_WORKERS`); "
+        "empty: the server process answers them itself",
+    )
 
 
 class DocumentInfo(BaseModel):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from assistant.schema import AskResult, ChatMessage, Citation, PlainText, QuestionError
 from assistant.serve.auth import require_token
-from assistant.serve.deps import AssistantDep, check_sources
+from assistant.serve.deps import AskDep, AssistantDep, check_sources
 from assistant.serve.errors import (
     BODY_ERRORS,
     OpenAIErrorDetail,
@@ -261,7 +261,7 @@ def models() -> ModelList:
     },
 )
 def chat_completions(
-    body: ChatCompletionRequest, assistant: AssistantDep
+    body: ChatCompletionRequest, assistant: AssistantDep, answer: AskDep
 ) -> ChatCompletion | StreamingResponse:
     """OpenAI chat: the last user message is the question, earlier turns are the history."""
     if refused := body.unsupported():
@@ -280,7 +280,7 @@ def chat_completions(
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     with question_field(where):
-        result = assistant.ask(question, history, **body.ask_options())
+        result = answer(question, history, **body.ask_options())
     return ChatCompletion(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),

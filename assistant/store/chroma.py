@@ -439,5 +439,7 @@ def open_store(
 ) -> tuple[Store, SentenceTransformerEmbeddings]:
     """The store for these settings; `rebuild` fills a fresh one (any model) beside the live
     index, which `Indexer.run` swaps in when it completes."""
-    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    embeddings = get_embeddings(
+        settings.embedding_model, settings.embedding_batch_size, settings.query_batch_size
+    )
     return Store(settings, embeddings, rebuild), embeddings

@@ -1,0 +1,164 @@
+"""Questions answered in worker processes, so a server uses every core.
+
+An ask is mostly Python (BM25, sentence features, selection) and holds the GIL, so threads of
+one process answer at the speed of one core. `AskWorkers` starts `settings.workers` processes,
+each with its own `Assistant` (model, store, lexical index), and hands each question to the
+one with the fewest in hand. Everything else stays in the server process: HTTP, the UI and its
+sessions, the login throttle, owner cookies, uploads and the workspace. So nothing that must
+be consistent between requests lives in a worker; a worker's caches follow the store, which
+it re-reads when another process wrote it (`Store.sync`: the generation moves, BM25 rebuilds).
+
+Each worker answers several questions at once on a few threads, so concurrent questions share
+one embedding pass (`embeddings._QueryBatch`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import pickle
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.context import SpawnProcess
+from typing import Any
+
+from assistant.config import Settings
+from assistant.schema import AskResult, ChatMessage
+
+# Threads answering in each worker: enough concurrent questions to fill an embedding pass
+# (passes of 8 gave most of the gain of 32), few enough that the GIL is not fought over.
+WORKER_THREADS = 8
+_LIVENESS_S = 1.0  # how often a waiting ask checks that its worker is still alive
+
+
+@dataclass
+class _Worker:
+    process: SpawnProcess
+    inbox: Any  # multiprocessing Queue of (request id, ask arguments) or None to stop
+    in_hand: set[int] = field(default_factory=set)
+
+
+class WorkerError(RuntimeError):
+    """A worker process died or sent back an error that could not travel."""
+
+
+def _serve_questions(settings: Settings, inbox: Any, outbox: Any) -> None:
+    """A worker process: build the Assistant, warm it, answer until told to stop."""
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings)
+    assistant.embeddings.embed_query("warm up")
+    assistant.lexical.refresh()
+    outbox.put((None, "ready"))
+
+    def answer(request: int, arguments: dict[str, Any]) -> None:
+        try:
+            reply: Any = assistant.ask(**arguments)
+        except Exception as error:  # it travels back and is raised in the server
+            try:
+                pickle.dumps(error)
+                reply = error
+            except Exception:
+                reply = WorkerError(f"{type(error).__name__}: {error}")
+        outbox.put((request, reply))
+
+    with ThreadPoolExecutor(WORKER_THREADS) as pool:
+        for item in iter(inbox.get, None):
+            pool.submit(answer, *item)
+
+
+class AskWorkers:
+    """`ask` as `Assistant.ask`, answered by one of `count` worker processes."""
+
+    def __init__(self, settings: Settings, count: int) -> None:
+        context = multiprocessing.get_context("spawn")  # torch and threads do not survive fork
+        self._outbox = context.Queue()
+        self._workers: list[_Worker] = []
+        for _ in range(count):
+            inbox = context.Queue()
+            process = context.Process(
+                target=_serve_questions,
+                args=(settings, inbox, self._outbox),
+                name="assistant-ask-worker",
+                daemon=True,
+            )
+            process.start()
+            self._workers.append(_Worker(process, inbox))
+        self._lock = threading.Lock()
+        self._ids = itertools.count()
+        self._pending: dict[int, Future[AskResult]] = {}
+        self._ready = threading.Semaphore(0)
+        self._collector = threading.Thread(target=self._collect, name="ask-results", daemon=True)
+        self._collector.start()
+
+    @property
+    def pids(self) -> list[int]:
+        return [worker.process.pid or 0 for worker in self._workers]
+
+    def wait_ready(self) -> None:
+        """Block until every worker has loaded its model and index."""
+        for _ in self._workers:
+            while not self._ready.acquire(timeout=_LIVENESS_S):
+                if not all(worker.process.is_alive() for worker in self._workers):
+                    raise WorkerError("an answering worker exited while starting")
+
+    def _collect(self) -> None:
+        for request, reply in iter(self._outbox.get, (None, None)):
+            if request is None:
+                self._ready.release()
+                continue
+            with self._lock:
+                future = self._pending.pop(request, None)
+                for worker in self._workers:
+                    worker.in_hand.discard(request)
+            if future is None:
+                continue
+            if isinstance(reply, BaseException):
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[ChatMessage | dict[str, str]] = (),
+        k: int | None = None,
+        mode: str | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> AskResult:
+        """Answer in the worker with the fewest questions in hand (blocks the caller)."""
+        arguments = {
+            "question": question,
+            "history": [m.model_dump() if isinstance(m, ChatMessage) else m for m in history],
+            "k": k,
+            "mode": mode,
+            "sources": list(sources) if sources else None,
+        }
+        future: Future[AskResult] = Future()
+        with self._lock:
+            request = next(self._ids)
+            worker = min(self._workers, key=lambda w: len(w.in_hand))
+            worker.in_hand.add(request)
+            self._pending[request] = future
+        worker.inbox.put((request, arguments))
+        while True:
+            try:
+                return future.result(timeout=_LIVENESS_S)
+            except TimeoutError:
+                if not worker.process.is_alive():
+                    with self._lock:
+                        self._pending.pop(request, None)
+                    raise WorkerError("the worker answering this question exited") from None
+
+    def close(self) -> None:
+        """Stop the workers (each finishes what it has in hand) and the collector."""
+        for worker in self._workers:
+            worker.inbox.put(None)
+        for worker in self._workers:
+            worker.process.join(timeout=30)
+            if worker.process.is_alive():
+                worker.process.terminate()
+        self._outbox.put((None, None))
+        self._collector.join(timeout=5)
