@@ -4,6 +4,7 @@ and a page session that asks questions and takes screenshots (copied to /tmp/ui-
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -23,11 +24,13 @@ TIMEOUT_MS = 60_000
 
 @dataclass
 class Server:
-    """`assistant serve` run in `tmp` (so its workspace database is tmp/data)."""
+    """`assistant serve` run in `tmp` (so its data folder is tmp/data), with `env` added to
+    its environment."""
 
     tmp: Path
     corpus: Path
     index: Path
+    env: Mapping[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -53,7 +56,11 @@ class Server:
         ]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                command, cwd=self.tmp, stdout=out, stderr=subprocess.STDOUT
+                command,
+                cwd=self.tmp,
+                env={**os.environ, **self.env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and self.process.poll() is None:
