@@ -33,6 +33,20 @@ def test_the_cli_names_a_bad_setting_without_a_traceback(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("workspace.db", "Could not parse"), ("postgres+nodriver://db/x", "Can't load plugin")],
+)
+def test_an_unusable_database_url_stops_the_cli_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, problem: str
+) -> None:
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", url)
+    assert main(["feedback", "export", "--out", "x.jsonl"]) == 2
+    err = capsys.readouterr().err
+    assert "ASSISTANT_DATABASE_URL: not a usable SQLAlchemy URL" in err and problem in err
+    assert "Traceback" not in err
+
+
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A workspace with one rated answer."""
