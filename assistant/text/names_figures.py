@@ -163,8 +163,16 @@ def occurs(term: str, normalised_text: str) -> bool:
     # A number is not part of a decimal ("5" in "0.5"), but may follow a version's "v"
     # ("4.9" in "v4.9"); a word may end a dotted name ("getcwd" in "os.getcwd()").
     before = r"(?:(?<![\w.])|(?<= v))" if needle[:1].isdigit() else r"(?<!\w)"
-    pattern = rf"{before}{re.escape(needle)}(?:s|es)?(?![\w]|\.\d)"  # plurals too: NEV(s)
-    return bool(needle) and re.search(pattern, normalised_text) is not None
+    pattern = re.compile(rf"{before}{re.escape(needle)}(?:s|es)?(?![\w]|\.\d)")  # NEV(s)
+    # The pattern only matches where the needle is: the regex is tried at those places
+    # alone (a search from every position cost 0.3 ms per 40 KB document, a scan of every
+    # document per question).
+    at = normalised_text.find(needle) if needle else -1
+    while at >= 0:
+        if pattern.match(normalised_text, at):
+            return True
+        at = normalised_text.find(needle, at + 1)
+    return False
 
 
 def occurs_abbreviated(word: str, normalised_text: str) -> bool:

@@ -77,9 +77,10 @@ def unsupported(
     ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
     figures = [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
-    retrieved = set(tokenize(" ".join(p.page_content for p in passages)))
     metrics = []
-    for match in _METRIC.finditer(question):
+    retrieved: set[str] = set()
+    for match in _METRIC.finditer(question):  # the passages tokenized only when one is asked
+        retrieved = retrieved or set(tokenize(" ".join(p.page_content for p in passages)))
         words = match.group(1).split()
         metrics += [w for w in words if any(t not in retrieved for t in tokenize(w))]
     return Unsupported(missing, figures, metrics)
