@@ -42,6 +42,22 @@ class HybridRetriever(BaseRetriever):
         query_vector = np.asarray(query)
         return {vid: float(np.dot(query_vector, vector)) for vid, vector in stored.items()}
 
+    def _with_feedback(self, vector: list[float], sources: list[str] | None) -> list[float]:
+        """The query vector moved toward its nearest passages (Rocchio pseudo-relevance
+        feedback): a paraphrase lands near the passages that say it in the documents' own
+        words, which then lead the search. Weight and depth: `Settings.dense_feedback_*`."""
+        weight = self.settings.dense_feedback_weight
+        if not weight:
+            return vector
+        nearest = self.store.query(vector, self.settings.dense_feedback_passages, sources)
+        stored = self.store.vectors(
+            [str(meta.get("vector_id", cid)) for cid, _, meta, _ in nearest]
+        )
+        if not stored:
+            return vector
+        moved = np.asarray(vector) + weight * np.mean(list(stored.values()), axis=0)
+        return (moved / np.linalg.norm(moved)).tolist()
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
@@ -52,15 +68,17 @@ class HybridRetriever(BaseRetriever):
         found: dict[str, tuple[str, str, dict[str, Any]]] = {}  # chunk id, text, metadata
         dense: dict[str, float] = {}
         lexical: dict[str, float] = {}
-        vector: list[float] = []
+        vector: list[float] = []  # the question's own vector: its sentences' similarities
+        searched: list[float] = []  # the vector searched with, moved by feedback
         named = self._scope(query, sources)
         # The named documents are searched on their own too, so their passages are candidates
         # however many other documents say similar things.
         searches = [sources, *([sorted(named)] if named else [])]
         if mode in ("hybrid", "dense"):
             vector = self.embeddings.embed_query(query)
+            searched = self._with_feedback(vector, sources)
             for within in searches:
-                for chunk_id, text, meta, score in self.store.query(vector, wide, within):
+                for chunk_id, text, meta, score in self.store.query(searched, wide, within):
                     key = str(meta.get("vector_id", chunk_id))  # one entry per distinct text
                     found.setdefault(key, (chunk_id, text, meta))
                     dense[key] = score
@@ -74,7 +92,7 @@ class HybridRetriever(BaseRetriever):
                     lexical[key] = max(lexical.get(key, 0.0), hit.score)
         similarity = dict(dense)
         if mode == "hybrid":
-            similarity |= self._similarities(vector, [c for c in lexical if c not in dense])
+            similarity |= self._similarities(searched, [c for c in lexical if c not in dense])
             # In fusion a lexical hit ranks no lower than the least similar dense result,
             # so the dense results' own normalised scores do not move.
             floor = min(dense.values(), default=0.0)
@@ -102,6 +120,9 @@ class HybridRetriever(BaseRetriever):
             }
         ranked = self._without_copies(fused, found)[:k]
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
+        if vector and searched is not vector:
+            # Feedback moved the search: features read the question's own similarity.
+            similarity = self._similarities(vector, ranked)
         return [
             Document(
                 page_content=found[key][1],

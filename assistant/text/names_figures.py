@@ -205,3 +205,34 @@ def phrase_words(phrase: str) -> list[str]:
 def name_words(text: str) -> list[str]:
     """The words of the names in `text`, in order, once each."""
     return list(dict.fromkeys(word for phrase in names(text) for word in phrase_words(phrase)))
+
+
+# "<Name> in [up to three words] <word>": the word places another name ("The city of Ningbo
+# in East China's Zhejiang Province" speaks of Ningbo, not of Zhejiang).
+_PLACE_OF = r"[A-Z][\w’'-]*\s+in\s+(?:[\w’'-]+\s+){{0,3}}{word}\b"
+_USED_AS_PLACE = r"\bin\s+(?:[\w’'-]+\s+){{0,3}}{word}\b"
+
+
+def only_as_place(word: str, question: str, text: str) -> bool:
+    """Whether `text` names `word` only as where another name is, while the question asks
+    about it (not "in" it): a city's target quoted for a province's question answers for
+    the city. False when the text does not name the word at all."""
+    escaped = re.escape(word)
+    if re.search(_USED_AS_PLACE.format(word=escaped), question, re.I):
+        return False
+    said = len(re.findall(rf"\b{escaped}\b", text))
+    placed = len(re.findall(_PLACE_OF.format(word=escaped), text))
+    return said > 0 and placed == said
+
+
+_SMALL_WORDS = r"(?:(?:of|for|and|the|on|in|at|de|du|des|la|le)\s+)*"
+
+
+def spells_initials(acronym: str, text: str) -> bool:
+    """Whether an acronym ("TBI", "CCA") spells the initials of consecutive capitalised
+    words of the text ("Tony Blair Institute", "Center for China Analysis"), small words
+    between them skipped: how a question names a publisher its documents spell out."""
+    if not (2 <= len(acronym) <= 6 and acronym.isalpha() and acronym.isupper()):
+        return False
+    pattern = (r"[\w’'-]*\s+" + _SMALL_WORDS).join(re.escape(letter) for letter in acronym)
+    return re.search(rf"(?<![\w’'-]){pattern}", text) is not None

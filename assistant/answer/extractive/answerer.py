@@ -33,9 +33,18 @@ from assistant.answer.extractive.support import Unsupported, select_supported, u
 from assistant.config import AnswererWeights
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
-from assistant.text.document_heading import with_heading
+from assistant.text.document_heading import heading, with_heading
 from assistant.text.follow_ups import asked_now
-from assistant.text.names_figures import YEAR, names, numbers, occurs, phrase_words
+from assistant.text.names_figures import (
+    YEAR,
+    names,
+    numbers,
+    occurs,
+    only_as_place,
+    phrase_words,
+    spells_initials,
+    without_attribution,
+)
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
 
@@ -49,23 +58,37 @@ def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[
     return [sorted(group, key=lambda c: (c is not lead, c.start)) for group in groups.values()]
 
 
-def mismatch(question: str, chosen: list[Candidate]) -> str:
+def mismatch(question: str, chosen: list[Candidate], lexical: LexicalIndex) -> str:
     """What the question asks about that no quote states, when the quotes answer for
-    something else: a year they do not give (2024's figure for a 2025 question), or a name
-    neither the quotes nor their documents' identity carry (a city's target for a
-    province's). "" when the quotes speak to what was asked."""
-    asked = asked_now(question)
-    quotes = normalise_for_matching(" ".join(c.quote for c in chosen))
-    years = [n for n in numbers(asked) if YEAR.match(n)]
-    stated = [n for n in numbers(quotes) if YEAR.match(n)]
-    if years and stated and not any(occurs(year, quotes) for year in years):
-        return " or ".join(years)
+    something else: a year that neither they nor their documents' identity give (2024's
+    figure for a 2025 question), a name their documents never mention, or a name the quotes
+    give only as the place of another (a city's target for a province's). Whom the question
+    attributes it to ("according to TBI") is its source, not its subject. "" when the
+    quotes speak to what was asked."""
+    asked = without_attribution(asked_now(question))
     said = normalise_for_matching(
         " ".join(with_heading(c.quote, c.passage.metadata) for c in chosen)
     )
+    years = [n for n in numbers(asked) if YEAR.match(n)]
+    stated = [n for n in numbers(said) if YEAR.match(n)]
+    if years and stated and not any(occurs(year, said) for year in years):
+        return " or ".join(years)
+    sources = {c.passage.metadata["source"] for c in chosen}
+    documents = " ".join(lexical.source_text(source) for source in sources)
+    quoted = " ".join(c.quote for c in chosen)
+    headings = " ".join(heading(c.passage.metadata) for c in chosen)
     for phrase in names(asked):
         words = phrase_words(phrase)
-        if words and not any(occurs(word, said) for word in words):
+        if not words:
+            continue
+        if not any(
+            occurs(word, said)
+            or lexical.mentions(word, documents)
+            or spells_initials(word, headings)
+            for word in words
+        ):
+            return phrase
+        if all(only_as_place(word, asked, quoted) for word in words):
             return phrase
     return ""
 
@@ -186,7 +209,7 @@ class ExtractiveAnswerer:
         result = cited_answer(chosen, subject_lead(question, chosen))
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
-        unstated = mismatch(question, chosen)
+        unstated = mismatch(question, chosen, self.lexical)
         if unstated:
             return prefaced(f"The documents don't state this for {unstated}; they give:", result)
         return result

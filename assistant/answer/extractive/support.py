@@ -16,7 +16,7 @@ from assistant.answer.extractive.scoring import (
     wanted_figure,
 )
 from assistant.text.distinctive import distinctive_words
-from assistant.text.document_heading import with_heading
+from assistant.text.document_heading import heading, with_heading
 from assistant.text.follow_ups import asked_now
 from assistant.text.names_figures import (
     YEAR,
@@ -26,6 +26,7 @@ from assistant.text.names_figures import (
     occurs_abbreviated,
     phrase_words,
     spelled_figures,
+    spells_initials,
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
@@ -67,7 +68,8 @@ def unsupported(
     asked = without_attribution(asked_now(question))
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
-    missing = _missing_names(scorer, asked, documents)
+    headings = " ".join(heading(passage.metadata) for passage in support)
+    missing = _missing_names(scorer, asked, documents, headings)
     named = {word.lower() for phrase in names(asked) for word in phrase.split()}
     rare = distinctive_words(asked, scorer.weights.distinctive_max_zipf)
     missing += [
@@ -86,16 +88,19 @@ def unsupported(
     return Unsupported(missing, figures, metrics)
 
 
-def _missing_names(scorer: SentenceScorer, asked: str, documents: str) -> list[str]:
+def _missing_names(scorer: SentenceScorer, asked: str, documents: str, headings: str) -> list[str]:
     """The question's names that the documents lack, each as the question writes it
     ("United States", not "United" and "States"); a name lacks when any of its words does.
-    In a name of several words, a word may be the short form of the documents' word."""
+    In a name of several words, a word may be the short form of the documents' word; an
+    acronym may spell the initials of their headings' words ("TBI" for "Tony Blair
+    Institute")."""
     missing = []
     for phrase in names(asked):
         words = phrase_words(phrase)
         if any(
             not scorer.lexical.mentions(word, documents)
             and not (len(words) > 1 and occurs_abbreviated(word, documents))
+            and not spells_initials(word, headings)
             for word in words
         ):
             missing.append(phrase)

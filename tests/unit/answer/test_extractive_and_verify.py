@@ -678,13 +678,35 @@ def test_an_answer_leads_with_the_sentence_naming_what_was_asked() -> None:
 
 
 def test_an_answer_for_another_year_or_subject_says_so_first() -> None:
+    """A year neither the quote nor its document's identity gives, a name the document
+    never mentions, or a name given only as the place of another is stated first; the
+    source a question attributes to, or a name the document states elsewhere, is not."""
     from assistant.answer.extractive.answerer import mismatch
 
-    text = "In 2024 the defence budget rose by 7.2 percent. Ningbo set a 5.5 percent target."
+    text = (
+        "In 2024 the defence budget rose by 7.2 percent. Ningbo set a 5.5 percent target. "
+        "The city of Ningbo in East China's Zhejiang Province set a 5.5 percent target. "
+        "Beijing pledged aid. At the forum it pledged new channels."
+    )
     passage = _passage(text, "a.txt")
+    dated = _passage(text, "b.txt", published="2025-03")
+    lexical = KnownTexts(text)
     budget = _candidate(passage, "In 2024 the defence budget rose by 7.2 percent.", 0.8, set())
     ningbo = _candidate(passage, "Ningbo set a 5.5 percent target.", 0.8, set())
-    assert mismatch("How much did the defence budget rise in 2025?", [budget]) == "2025"
-    assert mismatch("How much did the defence budget rise in 2024?", [budget]) == ""
-    assert mismatch("What target did Hangzhou set?", [ningbo]) == "Hangzhou"
-    assert mismatch("What target did Ningbo set?", [ningbo]) == ""
+    placed = _candidate(
+        passage,
+        "The city of Ningbo in East China's Zhejiang Province set a 5.5 percent target.",
+        0.8,
+        set(),
+    )
+    pledged = _candidate(passage, "At the forum it pledged new channels.", 0.8, set())
+    rose = _candidate(dated, "In 2024 the defence budget rose by 7.2 percent.", 0.8, set())
+    assert mismatch("How much did the defence budget rise in 2025?", [budget], lexical) == "2025"
+    assert mismatch("How much did the defence budget rise in 2024?", [budget], lexical) == ""
+    assert mismatch("How much did the budget rise in the 2025 report?", [rose], lexical) == ""
+    assert mismatch("What target did Hangzhou set?", [ningbo], lexical) == "Hangzhou"
+    assert mismatch("What target did Ningbo set?", [ningbo], lexical) == ""
+    assert mismatch("According to Ningbo, what target was set?", [pledged], lexical) == ""
+    assert mismatch("What target did Zhejiang set?", [placed], lexical) == "Zhejiang"
+    assert mismatch("What did Ningbo in Zhejiang set?", [placed], lexical) == ""
+    assert mismatch("What did Beijing pledge at the forum?", [pledged], lexical) == ""

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.names_figures import names, numbers, occurs, phrase_words
+from assistant.text.names_figures import (
+    names,
+    numbers,
+    occurs,
+    only_as_place,
+    phrase_words,
+    spells_initials,
+)
 from assistant.text.normalise import normalise_for_matching
 
 
@@ -60,3 +67,50 @@ def test_initials_are_not_checked_words() -> None:
     assert phrase_words("Mary A. Jones") == ["Mary", "Jones"]
     assert phrase_words("H.W. Bush") == ["Bush"]
     assert phrase_words("NATO summit") == ["NATO", "summit"]
+
+
+@pytest.mark.parametrize(
+    ("word", "question", "text", "expected"),
+    [
+        (
+            "Zhejiang",
+            "What target did Zhejiang set?",
+            "The city of Ningbo in East China's Zhejiang Province set 5.5%.",
+            True,
+        ),
+        (
+            "Zhejiang",
+            "What target did Zhejiang set?",
+            "Zhejiang Province set 5.5%; Ningbo in Zhejiang set 6%.",
+            False,
+        ),
+        (
+            "Beijing",
+            "What did Li Qiang say in Beijing?",
+            "Premier Li Qiang in Beijing said so.",
+            False,
+        ),
+        ("Hainan", "What did Hainan plan?", "Nothing about it here.", False),
+        ("China", "What did China announce?", "An increase in China's defence budget.", False),
+    ],
+)
+def test_only_as_place(word: str, question: str, text: str, expected: bool) -> None:
+    """A name given only as where another name is ("Ningbo in ... Zhejiang Province") is
+    not what the text speaks of, unless the question also asks "in" it."""
+    assert only_as_place(word, question, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "expected"),
+    [
+        ("TBI", "Tony Blair Institute for Global Change", True),
+        ("CCA", "Asia Society Center for China Analysis", True),
+        ("IMF", "the International Monetary Fund", True),
+        ("TBI", "the big idea", False),
+        ("Tbi", "Tony Blair Institute", False),
+        ("TBI", "Tony Institute", False),
+    ],
+)
+def test_spells_initials(acronym: str, text: str, expected: bool) -> None:
+    """A publisher's acronym matches its spelled-out capitalised name, nothing else."""
+    assert spells_initials(acronym, text) is expected
