@@ -33,9 +33,15 @@ _LIST = re.compile(
 )
 _YEAR = r"(?:19|20)\d\d"
 _SPAN = re.compile(rf"\bfrom\s+({_YEAR})\s+(?:to|until|through)\s+({_YEAR})\b", re.IGNORECASE)
+# "from version 3.1.3 to 3.2.7", "from 7.0 to 8.0.4": a span of releases, not of years.
+_VERSION = r"(?:version\s+|v)?(\d+(?:\.\d+)+)"
+_VERSION_SPAN = re.compile(rf"\bfrom\s+{_VERSION}\s+(?:to|until|through)\s+{_VERSION}\b", re.I)
+# What a collection's documents follow one another as: years, releases, editions, meetings.
+_SERIES = r"(?:years|time|decades?|releases|versions|editions|issues|reports|meetings|sessions)"
 _TIMELINE = re.compile(
-    rf"\b(?:over\s+(?:the\s+)?(?:years|time|decades?)|since\s+{_YEAR}|evolution\s+of|"
-    r"timeline|through\s+the\s+years|year\s+by\s+year|evolved?|develop(?:ed)?\s+over)\b",
+    rf"\b(?:(?:over|across|through(?:out)?)\s+(?:the\s+|its\s+|their\s+)?{_SERIES}|"
+    rf"since\s+{_YEAR}|evolution\s+of|timeline|year\s+by\s+year|evolved?|"
+    r"develop(?:ed)?\s+over)\b",
     re.IGNORECASE,
 )
 _CHANGE = re.compile(
@@ -66,7 +72,8 @@ def question_kind(question: str) -> QuestionShape:
         sides = comparison_sides(question)
         if sides:
             return QuestionShape("comparison", sides)
-    if _TIMELINE.search(question) or (span and _CHANGE.search(question)):
+    spans = span or _VERSION_SPAN.search(question)
+    if _TIMELINE.search(question) or (spans and _CHANGE.search(question)):
         return QuestionShape("timeline")
     if _OVERVIEW.search(question):
         return QuestionShape("overview")
