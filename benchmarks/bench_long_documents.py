@@ -49,12 +49,13 @@ def index(root: Path, corpus: Path) -> None:
 
 
 def serving_rss(root: Path, corpus: Path, name: str) -> float:
-    """Peak RSS (MB) of a fresh process that opens the collection and answers each question."""
+    """Resident memory (MB) of a fresh process that opened the collection and answered each
+    question (its peak is the model's load, the same for every collection)."""
     code = (
-        "import sys, resource; sys.path.insert(0, sys.argv[1]); import bench_long_documents as b; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench_long_documents as b; "
         "from pathlib import Path; a = b.assistant_for(Path(sys.argv[2]), Path(sys.argv[3])); "
-        "[a.ask(q) for q in b.COLLECTIONS[sys.argv[4]]]; "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "[a.ask(q) for q in b.COLLECTIONS[sys.argv[4]]]; import psutil; "
+        "print(psutil.Process().memory_info().rss / 1e6)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(Path(__file__).parent), str(root), str(corpus), name],
@@ -106,7 +107,7 @@ def main() -> None:
         for name in assistants
     }
     ratio = figures["long"]["ask_ms"]["p95"] / figures["shipped"]["ask_ms"]["p95"]
-    print("| collection | documents | chunks | asks | ask p50 / p95 ms | serving peak RSS |")
+    print("| collection | documents | chunks | asks | ask p50 / p95 ms | RSS after the asks |")
     print("|---|---|---|---|---|---|")
     for name, f in figures.items():
         documents = len(assistants[name].store.document_records())
