@@ -37,6 +37,7 @@ class LoadedDocument:
     content_hash: str
     metadata: dict[str, str] = field(default_factory=dict)
     blocks: tuple[Block, ...] = ()
+    file_hash: str = ""  # SHA-256 of the file's bytes: the manifest's check when its stat moved
 
     @property
     def title(self) -> str:

@@ -24,7 +24,7 @@ from assistant.ingest import manifest
 from assistant.ingest.chunking import Chunk, ChunkSizes, chunk_text
 from assistant.ingest.document import LoadedDocument, SkippedFile
 from assistant.ingest.embedding_input import embedding_input, pipeline_signature, vector_id
-from assistant.ingest.loaders import load_corpus, scan_corpus
+from assistant.ingest.loaders import load_corpus
 from assistant.ingest.report import IndexReport
 from assistant.ingest.site_furniture import drop_site_furniture
 from assistant.store.chroma import Store
@@ -115,22 +115,38 @@ class Indexer:
         paths: list[Path] | None = None,
         on_progress: Callable[[float, str], None] | None = None,
     ) -> IndexReport:
-        """Index the corpus; with `paths`, only those files are looked at and none removed."""
+        """Index the corpus; with `paths`, only those files are looked at and none removed.
+
+        Over the whole corpus, the manifest's survey (a stat per file) decides which files
+        are read at all; a file known as recorded and stored whole is unchanged unread."""
         started = time.perf_counter()
         corpus = corpus_dir or self.settings.corpus_dir
         report = IndexReport()
         with self.store.write_lock:
             # Taken before any file is read, so an edit made during the run shows next time.
-            fingerprint = (
-                manifest.corpus_fingerprint(self.settings, corpus)[0] if paths is None else ""
-            )
+            surveyed = manifest.survey(self.settings, corpus) if paths is None else None
             manifest.forget(self.settings)
             if not self.store.staging:
                 report.staging_dropped = self.store.drop_staging()
-            files, passed_over = scan_corpus(corpus) if paths is None else (paths, [])
-            report.skipped += passed_over
             records = self.store.document_records()
             pipeline = pipeline_signature(self.settings)
+            states: dict[str, manifest.FileState] = {}
+            files = paths or []
+            if surveyed is not None:
+                stored = {
+                    source: record.content_hash
+                    for source, record in records.items()
+                    if record.ready and record.pipeline == pipeline
+                }
+                files = surveyed.to_extract(stored)
+                report.skipped += surveyed.passed_over
+                read = {path.relative_to(corpus).as_posix() for path in files}
+                states = {s: st for s, st in surveyed.known.items() if s not in read}
+                for source, state in states.items():
+                    if state.skipped:
+                        report.skipped.append(SkippedFile(source, state.skipped))
+                    else:
+                        report.unchanged.append(source)
             pending: list[tuple[LoadedDocument, list[Chunk], bool]] = []
             loaded = tqdm(
                 load_corpus(corpus, self.settings.load_limits, files),
@@ -140,6 +156,8 @@ class Indexer:
                 disable=not self.progress,
             )
             for item in drop_site_furniture(list(loaded)):
+                if surveyed and (state := surveyed.outcome(item)):
+                    states[item.source] = state
                 if isinstance(item, SkippedFile):
                     report.skipped.append(item)
                     continue
@@ -158,18 +176,19 @@ class Indexer:
                         bool(record),
                     )
                 )
+            gone = sorted(set(records) - set(surveyed.sources)) if surveyed else []
+            if pending or gone:  # moved before writing too: no cache outlives a run cut short
+                self.store.bump_generation()
             self._write(pending, pipeline, report, on_progress)
-            if paths is None:
-                on_disk = {path.relative_to(corpus).as_posix() for path in files}
-                for source in sorted(set(records) - on_disk):
-                    report.chunks_removed += self.store.delete_document(source)
-                    report.removed.append(source)
+            for source in gone:
+                report.chunks_removed += self.store.delete_document(source)
+                report.removed.append(source)
             if report.changed:
                 self.store.bump_generation()
             self.store.publish()
             report.chunks_total = self.store.chunks.count()
-            if fingerprint:
-                manifest.record(self.settings, fingerprint, report)
+            if surveyed is not None:
+                manifest.record(self.settings, surveyed, states, report.chunks_total)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -177,6 +196,7 @@ class Indexer:
         """Take one document and its chunks out of the index; returns how many chunks went."""
         with self.store.write_lock:
             manifest.forget(self.settings)
+            self.store.bump_generation()  # before and after, as in `run`
             removed = self.store.delete_document(source)
             self.store.bump_generation()
         return removed

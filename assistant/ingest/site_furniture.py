@@ -38,8 +38,12 @@ def site_of(source: str) -> str:
     return head if separator else ""
 
 
+def is_web_page_name(source: str) -> bool:
+    return source.lower().endswith(WEB_PAGE_SUFFIXES)
+
+
 def is_web_page(item: LoadedDocument | SkippedFile) -> TypeGuard[LoadedDocument]:
-    return isinstance(item, LoadedDocument) and item.source.lower().endswith(WEB_PAGE_SUFFIXES)
+    return isinstance(item, LoadedDocument) and is_web_page_name(item.source)
 
 
 def _texts(document: LoadedDocument) -> set[str]:
