@@ -13,18 +13,16 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 
 from assistant.answer.base import AnswerPiece
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.sentence_model import SentenceModel
-from assistant.answer.llm import LLMAnswerer
 from assistant.chain import AnswerChain, AnswerMode, ChainComponents
 from assistant.config import Settings, get_settings
 from assistant.ingest.document import LoadError, SkippedFile
-from assistant.ingest.indexer import Indexer
 from assistant.ingest.loaders import load_file
 from assistant.ingest.report import IndexReport
 from assistant.ingest.sources_file import (
@@ -39,6 +37,9 @@ from assistant.schema import AskResult, ChatMessage, DocumentError
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import open_store
 from assistant.store.embeddings import SentenceTransformerEmbeddings
+
+if TYPE_CHECKING:
+    from assistant.ingest.indexer import Indexer
 
 History = Sequence[ChatMessage | dict[str, str]]
 
@@ -103,6 +104,10 @@ class Assistant:
         rules = RuleCondenser(weights.max_follow_up_words)
         modes = {"extractive": AnswerMode(rules, self.extractive)}
         if self.settings.llm_base_url or self.settings.llm_gguf_path:
+            # Imported only when configured: langchain's chat-model modules are a cold
+            # `ask`'s largest import after the model's and Chroma's.
+            from assistant.answer.llm import LLMAnswerer
+
             self.llm_answerer = LLMAnswerer(self.settings)
             condenser = LLMCondenser(
                 lambda: self.llm_answerer.llm, rules, weights.condense_history_messages
@@ -117,6 +122,13 @@ class Assistant:
                 analyst_k=self.settings.analyst_top_k,
             )
         )
+
+    def _indexer(self) -> Indexer:
+        """The indexer for uploads and removals (imported on first use, as asking needs
+        none of indexing's modules)."""
+        from assistant.ingest.indexer import Indexer
+
+        return Indexer(self.settings, self.store, self._indexing_model, progress=False)
 
     @cached_property
     def _indexing_model(self) -> SentenceTransformerEmbeddings:
@@ -194,8 +206,9 @@ class Assistant:
         with self._upload_lock:  # uploads apply in order, each reported as it was indexed
             for file, target in targets:
                 place_file(file, target)
-            indexer = Indexer(self.settings, self.store, self._indexing_model, progress=False)
-            report = indexer.run(paths=[target for _, target in targets], on_progress=on_progress)
+            report = self._indexer().run(
+                paths=[target for _, target in targets], on_progress=on_progress
+            )
         report.skipped = rejected + report.skipped
         return report
 
@@ -220,8 +233,7 @@ class Assistant:
             if target.is_symlink() or target.is_file():
                 target.unlink()
             forget_document_metadata(self.settings.corpus_dir, source)
-            indexer = Indexer(self.settings, self.store, self._indexing_model, progress=False)
-            return indexer.remove(source)
+            return self._indexer().remove(source)
 
     def update_document_metadata(self, source: str, fields: dict[str, str]) -> IndexReport:
         """Write title, publisher or date to `sources.toml` and re-index the document."""
@@ -233,8 +245,7 @@ class Assistant:
                 write_document_metadata(self.settings.corpus_dir, source, fields)
             except MetadataFileError as error:
                 raise DocumentError(source, str(error)) from None
-            indexer = Indexer(self.settings, self.store, self._indexing_model, progress=False)
-            return indexer.run(paths=[target])
+            return self._indexer().run(paths=[target])
 
     def health(self) -> dict[str, Any]:
         records = self.store.document_records()

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Protocol
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.schema import ChatMessage
 from assistant.text.follow_ups import joined
 from assistant.text.names_figures import names, numbers
 from assistant.text.terms import tokenize
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|then)\b|^\s*(what|how) about\b|^\s*what of\b|^\s*(and )?for\b"
@@ -119,6 +119,9 @@ class LLMCondenser:
     def condense(self, question: str, history: Sequence[ChatMessage]) -> str:
         if not previous_question(history):
             return question
+        # Imported here: a cold `ask` without an LLM does without langchain's chat modules.
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         recent = history[-self.history_messages :]
         transcript = "\n".join(f"{m.role}: {m.content}" for m in recent)
         reply = self.chat_model().invoke(

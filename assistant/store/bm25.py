@@ -3,13 +3,22 @@
 The BM25 index is built from the chunks in the store (never from the files), and rebuilt
 whenever the store's generation counter moves, so it cannot drift from the vectors. Each
 chunk is indexed with its document's title and date in front, as it is embedded.
+
+What a build makes is saved beside the index (`lexical-index/`, keyed on the collection,
+its generation and the code that builds it), so a new process (a cold `assistant ask`, a
+second server worker) loads it instead of reading every chunk and tokenizing it again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import shutil
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -22,11 +31,24 @@ from assistant.text.names_figures import occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
+LEXICAL_DIR = "lexical-index"
+_ROWS_FILE = "rows.json"
+_TEXT_HELPERS = Path(__file__).resolve().parent.parent / "text"
+
 
 @dataclass(frozen=True)
 class LexicalHit:
     index: int
     score: float
+
+
+def _code_digest() -> str:
+    """The code that decides what a build holds (this module, the text helpers it
+    tokenizes and normalises with, bm25s): a saved index from other code is not used."""
+    digest = hashlib.sha256(bm25s.__version__.encode())
+    for path in [*sorted(_TEXT_HELPERS.glob("*.py")), Path(__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class LexicalIndex:
@@ -49,55 +71,104 @@ class LexicalIndex:
         self._rows_by_source: tuple[list[Any], dict[Any, list[int]]] | None = None
 
     def refresh(self) -> None:
-        """Rebuild if the store changed since the last build."""
+        """Rebuild (or load the saved build) if the store changed since the last build."""
         generation = self.store.generation
         if generation == self._generation and self._bm25 is not None:
             return
         with self._lock:
             if generation == self._generation and self._bm25 is not None:
                 return
-            chunk_ids, chunk_texts, chunk_metadatas = self.store.all_chunks()
-            row_of: dict[str, int] = {}
-            ids: list[str] = []
-            texts: list[str] = []
-            occurrences: list[list[tuple[str, dict[str, Any]]]] = []
-            for cid, text, meta in zip(chunk_ids, chunk_texts, chunk_metadatas, strict=True):
-                vid = str(meta.get("vector_id", cid))
-                if vid not in row_of:
-                    row_of[vid] = len(ids)
-                    ids.append(vid)
-                    texts.append(text)
-                    occurrences.append([])
-                occurrences[row_of[vid]].append((cid, meta))
-            for found in occurrences:
-                found.sort(key=lambda occurrence: first_occurrence(occurrence[1]))
-            metadatas = [found[0][1] for found in occurrences]
-            corpus_tokens = [
-                tokenize(with_heading(text, meta)) for text, meta in zip(texts, metadatas)
-            ]
-            bm25 = bm25s.BM25()
-            if corpus_tokens:
-                bm25.index(corpus_tokens, show_progress=False)
-            frequency: dict[str, int] = {}
-            for tokens in corpus_tokens:
-                for token in set(tokens):
-                    frequency[token] = frequency.get(token, 0) + 1
-            by_source: dict[str, list[str]] = {}
-            identities: dict[str, frozenset[str]] = {}
-            for text, meta in zip(chunk_texts, chunk_metadatas, strict=True):
-                source = str(meta.get("source"))
-                if source not in by_source:
-                    identities[source] = identity_tokens(identity(meta))
-                by_source.setdefault(source, [heading(meta)]).append(text)
-            self._identity = identities
-            self._source_text = {
-                source: normalise_for_matching(" ".join(parts))
-                for source, parts in by_source.items()
-            }
-            self.ids, self.texts, self.metadatas = ids, texts, metadatas
-            self.occurrences = occurrences
-            self._bm25, self._document_frequency = bm25, frequency
+            folder = self.store.settings.index_dir / LEXICAL_DIR
+            key = f"{self.store.chunks.id}-{generation}-{_code_digest()}"
+            if not self._load(folder / key):
+                self._build()
+                self._save(folder, key)
             self._generation = generation
+
+    def _build(self) -> None:
+        """Read every chunk from the store and index it."""
+        chunk_ids, chunk_texts, chunk_metadatas = self.store.all_chunks()
+        row_of: dict[str, int] = {}
+        ids: list[str] = []
+        texts: list[str] = []
+        occurrences: list[list[tuple[str, dict[str, Any]]]] = []
+        for cid, text, meta in zip(chunk_ids, chunk_texts, chunk_metadatas, strict=True):
+            vid = str(meta.get("vector_id", cid))
+            if vid not in row_of:
+                row_of[vid] = len(ids)
+                ids.append(vid)
+                texts.append(text)
+                occurrences.append([])
+            occurrences[row_of[vid]].append((cid, meta))
+        for found in occurrences:
+            found.sort(key=lambda occurrence: first_occurrence(occurrence[1]))
+        metadatas = [found[0][1] for found in occurrences]
+        corpus_tokens = [tokenize(with_heading(text, meta)) for text, meta in zip(texts, metadatas)]
+        bm25 = bm25s.BM25()
+        if corpus_tokens:
+            bm25.index(corpus_tokens, show_progress=False)
+        frequency: dict[str, int] = {}
+        for tokens in corpus_tokens:
+            for token in set(tokens):
+                frequency[token] = frequency.get(token, 0) + 1
+        by_source: dict[str, list[str]] = {}
+        identities: dict[str, frozenset[str]] = {}
+        for text, meta in zip(chunk_texts, chunk_metadatas, strict=True):
+            source = str(meta.get("source"))
+            if source not in by_source:
+                identities[source] = identity_tokens(identity(meta))
+            by_source.setdefault(source, [heading(meta)]).append(text)
+        self._identity = identities
+        self._source_text = {
+            source: normalise_for_matching(" ".join(parts)) for source, parts in by_source.items()
+        }
+        self.ids, self.texts, self.metadatas = ids, texts, metadatas
+        self.occurrences = occurrences
+        self._bm25, self._document_frequency = bm25, frequency
+
+    def _save(self, folder: Path, key: str) -> None:
+        """Save this build as `folder/key` (written aside, then renamed into place, so a
+        reader never sees half of it) and drop every other build (of older generations,
+        or left by a process that stopped while saving)."""
+        building = folder / f".building-{os.getpid()}-{threading.get_ident()}"
+        try:
+            building.mkdir(parents=True)
+            if self._bm25 is not None and self.ids:  # bm25s cannot save an empty index
+                self._bm25.save(building, show_progress=False)
+            occurrences = [[[cid, meta] for cid, meta in found] for found in self.occurrences]
+            rows = {
+                "ids": self.ids,
+                "texts": self.texts,
+                "occurrences": occurrences,
+                "document_frequency": self._document_frequency,
+                "source_text": self._source_text,
+                "identity": {source: sorted(terms) for source, terms in self._identity.items()},
+            }
+            (building / _ROWS_FILE).write_text(json.dumps(rows), encoding="utf-8")
+            os.rename(building, folder / key)
+        except OSError:  # another process saved it first, or the folder is read-only
+            pass
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+        for stale in folder.iterdir():
+            if stale.name != key:
+                shutil.rmtree(stale, ignore_errors=True)
+
+    def _load(self, saved: Path) -> bool:
+        """Take a saved build; False when there is none (or it cannot be read)."""
+        try:
+            rows = json.loads((saved / _ROWS_FILE).read_text(encoding="utf-8"))
+            bm25 = bm25s.BM25.load(saved, mmap=True) if rows["ids"] else bm25s.BM25()
+        except (OSError, ValueError, KeyError):
+            return False
+        occurrences = [[(cid, meta) for cid, meta in found] for found in rows["occurrences"]]
+        self.ids, self.texts = rows["ids"], rows["texts"]
+        self.occurrences = occurrences
+        self.metadatas = [found[0][1] for found in occurrences]
+        self._bm25, self._document_frequency = bm25, rows["document_frequency"]
+        self._source_text = rows["source_text"]
+        self._identity = {source: frozenset(terms) for source, terms in rows["identity"].items()}
+        return True
 
     def occurrence(self, row: int, sources: list[str] | None = None) -> tuple[str, dict[str, Any]]:
         """The chunk (id, metadata) a row's hit is cited at: its first occurrence, or the
