@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import DATABASES, database_for
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from ui_harness import TIMEOUT_MS, Server, Session, chromium, served
 
@@ -30,10 +31,13 @@ NINGBO = "What GDP growth target did Ningbo set for 2025?"
 NINGBO_TITLE = "Chinese localities unveil growth targets for 2025"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with served(tmp_path_factory.mktemp("workspace")) as running:
-        yield running
+@pytest.fixture(scope="module", params=DATABASES)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The server with its workspace on SQLite, then on PostgreSQL."""
+    with served(tmp_path_factory.mktemp("workspace"), database_url=database_for(request)) as up:
+        yield up
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,9 @@ def _owner(page: Page) -> str:
 
 
 def _store(server: Server) -> ConversationStore:
-    return ConversationStore(server.tmp / "data")
+    """The server's own workspace, read directly."""
+    url = server.env.get("ASSISTANT_DATABASE_URL")
+    return ConversationStore(server.tmp / "data", database_url=url)
 
 
 def _stored(session: Session) -> list[Conversation]:

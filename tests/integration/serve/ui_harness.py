@@ -84,15 +84,20 @@ class Server:
 
 
 @contextlib.contextmanager
-def served(tmp: Path, extra_documents: Mapping[str, str] | None = None) -> Iterator[Server]:
+def served(
+    tmp: Path,
+    extra_documents: Mapping[str, str] | None = None,
+    database_url: str | None = None,
+) -> Iterator[Server]:
     """A copy of the shipped corpus in `tmp` (plus `extra_documents`: file name -> text),
-    indexed and served; stopped afterwards."""
+    indexed and served, its workspace in `database_url` if given; stopped afterwards."""
     corpus = copy_corpus(tmp / "corpus")
     for name, text in (extra_documents or {}).items():
         (corpus / name).write_text(text, encoding="utf-8")
     settings = make_settings(tmp, corpus=corpus)
     build_index(settings)
-    server = Server(tmp, corpus, settings.index_dir)
+    env = {"ASSISTANT_DATABASE_URL": database_url} if database_url else {}
+    server = Server(tmp, corpus, settings.index_dir, env)
     server.start()
     try:
         yield server
