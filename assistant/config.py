@@ -131,6 +131,16 @@ class AnswererWeights(BaseModel):
         "(as companions do: companion_score_ratio)",
     )
     list_items: int = Field(8, ge=1, description="at most this many items in a list")
+    timeline_term_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="a document joins a timeline when its best sentence names this share of "
+        "the question's terms that the candidate sentences name (years aside), however low "
+        "it scores. Timeline item recall, shipped and release notes (tuning / test): score "
+        "ratio alone .25/.306 and .55/.5; 0.34 and 0.5 .25/.472 and .65/.5; 0.67 .25/.389 "
+        "and .55/.5. Each of the two corpora with timelines, held out, gets 0.5 from the other",
+    )
     # Compound questions and follow-ups.
     min_question_part_words: int = Field(
         3, description="a shorter fragment of a compound question stays with the part before"

@@ -171,12 +171,24 @@ class AnalystAnswers:
         )
 
     def timeline(self, candidates: list[Candidate]) -> AskResult:
-        """The best sentence of each document that speaks to the question, by date."""
+        """The best sentence of each document that speaks to the question, by date. A
+        document speaks to it when its sentence scores near the best, or names at least
+        `timeline_term_share` of the question's terms that any sentence names (years
+        aside): sentence scores fall steeply after the best, and a timeline wants every
+        document on the subject, not the few nearest the question's wording."""
         best: dict[str, Candidate] = {}
         for c in sorted(candidates, key=lambda c: -c.score):
             best.setdefault(c.passage.metadata["source"], c)
         top = max(c.score for c in best.values())
-        kept = [c for c in best.values() if c.score >= self.weights.list_score_ratio * top]
+        asked = {t for c in best.values() for t in c.terms if not YEAR.match(t)}
+
+        def speaks(c: Candidate) -> bool:
+            named = len({t for t in c.terms if not YEAR.match(t)})
+            share = named / len(asked) if asked else 0.0
+            near = c.score >= self.weights.list_score_ratio * top
+            return near or share >= self.weights.timeline_term_share
+
+        kept = [c for c in best.values() if speaks(c)]
         kept.sort(key=lambda c: (str(c.passage.metadata.get("published") or "9999"), c.start))
         groups = [
             (_dated_label(c.passage), [_statement(c, n)]) for n, c in enumerate(kept, start=1)

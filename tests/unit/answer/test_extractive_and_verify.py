@@ -710,3 +710,27 @@ def test_an_answer_for_another_year_or_subject_says_so_first() -> None:
     assert mismatch("What target did Zhejiang set?", [placed], lexical) == "Zhejiang"
     assert mismatch("What did Ningbo in Zhejiang set?", [placed], lexical) == ""
     assert mismatch("What did Beijing pledge at the forum?", [pledged], lexical) == ""
+
+
+def test_a_timeline_keeps_every_document_on_the_subject_however_low_it_scores() -> None:
+    """Sentence scores fall steeply after the best; a document whose sentence names the
+    subject still joins the timeline, by date, and one on another subject does not."""
+    from assistant.answer.extractive.analyst import AnalystAnswers
+    from assistant.config import AnswererWeights
+
+    texts = {
+        "a.txt": ("2024-03", "Domestic demand was sidelined by structural reforms."),
+        "b.txt": ("2025", "Domestic demand became the top priority for 19 provinces."),
+        "c.txt": ("2026-01", "The weather was mild in the capital."),
+    }
+    scores = {"a.txt": 0.02, "b.txt": 0.4, "c.txt": 0.05}
+    terms = {"a.txt": {"domest", "demand"}, "b.txt": {"domest", "demand", "prioriti"}}
+    candidates = [
+        _candidate(_passage(text, source, published=date), text, scores[source],
+                   terms.get(source, set()))
+        for source, (date, text) in texts.items()
+    ]  # fmt: skip
+    answers = AnalystAnswers(None, AnswererWeights())  # type: ignore[arg-type]
+    result = answers.timeline(candidates)
+    assert [c.source for c in result.citations] == ["a.txt", "b.txt"]
+    assert result.answer.startswith("2024-03")
