@@ -148,8 +148,12 @@ class AnalystAnswers:
 
             best = max(sorted(left), key=value)
             left.discard(best)
-            if any(similarity[best, j] >= self.weights.near_copy_similarity for j in chosen):
-                continue  # it says again what is already said
+            if any(
+                similarity[best, j] >= self.weights.near_copy_similarity
+                or _overlap(pool[best], pool[j])
+                for j in chosen
+            ):
+                continue  # it says again what is already said, or quotes it again
             chosen.append(best)
             words += len(pool[best].quote.split())
         return [pool[i] for i in chosen]
@@ -230,12 +234,30 @@ def _without_copies(
 ) -> list[Candidate]:
     if not candidates:
         return []
+    """The candidates, best first, without near-copies (TF-IDF cosine from `limit`) and
+    without quoting a stretch of a document twice: a sentence quoted with the one before it
+    as its context replaces that sentence, and one inside a quote already kept is dropped."""
     vectors = _term_vectors(scorer.lexical.idf, [c.quote for c in candidates])
     kept: list[int] = []
-    for i in range(len(candidates)):
+    for i, candidate in enumerate(candidates):
+        overlapping = [n for n, j in enumerate(kept) if _overlap(candidate, candidates[j])]
+        if overlapping:
+            n = overlapping[0]
+            if len(overlapping) == 1 and _covers(candidate, candidates[kept[n]]):
+                kept[n] = i
+            continue
         if all(float(vectors[i] @ vectors[j]) < limit for j in kept):
             kept.append(i)
     return [candidates[i] for i in kept]
+
+
+def _overlap(a: Candidate, b: Candidate) -> bool:
+    same = a.passage.metadata["source"] == b.passage.metadata["source"]
+    return same and a.context_start < b.end and b.context_start < a.end
+
+
+def _covers(a: Candidate, b: Candidate) -> bool:
+    return a.context_start <= b.context_start and b.end <= a.end
 
 
 def _names_side(candidate: Candidate, side: str) -> bool:

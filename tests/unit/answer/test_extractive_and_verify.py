@@ -734,3 +734,23 @@ def test_a_timeline_keeps_every_document_on_the_subject_however_low_it_scores() 
     result = answers.timeline(candidates)
     assert [c.source for c in result.citations] == ["a.txt", "b.txt"]
     assert result.answer.startswith("2024-03")
+
+
+def test_a_list_never_quotes_a_stretch_of_text_twice() -> None:
+    """A sentence quoted with the one before it as context replaces that sentence in a
+    list; the two are not both quoted."""
+    from types import SimpleNamespace
+
+    from assistant.answer.extractive.analyst import AnalystAnswers
+    from assistant.config import AnswererWeights
+
+    text = "Authorities spot social risks early. And increasingly, they have the tools to do so."
+    passage = _passage(text, "a.txt")
+    first = _candidate(passage, "Authorities spot social risks early.", 0.5, {"risk"})
+    second = _candidate(passage, "And increasingly, they have the tools to do so.", 0.4, {"tool"})
+    second.context_start = 0  # read with the sentence before it
+    scorer = SimpleNamespace(lexical=UniformIdf())
+    answers = AnalystAnswers(scorer, AnswererWeights())  # type: ignore[arg-type]
+    assert [c.quote for c in answers.listing("Which tools do they list?", [first, second])] == [
+        text
+    ]
