@@ -205,7 +205,8 @@ class ConversationStore:
         return Session(self._engine, expire_on_commit=False)
 
     def _write(self) -> Session:
-        """A session whose transaction holds the database's write lock from its start."""
+        """A session for writes: on SQLite its transaction holds the file's write lock from
+        its start (other databases lock the rows a write names, see `_row`)."""
         return Session(self._writer, expire_on_commit=False)
 
     def _row(
