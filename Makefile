@@ -13,7 +13,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install lock system-deps index run test lint bench bench-second-corpus eval-all clean
+.PHONY: install lock system-deps index run test lint bench bench-second-corpus bench-cold-start eval-all clean
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench: install
 bench-second-corpus: install
 	$(BIN)/python benchmarks/bench_second_corpus.py --corpus $(DEBIAN_CORPUS)
 
+# A cold `assistant ask` against its floor, and a no-op `assistant index` on the eval corpora
+# combined (built by eval-all; combined and indexed once into /tmp/issue29, minutes on 2 cores).
+bench-cold-start: install
+	$(BIN)/python benchmarks/bench_cold_start.py
+
 # Every eval: the shipped corpus in all modes, then the Debian corpus, the Python
 # documentation corpus and the release-notes corpus (each rebuilt from Debian's packages
 # beside the repository, indexed into /tmp).
@@ -93,4 +98,5 @@ eval-all: install system-deps
 		--report evals/reports/release-notes
 
 clean:
-	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* evals/reports
+	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* index/corpus-manifest.json \
+		index/lexical-index evals/reports
