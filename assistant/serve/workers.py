@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import pickle
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,9 +46,19 @@ class WorkerError(RuntimeError):
     """A worker process died or sent back an error that could not travel."""
 
 
-def _serve_questions(settings: Settings, inbox: Any, outbox: Any) -> None:
+def _exit_with(parent: int) -> None:
+    """End this worker when the server that started it is gone (killed, so it could not
+    stop its workers): an orphan would hold a model's memory for nobody."""
+    while os.getppid() == parent:
+        time.sleep(_LIVENESS_S)
+    os._exit(0)
+
+
+def _serve_questions(settings: Settings, inbox: Any, outbox: Any, parent: int) -> None:
     """A worker process: build the Assistant, warm it, answer until told to stop."""
     from assistant.service import Assistant
+
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
 
     assistant = Assistant(settings)
     assistant.embeddings.embed_query("warm up")
@@ -80,7 +92,7 @@ class AskWorkers:
             inbox = context.Queue()
             process = context.Process(
                 target=_serve_questions,
-                args=(settings, inbox, self._outbox),
+                args=(settings, inbox, self._outbox, os.getpid()),
                 name="assistant-ask-worker",
                 daemon=True,
             )

@@ -79,8 +79,20 @@ def test_two_workers_answer_as_the_server_itself_would(
         # An error raised in a worker comes back as the server itself would answer it.
         assert no_llm.status_code == 422
         assert no_llm.json()["error"]["field"] == "mode"
+
+        # A server killed outright cannot stop its workers: they notice and end themselves.
+        server.kill()
+        server.wait()
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "the workers outlived their server"
+            time.sleep(0.5)
     finally:
         stop_process(server)
-    assert all(
-        not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie" for pid in workers
-    )
+
+
+def alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
