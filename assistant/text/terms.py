@@ -56,3 +56,26 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
             if keep_stopwords or word not in STOPWORDS:
                 words.append(word)
     return tokens + _stemmer().stemWords(words)
+
+
+# A word's other forms: its stem with an inflection ("earmark" in "earmarked"), and for a
+# long word anything sharing all but its stem's last two letters ("prioritises",
+# "priorities"); "chrony" is not "chronicle".
+_FORM_MIN_LETTERS = 8
+_FORM_KEPT_LETTERS = 7
+_INFLECTION = r"(?:e|s|es|ed|ing|y|ies|ied|er|ers|ly)?"
+
+
+def other_form_occurs(word: str, normalised_text: str) -> bool:
+    """Whether the text has the word in another form than the one asked: its stem with an
+    inflection, or for a stem of 8 letters or more its first letters (all but two, at
+    least 7) with a short ending."""
+    stems = tokenize(word)
+    if len(stems) != 1:
+        return False
+    stem = stems[0]
+    ending = _INFLECTION
+    if len(stem) >= _FORM_MIN_LETTERS:
+        stem, ending = stem[: max(_FORM_KEPT_LETTERS, len(stem) - 2)], r"[a-z]{0,4}"
+    pattern = rf"(?<![\w']){re.escape(stem)}{ending}(?![\w])"
+    return re.search(pattern, normalised_text) is not None

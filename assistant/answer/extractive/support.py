@@ -30,7 +30,7 @@ from assistant.text.names_figures import (
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.terms import tokenize
+from assistant.text.terms import other_form_occurs, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
 # ("unemployment rate"); the word before that qualifies it ("lowest growth target").
@@ -75,7 +75,9 @@ def unsupported(
     missing += [
         word
         for word in rare
-        if word.lower() not in named and not scorer.lexical.mentions(word, documents)
+        if word.lower() not in named
+        and not scorer.lexical.mentions(word, documents)
+        and not other_form_occurs(word, documents)
     ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
     figures = [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]

@@ -1,0 +1,23 @@
+"""A rare word asked about may stand in its documents in another form."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text.normalise import normalise_for_matching
+from assistant.text.terms import other_form_occurs
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "expected"),
+    [
+        ("prioritises", "their top priorities were", True),
+        ("prioritises", "the priority of consumption", True),
+        ("earmark", "the government earmarked funds", True),
+        ("chrony", "the chronicle of a year", False),
+        ("zstd", "zstandard compression", False),
+        ("prioritises", "the prior year", False),
+    ],
+)
+def test_other_form_occurs(word: str, text: str, expected: bool) -> None:
+    assert other_form_occurs(word, normalise_for_matching(text)) is expected
