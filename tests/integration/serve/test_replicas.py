@@ -41,6 +41,7 @@ def replicas(
     }
     build_index(make_settings(tmp, corpus, **shared))
     env = {f"ASSISTANT_{name.upper()}": str(value) for name, value in shared.items()}
+    env["ASSISTANT_WORKERS"] = "1"  # two processes, not six, on a 2-core machine (test_workers.py)
     servers = []
     for name in ("one", "two"):
         (tmp / name).mkdir()
