@@ -150,7 +150,7 @@ class AnalystAnswers:
             left.discard(best)
             if any(
                 similarity[best, j] >= self.weights.near_copy_similarity
-                or _overlap(pool[best], pool[j])
+                or pool[best].overlaps(pool[j])
                 for j in chosen
             ):
                 continue  # it says again what is already said, or quotes it again
@@ -240,7 +240,7 @@ def _without_copies(
     vectors = _term_vectors(scorer.lexical.idf, [c.quote for c in candidates])
     kept: list[int] = []
     for i, candidate in enumerate(candidates):
-        overlapping = [n for n, j in enumerate(kept) if _overlap(candidate, candidates[j])]
+        overlapping = [n for n, j in enumerate(kept) if candidate.overlaps(candidates[j])]
         if overlapping:
             n = overlapping[0]
             if len(overlapping) == 1 and _covers(candidate, candidates[kept[n]]):
@@ -249,11 +249,6 @@ def _without_copies(
         if all(float(vectors[i] @ vectors[j]) < limit for j in kept):
             kept.append(i)
     return [candidates[i] for i in kept]
-
-
-def _overlap(a: Candidate, b: Candidate) -> bool:
-    same = a.passage.metadata["source"] == b.passage.metadata["source"]
-    return same and a.context_start < b.end and b.context_start < a.end
 
 
 def _covers(a: Candidate, b: Candidate) -> bool:

@@ -192,6 +192,12 @@ class Candidate:
         overlapping passages, or through two parts of a question, is one candidate."""
         return (self.passage.metadata["source"], self.start)
 
+    def overlaps(self, other: Candidate) -> bool:
+        """Whether the two quotes share a stretch of their document: a sentence quoted with
+        the one before it as context overlaps that sentence's own quote."""
+        same = self.passage.metadata["source"] == other.passage.metadata["source"]
+        return same and self.context_start < other.end and other.context_start < self.end
+
     @property
     def shown(self) -> str:
         """The quote as an answer shows it: the source's exact words, its hard line breaks

@@ -55,6 +55,8 @@ def select(
             break
         if candidate.key in taken or candidate.score < threshold:
             continue
+        if any(candidate.overlaps(c) for c in chosen):
+            continue  # it would quote a stretch of text again
         terms = set(tokenize(candidate.quote))
         if candidate.features.get("code"):
             # The command a quoted explanation introduces says what the explanation does not.

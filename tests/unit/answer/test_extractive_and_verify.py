@@ -754,3 +754,40 @@ def test_a_list_never_quotes_a_stretch_of_text_twice() -> None:
     assert [c.quote for c in answers.listing("Which tools do they list?", [first, second])] == [
         text
     ]
+
+
+def test_a_companion_never_quotes_a_chosen_sentence_again() -> None:
+    """A sentence read with the chosen one before it as context would quote that one
+    again; it does not join the answer as a companion."""
+    from types import SimpleNamespace
+
+    from assistant.answer.extractive.selection import select
+    from assistant.config import AnswererWeights
+
+    text = (
+        "Beijing set out a tech policy. It earmarked 370.8 billion for research. "
+        "This represents a push toward electric vehicles, semiconductors, quantum computing "
+        "and renewable energy. The defence budget rose 7.2 percent."
+    )
+    passage = _passage(text, "a.txt")
+    earmarked = _candidate(passage, "It earmarked 370.8 billion for research.", 0.9, {"earmark"})
+    earmarked.context_start = 0
+    push_text = (
+        "This represents a push toward electric vehicles, semiconductors, quantum computing "
+        "and renewable energy."
+    )
+    push = _candidate(passage, push_text, 0.25, {"push"})
+    push.context_start = earmarked.start
+    defence = _candidate(passage, "The defence budget rose 7.2 percent.", 0.8, {"defenc"})
+
+    def candidates(question: str, _passages: object) -> list:
+        if "defence" in question and "earmark" not in question:
+            return [defence, push, earmarked]
+        if "earmark" in question and "defence" not in question:
+            return [earmarked, push, defence]
+        return [defence, earmarked, push]
+
+    scorer = SimpleNamespace(candidates=candidates, weights=AnswererWeights())
+    question = "How much was earmarked for research, and how much did the defence budget rise?"
+    chosen = select(scorer, question, [passage], 3)  # type: ignore[arg-type]
+    assert not any(a.overlaps(b) for i, a in enumerate(chosen) for b in chosen[i + 1 :])
