@@ -269,7 +269,7 @@ def build_api(
     )
     app.state.assistant = assistant
     app.state.workspace = workspace
-    app.state.ask = assistant.ask
+    app.state.ask = None  # the Assistant answers; `create_app` sets its workers' `ask`
     app.state.answering_processes = []
     add_offline_docs(app)
     app.include_router(protected)

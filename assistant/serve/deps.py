@@ -23,8 +23,9 @@ Ask = Callable[..., AskResult]  # `Assistant.ask`, or `AskWorkers.ask` in worker
 
 
 def get_ask(request: Request) -> Ask:
-    """Who answers a one-shot question: the worker processes when the server has them."""
-    return request.app.state.ask
+    """Who answers a one-shot question: the worker processes when the server has them,
+    else the Assistant (looked up per request, as every route does)."""
+    return request.app.state.ask or get_assistant(request).ask
 
 
 AskDep = Annotated[Ask, Depends(get_ask)]
