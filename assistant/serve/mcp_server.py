@@ -54,10 +54,9 @@ async def _run(work: Callable[[], T]) -> T:
         raise ValueError("internal error; the server log has details") from None
 
 
-def build_mcp(assistant: Assistant, ask: Ask | None = None) -> FastMCP:
-    """The MCP server around one shared Assistant; `ask` answers its questions (default:
-    the Assistant itself)."""
-    answer_with = ask or assistant.ask
+def build_mcp(assistant: Assistant, answer_with: Ask | None = None) -> FastMCP:
+    """The MCP server around one shared Assistant; `answer_with` answers its questions
+    (default: the Assistant itself)."""
     server = FastMCP(
         "policy-assistant",
         instructions=INSTRUCTIONS,
@@ -92,7 +91,7 @@ def build_mcp(assistant: Assistant, ask: Ask | None = None) -> FastMCP:
                 for key, value in message.items():
                     plain(f"history.{i}.{key}", value)
             only = checked_sources(sources)
-            result = answer_with(question, history or [], k=k, sources=only)
+            result = (answer_with or assistant.ask)(question, history or [], k=k, sources=only)
             return result.model_dump(mode="json")
 
         return await _run(answer)
