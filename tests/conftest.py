@@ -29,6 +29,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Servers started by tests answer in their own process (each worker loads a model of its own);
+# tests/integration/serve/test_workers.py asks for workers explicitly.
+os.environ.setdefault("ASSISTANT_WORKERS", "1")
 
 from assistant.config import Settings
 from assistant.ingest.indexer import Indexer
