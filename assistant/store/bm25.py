@@ -146,13 +146,13 @@ class LexicalIndex:
             }
             (building / _ROWS_FILE).write_text(json.dumps(rows), encoding="utf-8")
             os.rename(building, folder / key)
+            for stale in folder.iterdir():
+                if stale.name != key:
+                    shutil.rmtree(stale, ignore_errors=True)
         except OSError:  # another process saved it first, or the folder is read-only
             pass
         finally:
             shutil.rmtree(building, ignore_errors=True)
-        for stale in folder.iterdir():
-            if stale.name != key:
-                shutil.rmtree(stale, ignore_errors=True)
 
     def _load(self, saved: Path) -> bool:
         """Take a saved build; False when there is none (or it cannot be read)."""
