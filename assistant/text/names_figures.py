@@ -207,9 +207,10 @@ def name_words(text: str) -> list[str]:
     return list(dict.fromkeys(word for phrase in names(text) for word in phrase_words(phrase)))
 
 
-# "<Name> in [up to three words] <word>": the word places another name ("The city of Ningbo
-# in East China's Zhejiang Province" speaks of Ningbo, not of Zhejiang).
-_PLACE_OF = r"[A-Z][\w’'-]*\s+in\s+(?:[\w’'-]+\s+){{0,3}}{word}\b"
+# "<Name> in [up to three capitalised words] <word>": the word places another name ("The
+# city of Ningbo in East China's Zhejiang Province" speaks of Ningbo, not of Zhejiang; "Jing
+# Qian in a CCA preview" places nobody).
+_PLACE_OF = r"[A-Z][\w’'-]*\s+in\s+(?:[A-Z][\w’'-]*\s+){{0,3}}{word}\b"
 _USED_AS_PLACE = r"\bin\s+(?:[\w’'-]+\s+){{0,3}}{word}\b"
 
 

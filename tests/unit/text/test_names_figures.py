@@ -92,6 +92,7 @@ def test_initials_are_not_checked_words() -> None:
         ),
         ("Hainan", "What did Hainan plan?", "Nothing about it here.", False),
         ("China", "What did China announce?", "An increase in China's defence budget.", False),
+        ("CCA", "When was the CCA article out?", "Jing Qian in a CCA preview article.", False),
     ],
 )
 def test_only_as_place(word: str, question: str, text: str, expected: bool) -> None:
