@@ -12,6 +12,8 @@ PostgreSQL), so whatever must not interleave holds a lock the database gives:
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # its tables but no Alembic revision is stamped with this one, its rows kept.
 FIRST_REVISION = "0001"
 BUSY_TIMEOUT_S = 30  # how long an SQLite write waits for another process's write to finish
+WAL_RETRY_S = 0.05  # between tries to switch a new SQLite file to WAL
 MIGRATION_LOCK = 7_360_112  # PostgreSQL advisory lock held while migrating ("wsp" as digits)
 
 
@@ -72,8 +75,24 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
     connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _use_wal(cursor)
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL unless it is already. Switching needs the file to itself for a
+    moment, and SQLite answers "locked" at once, without its busy timeout, when another
+    connection holds it (stores opening a new file together): retried for BUSY_TIMEOUT_S."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _sqlite_begin(connection: Connection) -> None:
