@@ -111,7 +111,9 @@ _ATTRIBUTION = re.compile(r"\baccording to [^,?]*[,?]?|\bin the (view|words) of 
 
 
 def _clean(word: str) -> str:
-    return re.sub(r"['’]s$", "", word).strip("'’-")
+    """A name's word without its possessive, and an acronym without its plural ("CVEs"
+    names what the documents call "CVE-2022-29154")."""
+    return re.sub(r"^([A-Z]{2,})s$", r"\1", re.sub(r"['’]s$", "", word).strip("'’-"))
 
 
 def names(text: str) -> list[str]:

@@ -55,6 +55,7 @@ def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() ->
         ("And Sanya?", ["Sanya"]),
         ("My script fails and I'd like a prompt; which flag?", []),
         ("Why does it print nothing when I’ve configured Django?", ["Django"]),
+        ("Which CVEs did the NGOs' report list?", ["CVE", "NGO"]),
     ],
 )
 def test_hard_names(question: str, expected: list[str]) -> None:
