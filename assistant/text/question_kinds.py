@@ -49,12 +49,18 @@ _CHANGE = re.compile(
 )
 _COMPARE = re.compile(
     r"^\s*(?:please\s+)?compare\b|\bversus\b|\bvs\.?\s|\bcompared?\s+(?:with|to)\b"
-    r"|\bdifferences?\s+between\b|\bchang(?:ed|es)?\s+between\b|\bhow\s+does\s+.+\s+compare\b",
+    r"|\bdifferences?\s+between\b|\bdiffer(?:s|ed)?\s+(?:between|from)\b"
+    r"|\bchang(?:ed|es)?\s+between\b|\bhow\s+does\s+.+\s+compare\b",
     re.IGNORECASE,
 )
-_TERM = r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d|v?\d+(?:\.\d+)+)"
+# A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0").
+_TERM = (
+    r"(?:[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d"
+    r"|v?\d+(?:\.\d+)+)"
+)
 # "Ningbo and Sanya", "2024 versus 2025", "grep 3.7 or 3.8": two named things side by side.
 _PAIR = re.compile(rf"({_TERM})(?:['’]s)?\s+(?:and|versus|vs\.?|or)\s+({_TERM})")
+_EACH = re.compile(r"\beach\b", re.IGNORECASE)
 # "... compare with developed economies": the other side follows "with" or "to".
 _AGAINST = re.compile(r"\bcompared?\s+(?:with|to)\s+(?:the\s+)?([\w-]+(?:\s+[\w-]+)?)", re.I)
 
@@ -68,7 +74,9 @@ class QuestionShape:
 def question_kind(question: str) -> QuestionShape:
     """The kind of answer asked for, and for a comparison its two sides."""
     span = _SPAN.search(question)
-    if _COMPARE.search(question) or (span and int(span[2]) - int(span[1]) == 1):
+    # "What did nano 5.0 and nano 6.0 each add?" asks for both sides as a comparison does.
+    each = _EACH.search(question) is not None and _PAIR.search(question) is not None
+    if _COMPARE.search(question) or each or (span and int(span[2]) - int(span[1]) == 1):
         sides = comparison_sides(question)
         if sides:
             return QuestionShape("comparison", sides)

@@ -24,6 +24,7 @@ from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Citation
+from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import YEAR, occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
@@ -256,11 +257,16 @@ def _covers(a: Candidate, b: Candidate) -> bool:
 
 
 def _names_side(candidate: Candidate, side: str) -> bool:
-    text = normalise_for_matching(candidate.quote)
-    if occurs(side, text):
+    """Whether the sentence speaks of the side: it names it, or its document's identity
+    does (a sentence of grep 3.8's notes speaks of "grep 3.8"; one of a 2025 report, of
+    2025)."""
+    meta = candidate.passage.metadata
+    if occurs(side, normalise_for_matching(candidate.quote)):
         return True
-    published = str(candidate.passage.metadata.get("published") or "")
-    return bool(YEAR.match(side)) and published.startswith(side)
+    if YEAR.match(side):
+        return str(meta.get("published") or "").startswith(side)
+    identified = normalise_for_matching(with_heading(candidate.quote, meta))
+    return all(occurs(word, identified) for word in side.split())
 
 
 def _dated_label(passage: Document) -> str:

@@ -31,6 +31,7 @@ from assistant.answer.extractive.selection import conflicting, select
 from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import Unsupported, select_supported, unsupported
 from assistant.config import AnswererWeights
+from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.document_heading import heading, with_heading
@@ -47,6 +48,7 @@ from assistant.text.names_figures import (
 )
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
+from assistant.text.terms import tokenize
 
 
 def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[list[Candidate]]:
@@ -225,13 +227,20 @@ class ExtractiveAnswerer:
             return None
         # An overview or a plain list of a subject the passages do not treat is refused as
         # a fact would be; a timeline's or comparison's years and a list's condition ("above
-        # 6 percent") are no subject the passages must name.
+        # 6 percent") are no subject the passages must name, and neither is the identity of
+        # a document the question names ("Summarise what changed in sed 4.9").
         gated = shape.kind == "overview" or (
             shape.kind == "list" and numeric_condition(question) is None
         )
+        named = {
+            term
+            for p in passages
+            if p.metadata.get(NAMED_SCOPE_KEY) is True
+            for term in tokenize(heading(p.metadata))
+        }
         if (
             gated
-            and topic_terms(question)
+            and any(term not in named for term in topic_terms(question))
             and not answers(self.answerability, self.assess(question, passages).features)
         ):
             return None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from langchain_core.documents import Document
 
-from assistant.answer.extractive.analyst import lexrank, meets, numeric_condition
+from assistant.answer.extractive.analyst import AnalystAnswers, lexrank, meets, numeric_condition
+from assistant.answer.extractive.scoring import Candidate
+from assistant.config import AnswererWeights
 
 
 def test_a_numeric_condition_is_read_with_its_unit_and_years_are_no_figures() -> None:
@@ -30,3 +33,29 @@ def test_lexrank_puts_the_sentence_most_like_the_others_first() -> None:
     assert int(np.argmax(rank)) == 0
     assert rank[3] < rank[1]
     assert abs(rank.sum() - 1.0) < 1e-6
+
+
+def _candidate(text: str, source: str, title: str, score: float) -> Candidate:
+    passage = Document(
+        page_content=text,
+        metadata={
+            "source": source,
+            "title": title,
+            "start": 0,
+            "end": len(text),
+            "chunk_id": source,
+        },
+    )
+    return Candidate(passage, 0, 0, len(text), text, score, frozenset(), 0)
+
+
+def test_a_side_named_only_by_its_documents_identity_is_answered_from_that_document() -> None:
+    """Release notes never repeat their version: "Click 7.0" is found in the identity of
+    the 7.0 notes, and each side quotes its own document, not the best-scoring one."""
+    newer = _candidate("Drop support for Python 3.6.", "click/8.1.0.txt", "click v8.1.0", 0.9)
+    older = _candidate("Drop support for Python 2.6 and 3.3.", "click/7.0.txt", "click v7.0", 0.5)
+    answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
+    result = answers.comparison(("Click 7.0", "Click 8.1.0"), [newer, older])
+    assert not result.abstained
+    assert result.answer.index("2.6 and 3.3") < result.answer.index("Python 3.6")
+    assert "don't say" not in result.answer

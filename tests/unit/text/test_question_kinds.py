@@ -24,6 +24,9 @@ from assistant.text.question_kinds import question_kind
         ("How did completion change from 7.0 to 8.0.4?", "timeline"),
         ("What changed in version 3.2.7?", "fact"),
         ("Compare the targets of Ningbo and Sanya.", "comparison"),
+        ("How many color names did nano 5.0 and nano 6.0 each add?", "comparison"),
+        ("How did grep's -P option differ between grep 2.27 and grep 3.8?", "comparison"),
+        ("Which cities each set a target above 6 percent?", "list"),
         ("What GDP growth target did China set for 2025?", "fact"),
         ("Which module keeps the smallest item at the front?", "fact"),
     ],
@@ -41,6 +44,9 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("How did the defence budget in 2024 compare with 2025?", ("2024", "2025")),
         ("How does property wealth in China compare with developed economies?",
          ("China", "developed economies")),
+        ("Compare the Python versions dropped by Click 7.0 and Click 8.1.0.",
+         ("Click 7.0", "Click 8.1.0")),
+        ("Compare the bug fixes in sed 4.7 and grep 3.3.", ("sed 4.7", "grep 3.3")),
     ],
 )  # fmt: skip
 def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
