@@ -64,6 +64,7 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
 _FORM_MIN_LETTERS = 8
 _FORM_KEPT_LETTERS = 7
 _INFLECTION = r"(?:e|s|es|ed|ing|y|ies|ied|er|ers|ly)?"
+_PLURAL_MIN_LETTERS = 3  # "bus" is no plural of "bu"
 
 
 def other_form_occurs(word: str, normalised_text: str) -> bool:
@@ -77,5 +78,7 @@ def other_form_occurs(word: str, normalised_text: str) -> bool:
     ending = _INFLECTION
     if len(stem) >= _FORM_MIN_LETTERS:
         stem, ending = stem[: max(_FORM_KEPT_LETTERS, len(stem) - 2)], r"[a-z]{0,4}"
+    elif len(stem) > _PLURAL_MIN_LETTERS and stem.endswith("s"):
+        stem = stem[:-1]  # a plural the stemmer keeps whole: "CVEs" for "CVE-2022-29154"
     pattern = rf"(?<![\w']){re.escape(stem)}{ending}(?![\w])"
     return re.search(pattern, normalised_text) is not None

@@ -17,6 +17,8 @@ from assistant.text.terms import other_form_occurs
         ("chrony", "the chronicle of a year", False),
         ("zstd", "zstandard compression", False),
         ("prioritises", "the prior year", False),
+        ("CVEs", "fixed CVE-2022-29154 and CVE-2022-37434", True),
+        ("bus", "what they buy", False),
     ],
 )
 def test_other_form_occurs(word: str, text: str, expected: bool) -> None:
