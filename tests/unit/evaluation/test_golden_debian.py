@@ -15,7 +15,12 @@ from assistant.evaluation.metrics import fact_present
 EVALS = Path(__file__).resolve().parents[3] / "evals"
 FULL = EVALS / "golden-debian.jsonl"
 CI = EVALS / "golden-debian-ci.jsonl"
-PREFIX = {"answerable": "d0", "unanswerable": "du", "followup": "dc"}
+# Answerable: `d0..`, or the analyst questions' `dov`, `dli`, `dcm`, `dtl` (evals/CASES.md).
+PREFIX = {
+    "answerable": ("d0", "dov", "dli", "dcm", "dtl"),
+    "unanswerable": ("du",),
+    "followup": ("dc",),
+}
 
 
 def lines(path: Path) -> dict[str, str]:
