@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.text.compound_questions import question_parts
 from assistant.text.names_figures import names, numbers
 from assistant.text.terms import tokenize
 
@@ -50,7 +51,7 @@ _CHANGE = re.compile(
 _COMPARE = re.compile(
     r"^\s*(?:please\s+)?compare\b|\bversus\b|\bvs\.?\s|\bcompared?\s+(?:with|to)\b"
     r"|\bdifferences?\s+between\b|\bdiffer(?:s|ed)?\s+(?:between|from)\b"
-    r"|\bchang(?:ed|es)?\s+between\b|\bhow\s+does\s+.+\s+compare\b",
+    r"|\bchang(?:e|ed|es)?\s+between\b|\bhow\s+does\s+.+\s+compare\b",
     re.IGNORECASE,
 )
 # A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0").
@@ -72,7 +73,11 @@ class QuestionShape:
 
 
 def question_kind(question: str) -> QuestionShape:
-    """The kind of answer asked for, and for a comparison its two sides."""
+    """The kind of answer asked for, and for a comparison its two sides. A compound
+    question ("On what date ..., and how did ... change between 2024 and 2025?") is
+    answered part by part, as facts."""
+    if len(question_parts(question)) > 1:
+        return QuestionShape("fact")
     span = _SPAN.search(question)
     # "What did nano 5.0 and nano 6.0 each add?" asks for both sides as a comparison does.
     each = _EACH.search(question) is not None and _PAIR.search(question) is not None
@@ -80,7 +85,9 @@ def question_kind(question: str) -> QuestionShape:
         sides = comparison_sides(question)
         if sides:
             return QuestionShape("comparison", sides)
-    spans = span or _VERSION_SPAN.search(question)
+    # "How did X change from the 2021 FAQ to the 2022 handbook and the 2023 reference?"
+    years = {n for n in numbers(question) if re.fullmatch(_YEAR, n)}
+    spans = span or _VERSION_SPAN.search(question) or len(years) >= 2
     if _TIMELINE.search(question) or (spans and _CHANGE.search(question)):
         return QuestionShape("timeline")
     if _OVERVIEW.search(question):

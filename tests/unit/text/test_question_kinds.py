@@ -23,6 +23,14 @@ from assistant.text.question_kinds import question_kind
         ("How did checksums develop from version 3.1.3 to 3.2.7?", "timeline"),
         ("How did completion change from 7.0 to 8.0.4?", "timeline"),
         ("What changed in version 3.2.7?", "fact"),
+        (
+            "How did the archive's size change from the 2021 FAQ to the 2022 handbook and the "
+            "2023 reference?",
+            "timeline",
+        ),
+        ("How did the name change between the 2021 FAQ and the 2023 reference?", "comparison"),
+        ("How did the 2024 target change?", "fact"),
+        ("When did Xi visit Jiangsu, and how did mentions change between 2024 and 2025?", "fact"),
         ("Compare the targets of Ningbo and Sanya.", "comparison"),
         ("How many color names did nano 5.0 and nano 6.0 each add?", "comparison"),
         ("How did grep's -P option differ between grep 2.27 and grep 3.8?", "comparison"),
