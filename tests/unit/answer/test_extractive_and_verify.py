@@ -723,7 +723,7 @@ def test_a_timeline_keeps_every_document_on_the_subject_however_low_it_scores() 
         "b.txt": ("2025", "Domestic demand became the top priority for 19 provinces."),
         "c.txt": ("2026-01", "The weather was mild in the capital."),
     }
-    scores = {"a.txt": 0.02, "b.txt": 0.4, "c.txt": 0.05}
+    scores = {"a.txt": 0.02, "b.txt": 0.4, "c.txt": 0.01}
     terms = {"a.txt": {"domest", "demand"}, "b.txt": {"domest", "demand", "prioriti"}}
     candidates = [
         _candidate(_passage(text, source, published=date), text, scores[source],
