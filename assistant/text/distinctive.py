@@ -23,7 +23,8 @@ _MIN_LETTERS = 3
 
 
 @lru_cache(maxsize=4096)
-def _zipf(word: str) -> float:
+def english_zipf(word: str) -> float:
+    """How common the word is in English (wordfreq's Zipf scale)."""
     return float(zipf_frequency(word, "en"))
 
 
@@ -33,4 +34,4 @@ def distinctive_words(text: str, max_zipf: float) -> list[str]:
     runs = (match.group() for match in _WORD.finditer(text))
     words = (part for run in runs if not any(c.isdigit() for c in run) for part in run.split("_"))
     found = (w for w in words if len(w) >= _MIN_LETTERS and w.lower() not in STOPWORDS)
-    return list(dict.fromkeys(word for word in found if _zipf(word.lower()) < max_zipf))
+    return list(dict.fromkeys(word for word in found if english_zipf(word.lower()) < max_zipf))

@@ -7,11 +7,12 @@ names and figures does this text commit to, and do they occur in a given passage
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from wordfreq import zipf_frequency
 
 from assistant.text.normalise import NUMBER, normalise_for_matching, normalise_number
-from assistant.text.terms import STOPWORDS
+from assistant.text.terms import STOPWORDS, tokenize
 
 # Initials are one word ("U.S.", "H.W."), so a name with several is never cut after one.
 _NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
@@ -239,3 +240,25 @@ def spells_initials(acronym: str, text: str) -> bool:
         return False
     pattern = (r"[\w’'-]*\s+" + _SMALL_WORDS).join(re.escape(letter) for letter in acronym)
     return re.search(rf"(?<![\w’'-]){pattern}", text) is not None
+
+
+_QUESTION_WORD = re.compile(r"[\w.’'-]+")
+
+
+def qualifies_document(phrase: str, question: str, document_words: Container[str]) -> bool:
+    """Whether the name stands beside a word that names a quoted document ("GNU" in "In
+    GNU sed 4.9, ..." when "sed" names the document): it is part of how the question says
+    which document it means, and that document need not repeat it. A figure beside it
+    ("Hangzhou 2025") names no document."""
+    pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?:['’]s)?(?!\w)")
+    for match in pattern.finditer(question):
+        beside = [
+            *_QUESTION_WORD.findall(question[: match.start()])[-1:],
+            *_QUESTION_WORD.findall(question[match.end() :])[:1],
+        ]
+        for word in beside:
+            if not any(c.isdigit() for c in word) and any(
+                token in document_words for token in tokenize(word)
+            ):
+                return True
+    return False

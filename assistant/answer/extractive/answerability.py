@@ -22,11 +22,11 @@ from assistant.answer.extractive.sentence_model import (
     ANSWERABILITY_MODEL_FILE,
     SentenceModel,
 )
-from assistant.answer.extractive.support import Unsupported, states_asked_figure
+from assistant.answer.extractive.support import Unsupported, asked_names, states_asked_figure
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.text.document_heading import with_heading
 from assistant.text.follow_ups import asked_now
-from assistant.text.names_figures import names, occurs, phrase_words, without_attribution
+from assistant.text.names_figures import occurs, phrase_words, without_attribution
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
@@ -74,7 +74,7 @@ def answerability_features(
         "name_nowhere": float(
             any(not scorer.lexical.mentioned_anywhere(name) for name in missing.names)
         ),
-        "name_outside_passage": float(best is not None and _name_outside(question, best)),
+        "name_outside_passage": float(best is not None and _name_outside(scorer, question, best)),
         "missing_number": float(bool(missing.numbers)),
         "missing_metric": float(bool(missing.metrics)),
         "figure_unstated": float(bool(chosen) and not states_asked_figure(question, chosen)),
@@ -85,15 +85,17 @@ def answerability_features(
     }
 
 
-def _name_outside(question: str, best: Candidate) -> bool:
+def _name_outside(scorer: SentenceScorer, question: str, best: Candidate) -> bool:
     """Whether a name the question asks about is missing from the passage (and its
     document's identity) that the best sentence comes from: its document may name it
     elsewhere, about something else ("Shenzhen's target" answered by Ningbo's)."""
-    passage = normalise_for_matching(with_heading(best.passage.page_content, best.passage.metadata))
+    meta = best.passage.metadata
+    passage = normalise_for_matching(with_heading(best.passage.page_content, meta))
     asked = without_attribution(asked_now(question))
-    return any(
-        not occurs(word, passage) for phrase in names(asked) for word in phrase_words(phrase)
+    phrases = asked_names(
+        scorer.lexical, asked, [meta["source"]], scorer.weights.naming_word_max_zipf
     )
+    return any(not occurs(word, passage) for phrase in phrases for word in phrase_words(phrase))
 
 
 @lru_cache(maxsize=4)

@@ -29,7 +29,12 @@ from assistant.answer.extractive.answerability import (
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.answer.extractive.selection import conflicting, select
 from assistant.answer.extractive.sentence_model import SentenceModel
-from assistant.answer.extractive.support import Unsupported, select_supported, unsupported
+from assistant.answer.extractive.support import (
+    Unsupported,
+    asked_names,
+    select_supported,
+    unsupported,
+)
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Quote
@@ -60,7 +65,9 @@ def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[
     return [sorted(group, key=lambda c: (c is not lead, c.start)) for group in groups.values()]
 
 
-def mismatch(question: str, chosen: list[Candidate], lexical: LexicalIndex) -> str:
+def mismatch(
+    question: str, chosen: list[Candidate], lexical: LexicalIndex, naming_max_zipf: float
+) -> str:
     """What the question asks about that no quote states, when the quotes answer for
     something else: a year that neither they nor their documents' identity give (2024's
     figure for a 2025 question), a name their documents never mention, or a name the quotes
@@ -79,7 +86,7 @@ def mismatch(question: str, chosen: list[Candidate], lexical: LexicalIndex) -> s
     documents = " ".join(lexical.source_text(source) for source in sources)
     quoted = " ".join(c.quote for c in chosen)
     headings = " ".join(heading(c.passage.metadata) for c in chosen)
-    for phrase in names(asked):
+    for phrase in asked_names(lexical, asked, sources, naming_max_zipf):
         words = phrase_words(phrase)
         if not words:
             continue
@@ -211,7 +218,8 @@ class ExtractiveAnswerer:
         result = cited_answer(chosen, subject_lead(question, chosen))
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
-        unstated = mismatch(question, chosen, self.lexical)
+        naming = self.scorer.weights.naming_word_max_zipf
+        unstated = mismatch(question, chosen, self.lexical, naming)
         if unstated:
             return prefaced(f"The documents don't state this for {unstated}; they give:", result)
         return result

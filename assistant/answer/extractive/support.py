@@ -4,7 +4,8 @@ asks about that the support never mentions, and support too weak in meaning."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
@@ -15,7 +16,8 @@ from assistant.answer.extractive.scoring import (
     brings,
     wanted_figure,
 )
-from assistant.text.distinctive import distinctive_words
+from assistant.store.bm25 import LexicalIndex
+from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.follow_ups import asked_now
 from assistant.text.names_figures import (
@@ -25,6 +27,7 @@ from assistant.text.names_figures import (
     occurs,
     occurs_abbreviated,
     phrase_words,
+    qualifies_document,
     spelled_figures,
     spells_initials,
     without_attribution,
@@ -69,7 +72,7 @@ def unsupported(
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
     headings = " ".join(heading(passage.metadata) for passage in support)
-    missing = _missing_names(scorer, asked, documents, headings)
+    missing = _missing_names(scorer, asked, documents, headings, sources)
     named = {word.lower() for phrase in names(asked) for word in phrase.split()}
     rare = distinctive_words(asked, scorer.weights.distinctive_max_zipf)
     missing += [
@@ -90,14 +93,39 @@ def unsupported(
     return Unsupported(missing, figures, metrics)
 
 
-def _missing_names(scorer: SentenceScorer, asked: str, documents: str, headings: str) -> list[str]:
+def naming_words(lexical: LexicalIndex, sources: Iterable[str], max_zipf: float) -> set[str]:
+    """The identity words that single out these documents ("sed" for sed's release notes):
+    theirs, carried by fewer than half of the collection's documents, and rare in English."""
+    identities = lexical.identities()
+    carried = Counter(term for terms in identities.values() for term in terms)
+    return {
+        term
+        for source in sources
+        for term in identities.get(source, ())
+        if carried[term] < len(identities) / 2 and english_zipf(term) < max_zipf
+    }
+
+
+def asked_names(
+    lexical: LexicalIndex, asked: str, sources: Iterable[str], max_zipf: float
+) -> list[str]:
+    """The names a question asks about in these documents: not those that only qualify how
+    it names one of them ("GNU" of "GNU sed 4.9")."""
+    words = naming_words(lexical, sources, max_zipf)
+    return [phrase for phrase in names(asked) if not qualifies_document(phrase, asked, words)]
+
+
+def _missing_names(
+    scorer: SentenceScorer, asked: str, documents: str, headings: str, sources: set[str]
+) -> list[str]:
     """The question's names that the documents lack, each as the question writes it
     ("United States", not "United" and "States"); a name lacks when any of its words does.
     In a name of several words, a word may be the short form of the documents' word; an
     acronym may spell the initials of their headings' words ("TBI" for "Tony Blair
     Institute")."""
     missing = []
-    for phrase in names(asked):
+    max_zipf = scorer.weights.naming_word_max_zipf
+    for phrase in asked_names(scorer.lexical, asked, sources, max_zipf):
         words = phrase_words(phrase)
         if any(
             not scorer.lexical.mentions(word, documents)

@@ -10,6 +10,7 @@ from assistant.text.names_figures import (
     occurs,
     only_as_place,
     phrase_words,
+    qualifies_document,
     spells_initials,
 )
 from assistant.text.normalise import normalise_for_matching
@@ -116,3 +117,22 @@ def test_only_as_place(word: str, question: str, text: str, expected: bool) -> N
 def test_spells_initials(acronym: str, text: str, expected: bool) -> None:
     """A publisher's acronym matches its spelled-out capitalised name, nothing else."""
     assert spells_initials(acronym, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "question", "expected"),
+    [
+        ("GNU", "In GNU sed 4.9, which new address can the r command take?", True),
+        ("GNU", "Summarise what changed in GNU's sed.", True),
+        ("Hangzhou", "What target did Hangzhou set for 2025?", False),
+        ("Hangzhou", "What did the Hangzhou 2025 plan say?", False),
+        ("GNU", "What did GNU announce?", False),
+    ],
+)
+def test_a_name_beside_a_documents_naming_word_qualifies_that_document(
+    phrase: str, question: str, expected: bool
+) -> None:
+    """ "GNU" in "GNU sed 4.9" says which document is meant, with "sed" (a word of the
+    quoted notes' identity): the notes need not say "GNU". A figure beside a name is no
+    document's naming word."""
+    assert qualifies_document(phrase, question, {"sed", "2025"}) is expected
