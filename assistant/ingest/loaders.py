@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant.config import LoadLimits
 from assistant.ingest.document import LoadedDocument, LoadError, SkippedFile
 from assistant.ingest.sources_file import METADATA_FILE, read_corpus_metadata
-from assistant.text.identity import date_from_path, title_from_path, usable_title
+from assistant.text.identity import date_from_path, file_suffix, title_from_path, usable_title
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -102,7 +102,7 @@ def load_file(
     # import, which a run that reads no file (a no-op `assistant index`) does not pay.
     from assistant.ingest.formats import PLAIN_TEXT_SUFFIXES, extractor_for
 
-    suffix = path.suffix.lower()
+    suffix = file_suffix(path.name)
     extractor = extractor_for(path.name)
     if extractor is None:
         raise LoadError(f"unsupported file type '{suffix}'")

@@ -52,11 +52,19 @@ _MONTHS = _MONTH_NAMES.split()
 _ISO_MONTH = re.compile(r"(?<!\d)(?:19|20)\d\d-(0[1-9]|1[0-2])(?!\d)")
 
 
+def file_suffix(name: str) -> str:
+    """A file name's type suffix in lower case (".txt"); "" when it has none, or when what
+    follows its last dot is a number: "LGPL-2.1" and "Apache-2.0" are versions, not types."""
+    suffix = PurePosixPath(name).suffix
+    return "" if suffix[1:].isdigit() else suffix.lower()
+
+
 def path_words(source: str) -> list[str]:
     """The meaningful words of a path, folders first, without extension, hashes or serial
     numbers: `reports/2019-06-12_board-minutes.txt` → reports 2019-06-12 board minutes."""
     path = PurePosixPath(source)
-    parts = [*path.parent.parts, path.stem] if path.suffix else [*path.parent.parts, path.name]
+    own = path.stem if file_suffix(path.name) else path.name
+    parts = [*path.parent.parts, own]
     words: list[str] = []
     for part in parts:
         if part in (".", ""):

@@ -4,7 +4,6 @@ new format is a function `bytes -> Extracted` added to `EXTRACTORS`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePosixPath
 
 from assistant.ingest.document import Extracted
 from assistant.ingest.formats.docx import extract_docx
@@ -12,6 +11,7 @@ from assistant.ingest.formats.html import extract_html
 from assistant.ingest.formats.mhtml import extract_mhtml
 from assistant.ingest.formats.pdf import extract_pdf
 from assistant.ingest.formats.plain_text import extract_markdown, extract_plain_text
+from assistant.text.identity import file_suffix
 
 EXTRACTORS: dict[str, Callable[[bytes], Extracted]] = {
     ".txt": extract_plain_text,
@@ -36,7 +36,8 @@ PLAIN_TEXT_SUFFIXES = frozenset(
 
 
 def extractor_for(name: str) -> Callable[[bytes], Extracted] | None:
-    """The extractor of a file name's suffix; a name without one (README, COPYING, NOTES)
-    is read as plain text, which refuses bytes that are not text. None: not supported."""
-    suffix = PurePosixPath(name).suffix.lower()
+    """The extractor of a file name's suffix; a name without one (README, COPYING, NOTES,
+    a version such as LGPL-2.1) is read as plain text, which refuses bytes that are not
+    text. None: not supported."""
+    suffix = file_suffix(name)
     return extract_plain_text if not suffix else EXTRACTORS.get(suffix)

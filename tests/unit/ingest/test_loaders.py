@@ -9,6 +9,7 @@ import pytest
 from assistant.config import LoadLimits
 from assistant.ingest.document import LoadError
 from assistant.ingest.loaders import load_file
+from assistant.text.document_heading import identity
 
 LIMITS = LoadLimits(max_bytes=1_000_000, max_line_chars=10_000)
 
@@ -40,3 +41,13 @@ def test_a_file_without_a_suffix_is_read_as_text_when_it_is_text(tmp_path: Path)
     (tmp_path / "COPYING").write_bytes(b"\x00\x01\x02 binary")
     with pytest.raises(LoadError, match="binary"):
         load_file(tmp_path / "COPYING", "COPYING", {}, LIMITS)
+
+
+def test_a_version_after_the_last_dot_is_no_file_type(tmp_path: Path) -> None:
+    """ "LGPL-2.1" and "Apache-2.0" are named by version: read as text, with the whole
+    version in the title (they were skipped as "unsupported file type '.1'")."""
+    licence = _load(tmp_path, "LGPL-2.1", "Preamble\n\nThe licenses for most software ...\n")
+    assert "licenses for most software" in licence.text
+    assert identity({**licence.metadata, "source": "LGPL-2.1"}).endswith("LGPL 2.1")
+    with pytest.raises(LoadError, match="unsupported file type '.exe'"):
+        _load(tmp_path, "tool.exe", "MZ")

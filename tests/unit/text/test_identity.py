@@ -57,3 +57,16 @@ def test_the_identity_carries_metadata_and_the_file_names_words_once() -> None:
     metadata = {"title": "Letter to members", "author": "J. Smith", "source": "2013-Smith-2.txt"}
     assert identity(metadata) == "Letter to members · J. Smith · 2013 2"
     assert heading({**metadata, "section": "Wages"}).endswith(" › Wages")
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("LGPL-2.1", ["LGPL", "2.1"]),
+        ("Apache-2.0", ["Apache", "2.0"]),
+        ("gpl-3.0.txt", ["gpl", "3.0"]),
+        ("notes/README", ["notes", "README"]),
+    ],
+)
+def test_a_version_is_no_extension(source: str, words: list[str]) -> None:
+    assert path_words(source) == words
