@@ -45,19 +45,21 @@ def page_label(meta: dict) -> str:
     return str(first) if last <= first else f"{first}-{last}"
 
 
-def compose(groups: Sequence[tuple[str, Sequence[Statement]]]) -> tuple[str, list[Claim]]:
+def compose(
+    groups: Sequence[tuple[str, Sequence[Statement]]], label_alone: bool = False
+) -> tuple[str, list[Claim]]:
     """The answer text and one claim per statement, each knowing where it stands in it.
 
     Each group is the statements of one document under its label ("Title (2025): statement
-    [1] statement [2]"), groups a paragraph apart; one group alone goes unlabelled. Labels
-    are not claims: only quoted statements are.
+    [1] statement [2]"), groups a paragraph apart; one group alone goes unlabelled unless
+    `label_alone`. Labels are not claims: only quoted statements are.
     """
     answer = ""
     claims: list[Claim] = []
     for label, statements in groups:
         if answer:
             answer += "\n\n"
-        if label and len(groups) > 1:
+        if label and (len(groups) > 1 or label_alone):
             answer += f"{label}: "
         for index, (text, numbers) in enumerate(statements):
             if index:

@@ -135,13 +135,13 @@ def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskR
     if lead is not None:
         chosen = [lead, *(c for c in chosen if c is not lead)]
     groups = by_document(chosen, lead)
-    numbers: dict[str, int] = {}  # one citation per passage
+    cited_as: dict[str, int] = {}  # one citation per passage
     quoted: dict[int, list[Candidate]] = {}
     statements: list[tuple[str, list[Statement]]] = []
     for group in groups:
         lines = []
         for candidate in group:
-            n = numbers.setdefault(candidate.passage.metadata["chunk_id"], len(numbers) + 1)
+            n = cited_as.setdefault(candidate.passage.metadata["chunk_id"], len(cited_as) + 1)
             quoted.setdefault(n, []).append(candidate)
             lines.append((candidate.shown, [n]))
         statements.append((document_label(group[0].passage), lines))
@@ -156,7 +156,12 @@ def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskR
         )
         for n, (first, *rest) in quoted.items()
     ]
-    answer, claims = compose(statements)
+    # A figure is read with its date: "a 7.2% increase from the previous year" says which
+    # year only under its document's "(2024-03)".
+    dated = any(not YEAR.match(n) for c in chosen for n in numbers(c.quote)) and any(
+        c.passage.metadata.get("published") for c in chosen
+    )
+    answer, claims = compose(statements, label_alone=dated)
     return AskResult(answer=answer, citations=citations, claims=claims)
 
 
