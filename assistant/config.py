@@ -117,7 +117,7 @@ class AnswererWeights(BaseModel):
     # length is the issue's default; MMR and spread are the methods' usual values (0.5 and
     # 0.9 MMR, spread 0 and 0.5 were measured: no fold prefers them).
     overview_words: int = Field(
-        150, ge=20, description="an overview stops once its sentences reach this many words"
+        150, ge=20, description="an overview's sentences stay within this many words"
     )
     overview_relevance: float = Field(
         0.0,

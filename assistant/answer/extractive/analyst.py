@@ -123,7 +123,7 @@ class AnalystAnswers:
 
     def overview(self, candidates: list[Candidate]) -> list[Candidate]:
         """Central, relevant and mutually different sentences, spread over the documents,
-        up to `overview_words` words (those of a document the question names, if any)."""
+        within `overview_words` words (those of a document the question names, if any)."""
         named = [c for c in candidates if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
         pool = named or candidates
         vectors = _term_vectors(self.scorer.lexical.idf, [c.quote for c in pool])
@@ -155,8 +155,11 @@ class AnalystAnswers:
                 for j in chosen
             ):
                 continue  # it says again what is already said, or quotes it again
+            length = len(pool[best].quote.split())
+            if chosen and words + length > self.weights.overview_words:
+                continue  # past the length asked for: a shorter sentence may still fit
             chosen.append(best)
-            words += len(pool[best].quote.split())
+            words += length
         return [pool[i] for i in chosen]
 
     def listing(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
