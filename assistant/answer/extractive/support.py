@@ -39,6 +39,10 @@ from assistant.text.terms import other_form_occurs, tokenize
 # ("unemployment rate"); the word before that qualifies it ("lowest growth target").
 _METRIC = re.compile(r"([\w-]+\s+)(?:rate|target|ratio|index)\b", re.IGNORECASE)
 
+# A command-line option the question names ("-P", "--debug"): a document that never
+# writes it does not answer for it, however close in meaning ("--unix-byte-offsets (-u)").
+_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+
 Selector = Callable[[str, list[Document]], list[Candidate]]
 
 
@@ -60,11 +64,11 @@ def unsupported(
 ) -> Unsupported:
     """Names, figures and metrics the question asks about that the support never mentions.
 
-    Names, and words rare in English ("chrony"), must occur in the documents the answer
-    quotes, their identity included (title, author, date, file name); numbers in the quoted
-    passages or their document's identity (which say which year a report is about); the
-    words naming the asked-for metric ("unemployment" in "unemployment rate") in some
-    retrieved passage.
+    Names, command-line options and words rare in English ("chrony"), must occur in the
+    documents the answer quotes, their identity included (title, author, date, file name);
+    numbers in the quoted passages or their document's identity (which say which year a
+    report is about); the words naming the asked-for metric ("unemployment" in
+    "unemployment rate") in some retrieved passage.
     """
     # What an earlier question of a joined follow-up named ("on Linux or macOS") is context:
     # the answer to "what if my shell is fish?" need not name it again.
@@ -81,6 +85,11 @@ def unsupported(
         if word.lower() not in named
         and not scorer.lexical.mentions(word, documents)
         and not other_form_occurs(word, documents)
+    ]
+    missing += [
+        option
+        for option in _OPTION.findall(asked)
+        if not scorer.lexical.mentions(option, documents)
     ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
     figures = [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]

@@ -807,3 +807,19 @@ def test_a_companion_never_quotes_a_chosen_sentence_again() -> None:
     question = "How much was earmarked for research, and how much did the defence budget rise?"
     chosen = select(scorer, question, [passage], 3)  # type: ignore[arg-type]
     assert not any(a.overlaps(b) for i, a in enumerate(chosen) for b in chosen[i + 1 :])
+
+
+def test_an_option_the_quoted_document_never_writes_is_missing() -> None:
+    """ "-P" is what the question asks about: notes on another option ("-u") do not answer
+    it, however close in meaning; notes that write "-P" do."""
+    from assistant.answer.extractive.scoring import SentenceScorer
+    from assistant.answer.extractive.support import unsupported
+    from assistant.config import AnswererWeights
+
+    question = "In grep 3.7, which library did the -P option switch to?"
+    other = _passage("Use of the --unix-byte-offsets (-u) option now evokes a warning.")
+    scorer = SentenceScorer(KnownTexts(other.page_content), AnswererWeights())
+    assert unsupported(scorer, question, [other], [other]).names == ["-P"]
+    right = _passage("The -P option is now based on PCRE2 instead of the older PCRE.")
+    scorer = SentenceScorer(KnownTexts(right.page_content), AnswererWeights())
+    assert unsupported(scorer, question, [right], [right]).names == []

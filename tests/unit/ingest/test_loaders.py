@@ -49,5 +49,5 @@ def test_a_version_after_the_last_dot_is_no_file_type(tmp_path: Path) -> None:
     licence = _load(tmp_path, "LGPL-2.1", "Preamble\n\nThe licenses for most software ...\n")
     assert "licenses for most software" in licence.text
     assert identity({**licence.metadata, "source": "LGPL-2.1"}).endswith("LGPL 2.1")
-    with pytest.raises(LoadError, match="unsupported file type '.exe'"):
+    with pytest.raises(LoadError, match=r"unsupported file type '\.exe'"):
         _load(tmp_path, "tool.exe", "MZ")
