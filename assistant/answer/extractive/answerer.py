@@ -225,6 +225,14 @@ class ExtractiveAnswerer:
             return prefaced("The documents give different figures:", result)
         naming = self.scorer.weights.naming_word_max_zipf
         unstated = mismatch(question, chosen, self.lexical, naming)
+        quoted = {c.passage.metadata["source"] for c in chosen}
+        if unstated and not any(
+            self.lexical.mentions(unstated, self.lexical.source_text(source)) for source in quoted
+        ):
+            # What is asked about is in none of the quoted documents ("Shenzhen's target",
+            # answered with Ningbo's): a near miss, refused, not answered for something else.
+            elsewhere = [unstated] if self.lexical.mentioned_anywhere(unstated) else []
+            return abstention(question, passages, [unstated], elsewhere)
         if unstated:
             return prefaced(f"The documents don't state this for {unstated}; they give:", result)
         return result

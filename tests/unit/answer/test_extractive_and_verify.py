@@ -823,3 +823,37 @@ def test_an_option_the_quoted_document_never_writes_is_missing() -> None:
     right = _passage("The -P option is now based on PCRE2 instead of the older PCRE.")
     scorer = SentenceScorer(KnownTexts(right.page_content), AnswererWeights())
     assert unsupported(scorer, question, [right], [right]).names == []
+
+
+class DocumentTexts(UniformIdf):
+    """Each document reads as its own text; the collection is their union."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = {source: normalise_for_matching(text) for source, text in texts.items()}
+
+    def source_text(self, source: str) -> str:
+        return self.texts.get(source, "")
+
+    def mentioned_anywhere(self, term: str) -> bool:
+        return any(self.mentions(term, text) for text in self.texts.values())
+
+
+def test_a_subject_none_of_the_quoted_documents_mention_is_refused_not_noted() -> None:
+    """Asked for Shenzhen's target, the passages give Ningbo's: the quoted document never
+    mentions Shenzhen, so it is a near miss and refused (naming where Shenzhen does appear);
+    asked for Zhejiang's, the quoted document names Zhejiang only as Ningbo's place, and the
+    answer says so first."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.answer.extractive.sentence_model import SentenceModel
+
+    ningbo = "The city of Ningbo in East China's Zhejiang Province set a growth target of 5.5%."
+    texts = {"a.txt": ningbo, "b.txt": "Shenzhen supports the low-altitude economy."}
+    always = SentenceModel(features=(), mean=(), scale=(), coef=(), intercept=5.0, threshold=0.5)
+    answerer = ExtractiveAnswerer(DocumentTexts(texts), answerability=always)
+    passage = _passage(ningbo, "a.txt")
+    refused = answerer.answer("What growth target did Shenzhen set?", [passage])
+    assert refused.abstained
+    assert "Shenzhen appears in them" in refused.answer
+    noted = answerer.answer("What growth target did Zhejiang set?", [passage])
+    assert not noted.abstained
+    assert noted.answer.startswith("The documents don't state this for Zhejiang")
