@@ -157,10 +157,13 @@ def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskR
         for n, (first, *rest) in quoted.items()
     ]
     # A figure is read with its date: "a 7.2% increase from the previous year" says which
-    # year only under its document's "(2024-03)".
-    dated = any(not YEAR.match(n) for c in chosen for n in numbers(c.quote)) and any(
-        c.passage.metadata.get("published") for c in chosen
-    )
+    # year only as "2024-03: ...". One document's title is on its source card; its date
+    # alone is the label, which keeps the answer short.
+    published = str(groups[0][0].passage.metadata.get("published") or "")
+    figures = any(not YEAR.match(n) for c in chosen for n in numbers(c.quote))
+    dated = len(statements) == 1 and bool(published) and figures
+    if dated:
+        statements = [(published, statements[0][1])]
     answer, claims = compose(statements, label_alone=dated)
     return AskResult(answer=answer, citations=citations, claims=claims)
 

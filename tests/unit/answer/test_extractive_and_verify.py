@@ -324,7 +324,7 @@ def test_quotes_of_one_passage_share_one_citation_in_document_order() -> None:
     assert [claim.citations for claim in result.claims] == [[1], [1]]
     (cited,) = result.citations
     assert cited.quote == first.quote and cited.also_quoted[0].text == second.quote
-    assert result.answer.startswith("Targets (2025): Ningbo set")  # a figure shows its date
+    assert result.answer.startswith("2025: Ningbo set")  # a figure shows its date
 
 
 def test_several_documents_are_grouped_under_their_titles() -> None:
