@@ -65,15 +65,22 @@ def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[
     return [sorted(group, key=lambda c: (c is not lead, c.start)) for group in groups.values()]
 
 
+class Unstated(NamedTuple):
+    """What the question asks about that the quotes do not state."""
+
+    term: str
+    absent: bool  # in none of the quoted documents: a near miss, not a narrower answer
+
+
 def mismatch(
     question: str, chosen: list[Candidate], lexical: LexicalIndex, naming_max_zipf: float
-) -> str:
+) -> Unstated | None:
     """What the question asks about that no quote states, when the quotes answer for
     something else: a year that neither they nor their documents' identity give (2024's
-    figure for a 2025 question), a name their documents never mention, or a name the quotes
-    give only as the place of another (a city's target for a province's). Whom the question
-    attributes it to ("according to TBI") is its source, not its subject. "" when the
-    quotes speak to what was asked."""
+    figure for a 2025 question), a name their documents never mention (absent), or a name
+    the quotes give only as the place of another (a city's target for a province's). Whom
+    the question attributes it to ("according to TBI") is its source, not its subject. None
+    when the quotes speak to what was asked."""
     asked = without_attribution(asked_now(question))
     said = normalise_for_matching(
         " ".join(with_heading(c.quote, c.passage.metadata) for c in chosen)
@@ -81,7 +88,7 @@ def mismatch(
     years = [n for n in numbers(asked) if YEAR.match(n)]
     stated = [n for n in numbers(said) if YEAR.match(n)]
     if years and stated and not any(occurs(year, said) for year in years):
-        return " or ".join(years)
+        return Unstated(" or ".join(years), absent=False)
     sources = {c.passage.metadata["source"] for c in chosen}
     documents = " ".join(lexical.source_text(source) for source in sources)
     quoted = " ".join(c.quote for c in chosen)
@@ -96,10 +103,10 @@ def mismatch(
             or spells_initials(word, headings)
             for word in words
         ):
-            return phrase
+            return Unstated(phrase, absent=True)
         if all(only_as_place(word, asked, quoted) for word in words):
-            return phrase
-    return ""
+            return Unstated(phrase, absent=False)
+    return None
 
 
 def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
@@ -228,17 +235,15 @@ class ExtractiveAnswerer:
             return prefaced("The documents give different figures:", result)
         naming = self.scorer.weights.naming_word_max_zipf
         unstated = mismatch(question, chosen, self.lexical, naming)
-        quoted = {c.passage.metadata["source"] for c in chosen}
-        if unstated and not any(
-            self.lexical.mentions(unstated, self.lexical.source_text(source)) for source in quoted
-        ):
+        if unstated is None:
+            return result
+        term = unstated.term
+        if unstated.absent:
             # What is asked about is in none of the quoted documents ("Shenzhen's target",
             # answered with Ningbo's): a near miss, refused, not answered for something else.
-            elsewhere = [unstated] if self.lexical.mentioned_anywhere(unstated) else []
-            return abstention(question, passages, [unstated], elsewhere)
-        if unstated:
-            return prefaced(f"The documents don't state this for {unstated}; they give:", result)
-        return result
+            elsewhere = [term] if self.lexical.mentioned_anywhere(term) else []
+            return abstention(question, passages, [term], elsewhere)
+        return prefaced(f"The documents don't state this for {term}; they give:", result)
 
     def _analyst_answer(
         self, shape: QuestionShape, question: str, passages: list[Document]

@@ -708,19 +708,15 @@ def test_an_answer_for_another_year_or_subject_says_so_first() -> None:
     naming = AnswererWeights().naming_word_max_zipf
 
     def said(question: str, chosen: list) -> str:
-        return mismatch(question, chosen, lexical, naming)
+        unstated = mismatch(question, chosen, lexical, naming)
+        return unstated.term if unstated else ""
 
-    assert (
-        mismatch("How much did the defence budget rise in 2025?", [budget], lexical, naming)
-        == "2025"
-    )
-    assert (
-        mismatch("How much did the defence budget rise in 2024?", [budget], lexical, naming) == ""
-    )
-    assert (
-        mismatch("How much did the budget rise in the 2025 report?", [rose], lexical, naming) == ""
-    )
+    assert said("How much did the defence budget rise in 2025?", [budget]) == "2025"
+    assert said("How much did the defence budget rise in 2024?", [budget]) == ""
+    assert said("How much did the budget rise in the 2025 report?", [rose]) == ""
     assert said("What target did Hangzhou set?", [ningbo]) == "Hangzhou"
+    hangzhou = mismatch("What target did Hangzhou set?", [ningbo], lexical, naming)
+    assert hangzhou is not None and hangzhou.absent  # a near miss: refused, not noted
     assert said("What target did Ningbo set?", [ningbo]) == ""
     assert said("According to Ningbo, what target was set?", [pledged]) == ""
     assert said("What target did Zhejiang set?", [placed]) == "Zhejiang"
