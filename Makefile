@@ -99,4 +99,4 @@ eval-all: install system-deps
 
 clean:
 	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* index/corpus-manifest.json \
-		index/lexical-index evals/reports
+		index/lexical-index index/onnx evals/reports

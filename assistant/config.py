@@ -209,6 +209,23 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path; the default is bundled",
     )
     embedding_batch_size: int = Field(64, ge=1)
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="What runs the embedding model: 'onnx' (ONNX Runtime, on the model "
+        "exported from its local weights at first use and cached in index_dir/onnx/; no "
+        "torch in the process) or 'torch' (sentence-transformers on PyTorch). A model that "
+        "is not Transformer + mean pooling runs on torch whatever this says. Measured "
+        "(benchmarks/RESULTS.md, issue 29; same run, 2 cores): vectors of 460 golden questions, "
+        "400 chunks and 2,018 sentences all at cosine >= 0.9999 to torch's, the 175 shipped "
+        "answers identical; one question 8.4 vs 18.0 ms p50; ask p50 / p95 35 / 69 vs 46 / "
+        "86 ms; a cold `assistant ask` 3.1 vs 9.0 s; embedding 400 chunks with their "
+        "sentences 20.9 vs 23.4 s",
+    )
+    onnx_cache_dir: Path | None = Field(
+        None,
+        description="Where the ONNX export of the embedding model is cached (one file per "
+        "model, named by its files); unset: index_dir/onnx",
+    )
     query_batch_size: int = Field(
         32,
         ge=1,
@@ -386,6 +403,12 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
         )
+
+    @property
+    def onnx_export_dir(self) -> Path:
+        """Where the embedding model's ONNX export is kept: `onnx_cache_dir`, by default
+        beside the index."""
+        return self.onnx_cache_dir or self.index_dir / "onnx"
 
     @property
     def max_file_bytes(self) -> int:

@@ -135,7 +135,10 @@ class Assistant:
         """A model instance of its own for uploads: embedding a large file holds its
         instance's lock for the whole batch, and questions must not wait for that."""
         return SentenceTransformerEmbeddings(
-            self.settings.embedding_model, self.settings.embedding_batch_size
+            self.settings.embedding_model,
+            self.settings.embedding_batch_size,
+            backend=self.settings.embedding_backend,
+            onnx_cache_dir=self.settings.onnx_export_dir,
         )
 
     @property

@@ -32,7 +32,11 @@ def _load_model(batch_size: int | None = None) -> tuple[Any, float, float]:
     imported = time.perf_counter() - started
     settings = Settings()
     embeddings = get_embeddings(
-        settings.embedding_model, batch_size or settings.embedding_batch_size
+        settings.embedding_model,
+        batch_size or settings.embedding_batch_size,
+        1,
+        settings.embedding_backend,
+        settings.onnx_export_dir,
     )
     started = time.perf_counter()
     embeddings.encode(["load the model and warm it up"])
@@ -186,8 +190,14 @@ def _recording(embeddings: Any, cache: Path | None, keep: bool) -> Any:
                 Recording.outputs.append(np.asarray([r[0] for r in results], dtype=np.float32))
             return results
 
-    recording = Recording(embeddings.model_name, embeddings.batch_size)
-    recording.__dict__["_model"] = embeddings._model  # share the loaded model
+    recording = Recording(
+        embeddings.model_name,
+        embeddings.batch_size,
+        backend=embeddings.backend,
+        onnx_cache_dir=embeddings._onnx_cache_dir,
+    )
+    loaded = "_onnx" if embeddings.backend == "onnx" else "_model"
+    recording.__dict__[loaded] = getattr(embeddings, loaded)  # share the loaded model
     return recording
 
 

@@ -32,6 +32,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Servers started by tests answer in their own process (each worker loads a model of its own);
 # tests/integration/serve/test_workers.py asks for workers explicitly.
 os.environ.setdefault("ASSISTANT_WORKERS", "1")
+# The embedding model's ONNX export, made once and shared by every index the tests build
+# (beside each index it would be exported again for each); named by the model's files.
+os.environ.setdefault(
+    "ASSISTANT_ONNX_CACHE_DIR", str(Path(tempfile.gettempdir()) / "assistant-tests-onnx")
+)
 
 from assistant.config import Settings
 from assistant.ingest.indexer import Indexer

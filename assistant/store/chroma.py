@@ -18,7 +18,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from assistant.config import Settings
-from assistant.store.embeddings import SentenceTransformerEmbeddings, get_embeddings
+from assistant.store.embeddings import SentenceTransformerEmbeddings, embeddings_for
 
 DOCUMENTS_SUFFIX = "_documents"
 VECTORS_SUFFIX = "_vectors"
@@ -439,7 +439,5 @@ def open_store(
 ) -> tuple[Store, SentenceTransformerEmbeddings]:
     """The store for these settings; `rebuild` fills a fresh one (any model) beside the live
     index, which `Indexer.run` swaps in when it completes."""
-    embeddings = get_embeddings(
-        settings.embedding_model, settings.embedding_batch_size, settings.query_batch_size
-    )
+    embeddings = embeddings_for(settings)
     return Store(settings, embeddings, rebuild), embeddings

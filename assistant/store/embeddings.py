@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.store.onnx_model import (
+    OnnxSentenceModel,
+    load_onnx_model,
+    mean_pooled,
+    onnx_support,
+)
 from assistant.text.sentences import Span
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from assistant.config import Settings
+
+Backend = Literal["torch", "onnx"]
+log = logging.getLogger(__name__)
 
 SINGLE_THREAD_TEXTS = 4
 _NO_ROWS = np.zeros((0, 0), dtype=np.float32)
@@ -88,11 +102,25 @@ class SentenceTransformerEmbeddings(Embeddings):
     Concurrent `embed_query` calls are embedded together, up to `query_batch_size` at once.
     """
 
-    def __init__(self, model_name: str, batch_size: int = 64, query_batch_size: int = 1) -> None:
+    def __init__(
+        self,
+        model_name: str,
+        batch_size: int = 64,
+        query_batch_size: int = 1,
+        backend: Backend = "torch",
+        onnx_cache_dir: Path | None = None,
+    ) -> None:
         self.model_name = model_name
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._queries = _QueryBatch(self._encode_queries, query_batch_size)
+        self._onnx_cache_dir = onnx_cache_dir
+        self.backend: Backend = backend if onnx_cache_dir is not None else "torch"
+        if self.backend == "onnx":
+            reason = onnx_support(Path(resolve_model_location(model_name)))
+            if reason is not None:
+                log.warning("%s runs on PyTorch, not ONNX Runtime: %s", model_name, reason)
+                self.backend = "torch"
 
     @cached_property
     def _model(self) -> SentenceTransformer:
@@ -102,13 +130,46 @@ class SentenceTransformerEmbeddings(Embeddings):
         transformers_logging.disable_progress_bar()
         return SentenceTransformer(resolve_model_location(self.model_name), device="cpu")
 
+    @cached_property
+    def _onnx(self) -> OnnxSentenceModel:
+        assert self._onnx_cache_dir is not None
+        return load_onnx_model(Path(resolve_model_location(self.model_name)), self._onnx_cache_dir)
+
+    def load(self) -> None:
+        """Load the model now (on ONNX Runtime: export it first if it is not cached yet)."""
+        with self._lock:
+            _ = self._onnx if self.backend == "onnx" else self._model
+
+    def load_in_background(self) -> threading.Thread:
+        """Start `load` on a thread, for a new process that has other modules to import
+        meanwhile; the first embedding waits for it (the lock). The runtime's modules are
+        imported here first: two threads importing numpy's or torch's modules at once fail
+        with circular-import errors. A failed load is left to the first embedding to raise."""
+        if self.backend == "onnx":
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
+        else:
+            import sentence_transformers  # noqa: F401
+
+        def load() -> None:
+            try:
+                self.load()
+            except Exception:
+                log.debug("loading %s in the background failed", self.model_name, exc_info=True)
+
+        thread = threading.Thread(target=load, name="load-embedding-model", daemon=True)
+        thread.start()
+        return thread
+
     @property
     def loaded(self) -> bool:
         """Whether the model is in memory yet (health checks must not trigger the load)."""
-        return "_model" in self.__dict__
+        return ("_onnx" if self.backend == "onnx" else "_model") in self.__dict__
 
     @property
     def dimension(self) -> int:
+        if self.backend == "onnx":
+            return self._onnx.dimension
         return int(self._model.get_embedding_dimension())
 
     @contextmanager
@@ -133,7 +194,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         (`_threads_for`), by default the number of texts."""
         if not texts:
             return []
-        with self._threads_for(len(texts) if threads_for is None else threads_for) as model:
+        count = len(texts) if threads_for is None else threads_for
+        if self.backend == "onnx":
+            return self._onnx_encode(list(texts), count)
+        with self._threads_for(count) as model:
             vectors = model.encode(
                 list(texts),
                 batch_size=self.batch_size,
@@ -154,6 +218,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         Texts are embedded longest first in batches, as `encode` does, so padding stays
         small. The batch is tokenized once, with the character offsets that place each
         token in a sentence, and token embeddings are pooled batch by batch."""
+        if self.backend == "onnx":
+            return self._onnx_encode_with_sentences(texts, sentences)
         import torch
 
         results: list[tuple[list[float], list[Span], np.ndarray]] = [([], [], _NO_ROWS)] * len(
@@ -177,6 +243,46 @@ class SentenceTransformerEmbeddings(Embeddings):
                 tokens = output["token_embeddings"].numpy()
                 for row, i in enumerate(batch):
                     spans, pooled = _pooled(tokens[row], offsets[row], sentences[i])
+                    results[i] = (vectors[row].tolist(), spans, pooled)
+        return results
+
+    def _onnx_threads(self, count: int) -> int:
+        """The thread policy of `_threads_for`, for ONNX Runtime's sessions."""
+        return 1 if count <= SINGLE_THREAD_TEXTS else (os.cpu_count() or 1)
+
+    def _onnx_encode(self, texts: list[str], count: int) -> list[list[float]]:
+        """`encode` on ONNX Runtime: longest texts first in batches (little padding), token
+        embeddings mean-pooled and normalised, as sentence-transformers does."""
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors: list[list[float]] = [[]] * len(texts)
+        with self._lock:
+            model = self._onnx
+            for begin in range(0, len(order), self.batch_size):
+                batch = order[begin : begin + self.batch_size]
+                encodings = model.encodings([texts[i] for i in batch])
+                tokens, mask = model.forward(encodings, self._onnx_threads(count))
+                for i, vector in zip(batch, mean_pooled(tokens, mask), strict=True):
+                    vectors[i] = vector.tolist()
+        return vectors
+
+    def _onnx_encode_with_sentences(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]]
+    ) -> list[tuple[list[float], list[Span], np.ndarray]]:
+        """`encode_with_sentences` on ONNX Runtime, with the tokenizer's own offsets."""
+        results: list[tuple[list[float], list[Span], np.ndarray]] = [([], [], _NO_ROWS)] * len(
+            texts
+        )
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        with self._lock:
+            model = self._onnx
+            for begin in range(0, len(order), self.batch_size):
+                batch = order[begin : begin + self.batch_size]
+                encodings = model.encodings([texts[i] for i in batch])
+                tokens, mask = model.forward(encodings, self._onnx_threads(len(texts)))
+                vectors = mean_pooled(tokens, mask)
+                for row, i in enumerate(batch):
+                    offsets = np.array(encodings[row].offsets, dtype=np.int64).reshape(-1, 2)
+                    spans, pooled = _pooled(tokens[row], offsets, sentences[i])
                     results[i] = (vectors[row].tolist(), spans, pooled)
         return results
 
@@ -207,9 +313,26 @@ def _pooled(
     return kept, np.vstack(pooled) if pooled else _NO_ROWS
 
 
+def embeddings_for(settings: Settings) -> SentenceTransformerEmbeddings:
+    """The process's model for these settings (the one `open_store` uses)."""
+    return get_embeddings(
+        settings.embedding_model,
+        settings.embedding_batch_size,
+        settings.query_batch_size,
+        settings.embedding_backend,
+        settings.onnx_export_dir,
+    )
+
+
 @lru_cache(maxsize=4)
 def get_embeddings(
-    model_name: str, batch_size: int = 64, query_batch_size: int = 1
+    model_name: str,
+    batch_size: int = 64,
+    query_batch_size: int = 1,
+    backend: Backend = "torch",
+    onnx_cache_dir: Path | None = None,
 ) -> SentenceTransformerEmbeddings:
     """One loaded model per name for the whole process."""
-    return SentenceTransformerEmbeddings(model_name, batch_size, query_batch_size)
+    return SentenceTransformerEmbeddings(
+        model_name, batch_size, query_batch_size, backend, onnx_cache_dir
+    )
