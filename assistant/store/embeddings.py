@@ -140,27 +140,6 @@ class SentenceTransformerEmbeddings(Embeddings):
         with self._lock:
             _ = self._onnx if self.backend == "onnx" else self._model
 
-    def load_in_background(self) -> threading.Thread:
-        """Start `load` on a thread, for a new process that has other modules to import
-        meanwhile; the first embedding waits for it (the lock). The runtime's modules are
-        imported here first: two threads importing numpy's or torch's modules at once fail
-        with circular-import errors. A failed load is left to the first embedding to raise."""
-        if self.backend == "onnx":
-            import onnxruntime  # noqa: F401
-            import tokenizers  # noqa: F401
-        else:
-            import sentence_transformers  # noqa: F401
-
-        def load() -> None:
-            try:
-                self.load()
-            except Exception:
-                log.debug("loading %s in the background failed", self.model_name, exc_info=True)
-
-        thread = threading.Thread(target=load, name="load-embedding-model", daemon=True)
-        thread.start()
-        return thread
-
     @property
     def loaded(self) -> bool:
         """Whether the model is in memory yet (health checks must not trigger the load)."""
