@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 EMBEDDING_INPUT_VERSION = "identity-section-header-3"
 # Chunks carry the id of their unique vector (layout 2), their paragraphs (layout 3), and
 # the kind of each paragraph, as chunks now mix prose, code and tables (layout 4), and
-# their sentences' vectors (layout 5).
-STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-kinds-sentences-5"
+# their sentences' vectors (layout 5), split without cuts at quoted full stops or before
+# bracketed remarks (layout 6).
+STORE_LAYOUT_VERSION = "unique-vectors-paragraphs-kinds-sentences-6"
 
 
 def document_identity(document: LoadedDocument) -> str:

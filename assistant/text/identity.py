@@ -16,7 +16,7 @@ from assistant.text.terms import tokenize
 # Changes whenever these rules read a path or first line differently: a re-run of
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
-IDENTITY_VERSION = "identity-2"
+IDENTITY_VERSION = "identity-3"  # 3: a version after the last dot is no file type
 # A date or year standing apart in a name: 2019-06-12, 2019_06_12, 20190612, 2019-06, 2019.
 _DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)"

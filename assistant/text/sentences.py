@@ -6,7 +6,8 @@ wrap, whatever the next line starts with, unless the line is a short one that en
 sentence or the next one opens a list item; in text written a paragraph per line it ends
 the paragraph unless the next line continues the sentence (starts in lower case), so
 header lines such as dates never glue onto the sentence that follows. Sentence boundaries
-inside a paragraph come from `sentencex`, never inside a dotted name ("config.DEFAULT").
+inside a paragraph come from `sentencex`, never inside a dotted name ("config.DEFAULT") or
+after a quoted full stop, and a bracketed remark stays with the sentence it follows.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ WRAP_WIDTH = 100
 MIN_WRAP_WIDTH = 40
 _LIST_ITEM = re.compile(r"^(?:[-*+•‣◦]|\d{1,3}[.)])\s")
 _SENTENCE_END = tuple('.!?:;。！？…"”')
+# A full stop quoted on its own ("the regular expression '.' no longer fails") ends no
+# sentence; nor does a bracketed remark stand alone ("... [bug introduced in grep 3.4]").
+_QUOTED_STOP = re.compile(r"""['"‘“]\.['"’”]$""")
+_REMARK = re.compile(r"^(?:\[[^\]]*\]|\([^)]*\))\.?$")
 
 
 def _continues(line: str) -> bool:
@@ -94,7 +99,7 @@ def paragraph_spans(text: str) -> list[Span]:
                 last_line = previous.rsplit("\n", 1)[-1].strip()
                 ended = last_line.endswith(_SENTENCE_END) and len(last_line) < 0.7 * width
                 joins = not ended and not _LIST_ITEM.match(content)
-            if joins:
+            if joins or _REMARK.match(content):  # "[bug introduced in sed 4.8]" below
                 current = Span(current.start, line.end)
                 continue
             paragraphs.append(current)
@@ -104,16 +109,21 @@ def paragraph_spans(text: str) -> list[Span]:
     return paragraphs
 
 
-def _joined_dotted_names(piece: str, boundaries: list[dict[str, int]]) -> list[tuple[int, int]]:
-    """sentencex's sentences, with the cuts right after a full stop that no space follows
-    and a letter or digit follows ("config.DEFAULT", "example.Org") undone."""
+def _joined(piece: str, boundaries: list[dict[str, int]]) -> list[tuple[int, int]]:
+    """sentencex's sentences, with three kinds of cut undone: right after a full stop that
+    no space follows ("config.DEFAULT", "grep '.\\bx'"), after a full stop quoted on its
+    own, and before a bracketed remark, which belongs to the sentence it follows."""
     spans: list[tuple[int, int]] = []
     for boundary in boundaries:
         start, end = boundary["start_index"], boundary["end_index"]
-        if spans and piece[spans[-1][1] - 1] == "." and piece[start].isalnum():
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
+        if spans:
+            before = piece[spans[-1][0] : spans[-1][1]]
+            glued = before.endswith(".") and start < len(piece) and not piece[start].isspace()
+            remark = _REMARK.match(piece[start:end].strip()) is not None
+            if glued or remark or _QUOTED_STOP.search(before.rstrip()):
+                spans[-1] = (spans[-1][0], end)
+                continue
+        spans.append((start, end))
     return spans
 
 
@@ -136,7 +146,7 @@ def sentence_spans(
         base = region.start + paragraph.start
         piece = text[base : region.start + paragraph.end]
         boundaries = sentencex.get_sentence_boundaries(language, piece)
-        for start, end in _joined_dotted_names(piece, boundaries):
+        for start, end in _joined(piece, boundaries):
             span = _strip(text, base + start, base + end)
             if span:
                 spans.append(span)

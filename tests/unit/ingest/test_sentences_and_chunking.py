@@ -83,3 +83,35 @@ def test_chunk_ids_survive_an_edit_elsewhere() -> None:
     assert before[0].id != after[0].id
     assert [c.id for c in before[1:]] == [c.id for c in after[1:]]
     assert count_tokens(before[1].text) == before[1].tokens
+
+
+def test_a_quoted_full_stop_ends_no_sentence_and_a_bracketed_remark_stays_with_its_own() -> None:
+    """Release notes write "the regular expression '.' no longer fails ... [Bug introduced
+    in grep 3.4]": one sentence, whose last words say which release brought the bug."""
+    text = (
+        "In UTF-8 locales, the regular expression '.' no longer fails to match some "
+        "characters. [Bug introduced in grep 3.4]\n\nIt printed nothing: grep '.\\bx' did. "
+        "He left. [1] She stayed."
+    )
+    assert texts(text, sentence_spans(text)) == [
+        "In UTF-8 locales, the regular expression '.' no longer fails to match some "
+        "characters. [Bug introduced in grep 3.4]",
+        "It printed nothing: grep '.\\bx' did.",
+        "He left. [1]",
+        "She stayed.",
+    ]
+
+
+def test_a_bracketed_remark_on_its_own_line_stays_with_the_sentence_above() -> None:
+    """Hard-wrapped release notes put the remark under a short last line."""
+    text = (
+        "  In locales using UTF-8 encoding, the regular expression '.' no longer\n"
+        "  sometimes fails to match Unicode characters U+D400 through U+D7FF and\n"
+        "  Private Use Area plane B.\n"
+        "  [bug introduced in sed 4.8]\n\n"
+        "  I/O errors involving temp files no longer confuse sed into using a\n"
+        "  FILE * pointer after fclosing it, which has undefined behavior in C.\n"
+    )
+    sentences = texts(text, sentence_spans(text))
+    assert len(sentences) == 2
+    assert sentences[0].endswith("plane B.\n  [bug introduced in sed 4.8]")
