@@ -149,7 +149,13 @@ class OnnxSentenceModel:
         self.tokenizer.enable_padding(pad_id=pad_id or 0, pad_token=pad_token)
         self.onnx_path = onnx_path
         self._sessions: dict[int, onnxruntime.InferenceSession] = {}
-        self.dimension = int(self.session(1).get_outputs()[0].shape[-1])
+        # From the pooling config when it says, so that a process embedding only batches
+        # (indexing) never opens the one-thread session: each session holds the weights.
+        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+        pooling = _read_json(model_dir / modules[1]["path"] / "config.json")
+        self.dimension = int(
+            pooling.get("word_embedding_dimension") or self.session(1).get_outputs()[0].shape[-1]
+        )
 
     def session(self, threads: int) -> onnxruntime.InferenceSession:
         """A session running on `threads` intra-op threads (made on first use: one thread
