@@ -286,11 +286,16 @@ class ExtractiveAnswerer:
         return None if result.abstained else result
 
     def stream(self, question: str, passages: list[Document]) -> Iterator[AnswerPiece]:
-        """The answer claim by claim (each with its marker), then the result."""
+        """The answer claim by claim, each with what leads up to it (a note, a document's
+        label, a paragraph break) and then its markers; then the result. The pieces add up
+        to the answer's text exactly."""
         result = self.answer(question, passages)
-        if result.abstained:
-            yield result.answer
+        said = 0
         for claim in result.claims:
-            yield ("" if claim.start == 0 else " ") + result.answer[claim.start : claim.end]
-            yield "".join(f" [{n}]" for n in claim.citations)
+            yield result.answer[said : claim.end]
+            markers = "".join(f" [{n}]" for n in claim.citations)
+            yield markers
+            said = claim.end + len(markers)
+        if said < len(result.answer):
+            yield result.answer[said:]
         yield result

@@ -853,3 +853,22 @@ def test_a_subject_none_of_the_quoted_documents_mention_is_refused_not_noted() -
     noted = answerer.answer("What growth target did Zhejiang set?", [passage])
     assert not noted.abstained
     assert noted.answer.startswith("The documents don't state this for Zhejiang")
+
+
+def test_the_streamed_pieces_add_up_to_the_answer_with_its_note_and_label() -> None:
+    """A client that prints the stream shows what the answer says: the note that opens it
+    and the date that labels a figure are streamed too, not only the quoted claims."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.answer.extractive.sentence_model import SentenceModel
+    from assistant.schema import AskResult
+
+    ningbo = "The city of Ningbo in East China's Zhejiang Province set a growth target of 5.5%."
+    always = SentenceModel(features=(), mean=(), scale=(), coef=(), intercept=5.0, threshold=0.5)
+    answerer = ExtractiveAnswerer(DocumentTexts({"a.txt": ningbo}), answerability=always)
+    passage = _passage(ningbo, "a.txt", published="2025-01-10")
+    pieces = list(answerer.stream("What growth target did Zhejiang set?", [passage]))
+    result = pieces[-1]
+    assert isinstance(result, AskResult)
+    assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == result.answer
+    assert result.answer.startswith("The documents don't state this for Zhejiang")
+    assert "2025-01-10: The city of Ningbo" in result.answer
