@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ class LexicalIndex:
         self._source_text: dict[str, str] = {}
         self._identity: dict[str, frozenset[str]] = {}
         self._rows_by_source: tuple[list[Any], dict[Any, list[int]]] | None = None
+        self._identity_carriers: tuple[dict[str, frozenset[str]], Counter[str]] | None = None
 
     def refresh(self) -> None:
         """Rebuild (or load the saved build) if the store changed since the last build."""
@@ -185,6 +187,15 @@ class LexicalIndex:
     def identities(self) -> dict[str, frozenset[str]]:
         """Each document's identity (title, author, publisher, date, file name) as terms."""
         return self._identity
+
+    def identity_carriers(self) -> Counter[str]:
+        """How many documents' identities carry each term: counted once per build, not per
+        question (each answer asks it of several passages)."""
+        made = self._identity_carriers
+        if made is None or made[0] is not self._identity:
+            carried = Counter(term for terms in self._identity.values() for term in terms)
+            made = self._identity_carriers = (self._identity, carried)
+        return made[1]
 
     def mentions(self, term: str, normalised_text: str) -> bool:
         """`names_figures.occurs`, without scanning the text when some word of the term is

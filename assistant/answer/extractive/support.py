@@ -4,7 +4,6 @@ asks about that the support never mentions, and support too weak in meaning."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -106,7 +105,7 @@ def naming_words(lexical: LexicalIndex, sources: Iterable[str], max_zipf: float)
     """The identity words that single out these documents ("sed" for sed's release notes):
     theirs, carried by fewer than half of the collection's documents, and rare in English."""
     identities = lexical.identities()
-    carried = Counter(term for terms in identities.values() for term in terms)
+    carried = lexical.identity_carriers()
     return {
         term
         for source in sources

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from assistant.answer.llm import split_claims
 from assistant.answer.verify import verify
 from assistant.schema import AskResult, Citation
@@ -74,6 +76,9 @@ class UniformIdf:
 
     def identities(self) -> dict[str, frozenset[str]]:
         return {}
+
+    def identity_carriers(self) -> Counter[str]:
+        return Counter()
 
 
 class KnownTexts(UniformIdf):
