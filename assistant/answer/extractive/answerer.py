@@ -53,7 +53,6 @@ from assistant.text.names_figures import (
 )
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
-from assistant.text.terms import tokenize
 
 
 def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[list[Candidate]]:
@@ -261,11 +260,12 @@ class ExtractiveAnswerer:
         gated = shape.kind == "overview" or (
             shape.kind == "list" and numeric_condition(question) is None
         )
+        identities = self.lexical.identities()
         named = {
             term
             for p in passages
             if p.metadata.get(NAMED_SCOPE_KEY) is True
-            for term in tokenize(heading(p.metadata))
+            for term in identities.get(p.metadata["source"], ())
         }
         if (
             gated
