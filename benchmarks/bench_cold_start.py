@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import statistics
@@ -32,10 +31,10 @@ from bench_common import (
     ONNX_FLOOR,
     QUESTIONS,
     REPO,
-    RESULTS_DIR,
     TORCH_FLOOR,
     ChildRun,
     run_child,
+    write_result,
 )
 
 EVAL_CORPORA = ("debian", "python-docs", "release-notes")
@@ -206,11 +205,7 @@ def save(parts: dict[str, object], loads: dict[str, tuple[float, float, float]])
             phase: [round(x, 2) for x in load] for phase, load in loads.items()
         },
     }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    saved = RESULTS_DIR / f"{dt.datetime.now():%Y-%m-%dT%H%M}-cold-start.json"
-    saved.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
-    print(f"saved to {saved.relative_to(REPO)}")
+    write_result(result, "cold-start", dt.datetime.now())
 
 
 if __name__ == "__main__":

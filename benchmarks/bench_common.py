@@ -378,6 +378,16 @@ class Run:
         self.path.write_text(json.dumps(self.data, indent=1) + "\n")
 
 
+def write_result(result: dict[str, Any], name: str, started: dt.datetime) -> Path:
+    """Save a run's figures as results/<start time>-<name>.json and print them and where."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    saved = RESULTS_DIR / f"{started:%Y-%m-%dT%H%M}-{name}.json"
+    saved.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    print(f"saved to {saved.relative_to(REPO)}")
+    return saved
+
+
 def default_settings() -> dict[str, Any]:
     """The configuration measured (defaults plus any ASSISTANT_* set in the environment)."""
     from assistant.config import Settings

@@ -35,9 +35,9 @@ from bench_common import (
     ONNX_FLOOR,
     QUESTIONS,
     REPO,
-    RESULTS_DIR,
     TORCH_FLOOR,
     run_child,
+    write_result,
 )
 
 BACKENDS = ("torch", "onnx")
@@ -303,11 +303,7 @@ def main() -> None:
     result["load average (1, 5, 15 min) after each phase"] = {
         phase: [round(x, 2) for x in load] for phase, load in loads.items()
     }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    saved = RESULTS_DIR / f"{started:%Y-%m-%dT%H%M}-onnx.json"
-    saved.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
-    print(f"saved to {saved.relative_to(REPO)}")
+    write_result(result, "onnx", started)
     shutil.rmtree(work, ignore_errors=True)
 
 
