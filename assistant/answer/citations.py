@@ -76,12 +76,15 @@ def abstention(
     passages: list[Document],
     missing: list[str],
     elsewhere: Sequence[str] = (),
+    named: Sequence[str] = (),
 ) -> AskResult:
     """Say plainly that the documents do not answer, why when it is known, and what the
     closest documents are.
 
     `missing` are the names and figures asked about that no answering passage has; those
     also in `elsewhere` occur in some document, just not where the question is answered.
+    `named` are the labels of the documents the question names ("the 2013 document"): it
+    is they that do not say, not their year or author that is missing.
     """
     absent = [term for term in missing if term not in elsewhere]
     answer = "The documents don't answer this"
@@ -89,6 +92,10 @@ def abstention(
     if elsewhere:
         they = "appears" if len(elsewhere) == 1 else "appear"
         answer += f" {_listed(elsewhere)} {they} in them, but not in the passages on this question."
+    if named:
+        answer += (
+            f" {_listed(named)}, which it names, {'does' if len(named) == 1 else 'do'} not say."
+        )
     return AskResult(answer=answer + _closest(passages), abstained=True)
 
 

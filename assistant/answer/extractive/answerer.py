@@ -32,6 +32,7 @@ from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import (
     Unsupported,
     asked_names,
+    on_subject,
     select_supported,
     unsupported,
 )
@@ -53,6 +54,7 @@ from assistant.text.names_figures import (
 )
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
+from assistant.text.terms import tokenize
 
 
 def by_document(chosen: list[Candidate], lead: Candidate | None = None) -> list[list[Candidate]]:
@@ -227,8 +229,7 @@ class ExtractiveAnswerer:
             if chosen and not missing.terms and features["figure_unstated"]:
                 note = "The documents don't state the figure asked for."
                 return partial_answer(note, cited_answer(chosen[:1]))
-            elsewhere = [term for term in missing.terms if self.lexical.mentioned_anywhere(term)]
-            return abstention(question, passages, missing.terms, elsewhere)
+            return self.refusal(question, passages, missing.terms)
         result = cited_answer(chosen, subject_lead(question, chosen))
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
@@ -240,9 +241,28 @@ class ExtractiveAnswerer:
         if unstated.absent:
             # What is asked about is in none of the quoted documents ("Shenzhen's target",
             # answered with Ningbo's): a near miss, refused, not answered for something else.
-            elsewhere = [term] if self.lexical.mentioned_anywhere(term) else []
-            return abstention(question, passages, [term], elsewhere)
+            return self.refusal(question, passages, [term])
         return prefaced(f"The documents don't state this for {term}; they give:", result)
+
+    def refusal(self, question: str, passages: list[Document], missing: list[str]) -> AskResult:
+        """A refusal that says what the documents lack: the terms they never mention, those
+        they mention but not where the question is answered. A missing term that names
+        documents (a year, version or author of their identity: "rsync 3.1.3") is not
+        missing from them: the refusal says instead that those documents do not say."""
+        identities = self.lexical.identities()
+        naming: dict[str, list[str]] = {}  # a missing term -> the documents it names
+        for passage in passages:
+            if passage.metadata.get(NAMED_SCOPE_KEY) is not True:
+                continue
+            identity = identities.get(passage.metadata["source"], frozenset())
+            for term in missing:
+                tokens = set(tokenize(term))
+                if tokens and tokens <= identity:
+                    naming.setdefault(term, []).append(document_label(passage))
+        named = list(dict.fromkeys(label for labels in naming.values() for label in labels))
+        missing = [term for term in missing if term not in naming]
+        elsewhere = [term for term in missing if self.lexical.mentioned_anywhere(term)]
+        return abstention(question, passages, missing, elsewhere, named[:3])
 
     def _analyst_answer(
         self, shape: QuestionShape, question: str, passages: list[Document]
@@ -273,11 +293,21 @@ class ExtractiveAnswerer:
             and not answers(self.answerability, self.assess(question, passages).features)
         ):
             return None
-        if shape.kind == "overview":
-            return cited_answer(self.analyst.overview(candidates))
-        if shape.kind == "list":
-            items = self.analyst.listing(question, candidates)
-            return cited_answer(items) if items else None
+        if shape.kind in ("overview", "list"):
+            naming = self.scorer.weights.naming_word_max_zipf
+            items = (
+                self.analyst.overview(on_subject(self.lexical, question, candidates, naming))
+                if shape.kind == "overview"
+                else self.analyst.listing(question, candidates)
+            )
+            if not items:
+                return None
+            # What the question is about must be in a quoted document: "What did the Global
+            # Times say about Guangdong's target?" is not answered with other cities' targets.
+            unstated = mismatch(question, items, self.lexical, naming)
+            if unstated is not None and unstated.absent:
+                return self.refusal(question, passages, [unstated.term])
+            return cited_answer(items)
         result = (
             self.analyst.timeline(candidates)
             if shape.kind == "timeline"

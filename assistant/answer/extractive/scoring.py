@@ -97,6 +97,19 @@ def is_fragment(sentence: str, min_words: int, kind: str = "paragraph") -> bool:
     return not ends and len(_QUOTED_OR_BRACKETED.sub(" ", sentence).split()) < min_words
 
 
+# A question about a document's identity: who wrote it, when it appeared.
+_IDENTITY_QUESTION = re.compile(
+    r"\b(who|whose|when|wrote|written|authors?|published|dated?)\b", re.I
+)
+
+
+def states_only_identity(sentence: str, identity: frozenset[str]) -> bool:
+    """A byline or dateline ("14:05, January 10, 2025 By Xiong Xinyi ( Global Times"): its
+    every word is of its document's identity, or a number. It says who and when, nothing on
+    a subject, so it answers only a question about the document itself."""
+    return all(token in identity or not token.isalpha() for token in tokenize(sentence))
+
+
 def is_heading(sentence: str, title: str, capitalised_share: float) -> bool:
     """Headings and title lines carry no claim: no closing punctuation, and either in title
     case without commas (a byline such as "January 10, 2025 By X" is not a heading) or
@@ -298,6 +311,8 @@ class SentenceScorer:
         artefact = asks_for_artefact(question)
         known = identifiers(question, tuned.distinctive_max_zipf)
         asked_years = {n for n in asked_numbers if YEAR.match(n)}
+        about_documents = _IDENTITY_QUESTION.search(question) is not None
+        identities = self.lexical.identities()
         found: dict[tuple[str, int], Candidate] = {}
         names_in: dict[str, set[str]] = {}  # the question's names each document has
         for rank, passage in enumerate(passages):
@@ -330,6 +345,10 @@ class SentenceScorer:
                     is_fragment(sentence, tuned.min_sentence_words, kind)
                     or is_instruction(sentence)
                     or is_lead_in(sentence)
+                    or (
+                        not about_documents
+                        and states_only_identity(sentence, identities.get(source, frozenset()))
+                    )
                 ):
                     continue
                 anaphoric = (

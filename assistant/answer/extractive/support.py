@@ -172,3 +172,36 @@ def states_asked_figure(question: str, chosen: list[Candidate]) -> bool:
     if wants != "quantity" or any(not YEAR.match(number) for number in asked):
         return True
     return any(brings(numbers(c.quote), asked, wants) or spelled_figures(c.quote) for c in chosen)
+
+
+def on_subject(
+    lexical: LexicalIndex, question: str, candidates: list[Candidate], max_zipf: float
+) -> list[Candidate]:
+    """The candidates that name what the question asks about ("What did the 2026 note say
+    about Guangdong?": the sentences naming Guangdong), when some do; all of them when the
+    question names no subject beyond the documents it names."""
+    asked = without_attribution(asked_now(question))
+    sources = {c.passage.metadata["source"] for c in candidates}
+    identities = lexical.identities()
+    carried = set().union(*(identities.get(source, frozenset()) for source in sources))
+    subjects = [
+        words
+        for phrase in asked_names(lexical, asked, sources, max_zipf)
+        if (words := phrase_words(phrase))
+        and not all(set(tokenize(word)) <= carried for word in words)
+    ]
+    if not subjects:
+        return candidates
+    focused = [
+        candidate
+        for candidate in candidates
+        if any(
+            occurs(
+                word,
+                normalise_for_matching(with_heading(candidate.quote, candidate.passage.metadata)),
+            )
+            for words in subjects
+            for word in words
+        )
+    ]
+    return focused or candidates

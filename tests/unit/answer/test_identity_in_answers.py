@@ -1,0 +1,126 @@
+"""A document's identity (who wrote it, when, under which title) in answers: it says which
+document is meant, is not an answer itself, and is never reported missing from it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from langchain_core.documents import Document
+
+from assistant.answer.citations import abstention
+from assistant.answer.extractive.answerer import ExtractiveAnswerer
+from assistant.answer.extractive.scoring import SentenceScorer, states_only_identity
+from assistant.answer.extractive.sentence_model import SentenceModel
+from assistant.config import AnswererWeights
+from assistant.retrieve.scope import NAMED_SCOPE_KEY
+from assistant.text.names_figures import occurs
+from assistant.text.normalise import normalise_for_matching
+from assistant.text.terms import tokenize
+
+BYLINE = "14:05, January 10, 2025 By Xiong Xinyi ( Global Times"
+SANYA = "Sanya in South China's Hainan Province has projected a GDP growth rate of around 6.5%."
+NINGBO = "The city of Ningbo in East China's Zhejiang Province set a growth target of 5.5%."
+NOTE = "Guangdong and Zhejiang both downgraded the priority of domestic demand this year."
+ALWAYS = SentenceModel(features=(), mean=(), scale=(), coef=(), intercept=5.0, threshold=0.5)
+
+
+class Collection:
+    """Stands in for the lexical index: documents with their texts and identities (a
+    document's text starts with its identity, as its heading)."""
+
+    def __init__(self, texts: dict[str, str], identities: dict[str, str]) -> None:
+        self.texts = {
+            source: normalise_for_matching(f"{identities.get(source, '')} {text}")
+            for source, text in texts.items()
+        }
+        self._identities = {s: frozenset(tokenize(i)) for s, i in identities.items()}
+
+    def idf(self, token: str) -> float:
+        return 1.0
+
+    def refresh(self) -> None:
+        """Nothing to rebuild: there is no store behind it."""
+
+    def mentions(self, term: str, normalised_text: str) -> bool:
+        return occurs(term, normalised_text)
+
+    def source_text(self, source: str) -> str:
+        return self.texts.get(source, "")
+
+    def mentioned_anywhere(self, term: str) -> bool:
+        return any(self.mentions(term, text) for text in self.texts.values())
+
+    def identities(self) -> dict[str, frozenset[str]]:
+        return self._identities
+
+    def identity_carriers(self) -> Counter[str]:
+        return Counter(term for terms in self._identities.values() for term in terms)
+
+
+def _passage(text: str, source: str, named: bool | None = None, **metadata: str) -> Document:
+    meta = {"source": source, "start": 0, "end": len(text), "chunk_id": source, **metadata}
+    if named is not None:
+        meta[NAMED_SCOPE_KEY] = named
+    return Document(page_content=text, metadata=meta)
+
+
+GLOBAL_TIMES = "Chinese localities unveil growth targets, Global Times, Xiong Xinyi, 2025-01-10"
+
+
+def test_a_byline_is_only_identity_and_a_sentence_on_a_subject_is_not() -> None:
+    identity = frozenset(tokenize(GLOBAL_TIMES + " January"))
+    assert states_only_identity(BYLINE, identity)
+    assert not states_only_identity(SANYA, identity)
+
+
+def test_a_byline_answers_who_wrote_the_document_and_nothing_else() -> None:
+    """Asked what an author reported, the byline that names the author is no answer; asked
+    who wrote the article, it is the answer."""
+    passage = _passage(f"{BYLINE}\n\n{SANYA}", "gt.txt")
+    lexical = Collection({"gt.txt": passage.page_content}, {"gt.txt": GLOBAL_TIMES + " January"})
+    scorer = SentenceScorer(lexical, AnswererWeights())  # type: ignore[arg-type]
+    about = scorer.candidates("What did Xiong Xinyi report about Hainan in 2025?", [passage])
+    assert [c.text for c in about] == [SANYA]
+    who = scorer.candidates("Who wrote the Global Times article?", [passage])
+    assert BYLINE in [c.text for c in who]
+
+
+def test_an_overview_of_a_subject_quotes_the_sentences_naming_it() -> None:
+    """ "What did the note say about Guangdong?" is answered with what it says of Guangdong,
+    not with its most central sentences on other provinces."""
+    note = _passage(f"{NINGBO} {NOTE}", "note.txt")
+    lexical = Collection({"note.txt": note.page_content}, {"note.txt": "research note 2026"})
+    answerer = ExtractiveAnswerer(lexical, answerability=ALWAYS)  # type: ignore[arg-type]
+    result = answerer.answer("What did the 2026 note say about Guangdong?", [note])
+    assert not result.abstained
+    assert [claim.text for claim in result.claims] == [NOTE]
+
+
+def test_an_overview_of_a_subject_no_quoted_document_names_is_refused() -> None:
+    """Asked what the Global Times said about Guangdong, when only another document names
+    Guangdong: a near miss, refused, not answered with other cities' targets."""
+    article = _passage(f"{SANYA} {NINGBO}", "gt.txt", named=True, title="Local targets")
+    texts = {"gt.txt": article.page_content, "note.txt": NOTE}
+    lexical = Collection(texts, {"gt.txt": GLOBAL_TIMES, "note.txt": "research note 2026"})
+    answerer = ExtractiveAnswerer(lexical, answerability=ALWAYS)  # type: ignore[arg-type]
+    result = answerer.answer("What did the Global Times say about Guangdong?", [article])
+    assert result.abstained
+    assert "Guangdong appears in them" in result.answer
+
+
+def test_a_refusal_names_the_documents_the_question_names_instead_of_their_year() -> None:
+    """ "2013" and "Smith" name a document: they are not missing from the documents, and the
+    refusal says that the named document does not say, not "2013 appears in them"."""
+    passage = _passage("Smith wrote on housing.", "2013-Smith-1.txt", named=True, title="Smith")
+    other = _passage("Jones wrote on debt in 2013.", "2014-Jones-2.txt", named=False)
+    lexical = Collection(
+        {p.metadata["source"]: p.page_content for p in (passage, other)},
+        {"2013-Smith-1.txt": "2013 Smith 1", "2014-Jones-2.txt": "2014 Jones 2"},
+    )
+    answerer = ExtractiveAnswerer(lexical)  # type: ignore[arg-type]
+    result = answerer.refusal("What did Smith propose on debt in 2013?", [passage, other], ["2013"])
+    assert result.abstained
+    assert "Smith, which it names, does not say." in result.answer
+    assert "2013 appears" not in result.answer
+    refused = abstention("What did Li say?", [other], ["Li"], [], named=["A", "B"])
+    assert "A and B, which it names, do not say." in refused.answer
