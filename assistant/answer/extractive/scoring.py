@@ -89,10 +89,11 @@ def is_fragment(sentence: str, min_words: int, kind: str = "paragraph") -> bool:
     a full stop, fewer than that outside its quotations and brackets (a term and its
     translation). A quotation that ends in a full stop ("“...,” Li said.") is a sentence;
     code and table rows have brackets of their own."""
-    if len(sentence.split()) < min_words:
-        return True
+    words = sentence.split()
     if kind in ("code", "table_row"):
-        return False
+        return len(words) < min_words
+    if sum(any(c.isalnum() for c in word) for word in words) < min_words:
+        return True  # in prose, marks such as "**" or "-" are no words: "** Changes in behavior"
     ends = sentence.rstrip().rstrip('"”’)]').endswith((".", "!", "?", "。", "！", "？", "…"))
     return not ends and len(_QUOTED_OR_BRACKETED.sub(" ", sentence).split()) < min_words
 

@@ -653,6 +653,7 @@ def test_a_term_and_its_translation_is_no_answer_but_quoted_speech_is() -> None:
 
     assert is_fragment("“guo jin, min tui” (國進民退)", 4)
     assert is_fragment("China grows.", 4)
+    assert is_fragment("** Changes in behavior", 4)  # a heading's marks are no words
     assert not is_fragment("“We will grow by five percent,” Li said.", 4)
     code = "total = compute(city, year)"
     assert not is_fragment(code, 4, "code") and is_fragment(code, 4)
@@ -877,3 +878,32 @@ def test_the_streamed_pieces_add_up_to_the_answer_with_its_note_and_label() -> N
     assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == result.answer
     assert result.answer.startswith("The documents don't state this for Zhejiang")
     assert "2025-01-10: The city of Ningbo" in result.answer
+
+
+def test_an_answer_from_a_document_the_question_names_takes_no_companion_from_others() -> None:
+    """ "In rsync 3.2.4, what security problem was fixed?" quotes 3.2.4's fix, not 3.1.3's
+    beside it, however well that one scores."""
+    from assistant.answer.extractive.selection import select
+    from assistant.config import AnswererWeights
+    from assistant.retrieve.scope import NAMED_SCOPE_KEY
+
+    named_text = "A fix for CVE-2018-25032 in the bundled zlib (memory corruption issue)."
+    other_text = "Fixed a buffer overrun in the protocol's handling of xattr names."
+    named = _passage(named_text, "rsync/3.2.4.txt", **{NAMED_SCOPE_KEY: True})
+    other = _passage(other_text, "rsync/3.1.3.txt", **{NAMED_SCOPE_KEY: False})
+    lead = _candidate(named, named_text, 0.9, {"fix", "cve", "zlib"})
+    companion = _candidate(other, other_text, 0.85, {"fix", "buffer", "overrun", "xattr"})
+
+    class Scorer:
+        weights = AnswererWeights()
+
+        def candidates(self, question: str, passages: list) -> list:
+            return [lead, companion]
+
+    question = "In rsync 3.2.4, what security problem was fixed?"
+    chosen = select(Scorer(), question, [named, other], 3)  # type: ignore[arg-type]
+    assert [c.text for c in chosen] == [named_text]
+    unscoped = _passage(named_text, "rsync/3.2.4.txt")
+    lead = _candidate(unscoped, named_text, 0.9, {"fix", "cve", "zlib"})
+    chosen = select(Scorer(), question, [unscoped, other], 3)  # type: ignore[arg-type]
+    assert [c.text for c in chosen] == [named_text, other_text]
