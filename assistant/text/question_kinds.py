@@ -54,6 +54,9 @@ _COMPARE = re.compile(
     r"|\bchang(?:e|ed|es)?\s+between\b|\bhow\s+does\s+.+\s+compare\b",
     re.IGNORECASE,
 )
+# "How did grep 3.7 and 3.8 differ?", "What changed in grep between 3.7 and 3.8?": asks for
+# a difference, a comparison when two things stand side by side.
+_DIFFER = re.compile(r"\bdiffer(?:s|ed|ences?)?\b|\bchang(?:e|ed|es)?\b.*\bbetween\b", re.I)
 # A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0").
 _TERM = (
     r"(?:[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d"
@@ -81,7 +84,8 @@ def question_kind(question: str) -> QuestionShape:
     span = _SPAN.search(question)
     # "What did nano 5.0 and nano 6.0 each add?" asks for both sides as a comparison does.
     each = _EACH.search(question) is not None and _PAIR.search(question) is not None
-    if _COMPARE.search(question) or each or (span and int(span[2]) - int(span[1]) == 1):
+    differ = _DIFFER.search(question) is not None and _PAIR.search(question) is not None
+    if _COMPARE.search(question) or each or differ or (span and int(span[2]) - int(span[1]) == 1):
         sides = comparison_sides(question)
         if sides:
             return QuestionShape("comparison", sides)
@@ -100,7 +104,9 @@ def question_kind(question: str) -> QuestionShape:
 def _side(text: str) -> str:
     """A side as the documents would name it: no request verb, possessive or full stop."""
     words = text.strip(" .?!,").split()
-    while len(words) > 1 and words[0].lower() in ("compare", "how", "what", "which", "and"):
+    while len(words) > 1 and words[0].lower() in (
+        "compare", "how", "what", "which", "and", "between", "from", "in", "did", "do", "does"
+    ):  # fmt: skip
         words = words[1:]
     return re.sub(r"['’]s$", "", " ".join(words))
 
@@ -114,7 +120,12 @@ def comparison_sides(question: str) -> tuple[str, ...]:
         return (span[1], span[2])
     pair = _PAIR.search(question)
     if pair:
-        return (_side(pair[1]), _side(pair[2]))
+        first, second = _side(pair[1]), _side(pair[2])
+        # "grep 3.7 and 3.8": the second version is of the thing the first names.
+        named = re.fullmatch(rf"(.+?)\s+{_VERSION}", first)
+        if named and re.fullmatch(_VERSION, second):
+            second = f"{named[1]} {second}"
+        return (first, second)
     years = list(dict.fromkeys(n for n in numbers(question) if re.fullmatch(_YEAR, n)))
     if len(years) == 2:
         return (years[0], years[1])

@@ -55,6 +55,9 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("Compare the Python versions dropped by Click 7.0 and Click 8.1.0.",
          ("Click 7.0", "Click 8.1.0")),
         ("Compare the bug fixes in sed 4.7 and grep 3.3.", ("sed 4.7", "grep 3.3")),
+        ("How did grep 3.7 and 3.8 differ?", ("grep 3.7", "grep 3.8")),
+        ("What changed in grep between 3.7 and 3.8?", ("3.7", "3.8")),
+        ("How do Ningbo and Sanya differ in their targets?", ("Ningbo", "Sanya")),
     ],
 )  # fmt: skip
 def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
