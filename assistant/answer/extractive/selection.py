@@ -14,6 +14,7 @@ from assistant.answer.extractive.scoring import (
     brings,
     wanted_figure,
 )
+from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.text.compound_questions import question_parts
 from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
@@ -50,10 +51,15 @@ def select(
     }
     threshold = scorer.weights.companion_score_ratio * ranked[0].score
     quoted = {term for candidate in chosen for term in tokenize(candidate.quote)}
+    # Answered from a document the question names ("In rsync 3.2.4, ..."), an answer takes
+    # no companion from the documents it does not name (3.1.3's fixes).
+    scoped = chosen[0].passage.metadata.get(NAMED_SCOPE_KEY) is True
     for candidate in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
         if candidate.key in taken or candidate.score < threshold:
+            continue
+        if scoped and candidate.passage.metadata.get(NAMED_SCOPE_KEY) is not True:
             continue
         if any(candidate.overlaps(c) for c in chosen):
             continue  # it would quote a stretch of text again
