@@ -62,8 +62,9 @@ _TERM = (
     r"(?:[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d"
     r"|v?\d+(?:\.\d+)+)"
 )
-# "Ningbo and Sanya", "2024 versus 2025", "grep 3.7 or 3.8": two named things side by side.
-_PAIR = re.compile(rf"({_TERM})(?:['’]s)?\s+(?:and|versus|vs\.?|or)\s+({_TERM})")
+# "Ningbo and Sanya", "2024 versus 2025", "grep 3.7 or 3.8", "the FHS and the Debian FAQ":
+# two named things side by side.
+_PAIR = re.compile(rf"({_TERM})(?:['’]s)?\s+(?:and|versus|vs\.?|or)\s+(?:the\s+)?({_TERM})")
 _EACH = re.compile(r"\beach\b", re.IGNORECASE)
 # "... compare with developed economies": the other side follows "with" or "to".
 _AGAINST = re.compile(r"\bcompared?\s+(?:with|to)\s+(?:the\s+)?([\w-]+(?:\s+[\w-]+)?)", re.I)

@@ -58,6 +58,7 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("How did grep 3.7 and 3.8 differ?", ("grep 3.7", "grep 3.8")),
         ("What changed in grep between 3.7 and 3.8?", ("3.7", "3.8")),
         ("How do Ningbo and Sanya differ in their targets?", ("Ningbo", "Sanya")),
+        ("How do the FHS and the Debian FAQ differ on /usr/local?", ("FHS", "Debian FAQ")),
     ],
 )  # fmt: skip
 def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
