@@ -164,7 +164,8 @@ class HybridRetriever(BaseRetriever):
         identities = self.lexical.identities()
         if sources:
             identities = {s: terms for s, terms in identities.items() if s in set(sources)}
-        named = scope(query, identities, self.settings.answerer.distinctive_max_zipf)
+        titles = {s: t for s, t in self.lexical.titles().items() if s in identities}
+        named = scope(query, identities, self.settings.answerer.distinctive_max_zipf, titles)
         return set(named) if len(named) < len(identities) else set()
 
     def _sentence_similarities(

@@ -10,11 +10,13 @@ lifts their passages, so a scope that is wrong costs rank, never the answer.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from assistant.text.distinctive import distinctive_words
 from assistant.text.identity import month_names
-from assistant.text.names_figures import names, numbers, phrase_words
+from assistant.text.names_figures import names, numbers, occurs, phrase_words
+from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
 # Set by the retriever on each passage when the question names documents by identity:
@@ -31,23 +33,86 @@ def identity_terms(question: str, max_zipf: float) -> set[str]:
     return {token for word in words for token in tokenize(word)}
 
 
+# A document whose identity carries this share of another written title's terms is within
+# it: "debian" and "handbook" of "The Debian Administrator's Handbook" in a handbook page's.
+_WITHIN_SHARE = 2 / 3
+# A section number before a title ("5.4. Manipulating Packages", "A.14. And Many More").
+_SECTION_NUMBER = re.compile(r"^\s*(?:[A-Z]\.)?\d+(?:\.\d+)*\.?\s+")
+
+
+def written_titles(question: str, titles: Mapping[str, str]) -> dict[str, str]:
+    """The documents whose whole title (of two words or more, without a section number)
+    the question writes out, each with that title as normalised text."""
+    asked = normalise_for_matching(question)
+    written = {}
+    for source, title in titles.items():
+        name = _SECTION_NUMBER.sub("", title).strip()
+        if len(name.split()) >= 2 and occurs(name, asked):
+            written[source] = normalise_for_matching(name)
+    return written
+
+
+def titled(written: Mapping[str, str], identities: Mapping[str, frozenset[str]]) -> dict[str, str]:
+    """Of the documents whose titles are written, those the question names. A title written
+    only as part of a longer one names nothing ("What does the Logging HOWTO say ...?" names
+    the Logging HOWTO, not a document titled "HOWTO"), and neither does the title of what a
+    named document is part of ("the Python tutorial's 'Whetting Your Appetite' page"): the
+    part's identity (its folders, its publisher) carries most of that title's terms."""
+    terms = {name: set(tokenize(name)) for name in written.values()}
+
+    def within(name: str) -> bool:
+        return any(
+            other != name
+            and len(terms[name] & identities.get(part, frozenset()))
+            >= _WITHIN_SHARE * len(terms[name])
+            for part, other in written.items()
+        )
+
+    def inside(name: str) -> bool:
+        return any(name != other and occurs(name, other) for other in written.values())
+
+    return {s: name for s, name in written.items() if not within(name) and not inside(name)}
+
+
+def _best(scores: Mapping[str, float]) -> dict[str, float]:
+    """The best-scoring documents, none when none scores."""
+    best = max(scores.values(), default=0.0)
+    return {s: score for s, score in scores.items() if best > 0 and score >= best - 1e-9}
+
+
 def scope(
-    question: str, identities: Mapping[str, frozenset[str]], max_zipf: float
+    question: str,
+    identities: Mapping[str, frozenset[str]],
+    max_zipf: float,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, float]:
     """The documents the question names, each with the weight of its identity terms the
     question uses (the inverse document frequency among identities: a term every document
-    carries selects none); only the best-matching documents, none when nothing matches."""
-    terms = identity_terms(question, max_zipf)
+    carries selects none); only the best-matching documents, none when nothing matches.
+
+    A title the question writes out names its documents (of several under one title, such as
+    release notes all titled "Bug fixes", those its identity terms choose); the identity
+    terms outside the titles written may name more ("How do the FHS and the Debian FAQ
+    differ?": the FAQ by its title, the FHS by its file name)."""
     total = len(identities)
-    if not terms or total < 2:
+    if total < 2:
         return {}
+    terms = identity_terms(question, max_zipf)
     frequency = {t: sum(t in tokens for tokens in identities.values()) for t in terms}
     weight = {t: math.log(total / n) for t, n in frequency.items() if 0 < n < total}
-    scores = {
-        source: sum(w for t, w in weight.items() if t in tokens)
-        for source, tokens in identities.items()
-    }
-    best = max(scores.values(), default=0.0)
-    if best <= 0:
-        return {}
-    return {source: score for source, score in scores.items() if score >= best - 1e-9}
+
+    def scores(among: Mapping[str, frozenset[str]], used: set[str]) -> dict[str, float]:
+        return {
+            source: sum(w for t, w in weight.items() if t in tokens and t not in used)
+            for source, tokens in among.items()
+        }
+
+    written = written_titles(question, titles or {})
+    named: dict[str, float] = {}
+    titled_here = titled(written, identities)
+    for name in set(titled_here.values()):
+        under = {s: identities.get(s, frozenset()) for s, n in titled_here.items() if n == name}
+        chosen = _best(scores(under, set())) or dict.fromkeys(under, 0.0)
+        named |= {s: 1.0 + w for s, w in chosen.items()}
+    used = {t for name in written.values() for t in tokenize(name)}
+    return named | {s: w for s, w in _best(scores(identities, used)).items() if s not in named}

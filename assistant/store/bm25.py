@@ -71,6 +71,7 @@ class LexicalIndex:
         self._identity: dict[str, frozenset[str]] = {}
         self._rows_by_source: tuple[list[Any], dict[Any, list[int]]] | None = None
         self._identity_carriers: tuple[dict[str, frozenset[str]], Counter[str]] | None = None
+        self._titles: tuple[list[dict[str, Any]], dict[str, str]] | None = None
 
     def refresh(self) -> None:
         """Rebuild (or load the saved build) if the store changed since the last build."""
@@ -187,6 +188,17 @@ class LexicalIndex:
     def identities(self) -> dict[str, frozenset[str]]:
         """Each document's identity (title, author, publisher, date, file name) as terms."""
         return self._identity
+
+    def titles(self) -> dict[str, str]:
+        """Each document's title, from the metadata of its first chunk in the index."""
+        made = self._titles
+        if made is None or made[0] is not self.metadatas:
+            titles: dict[str, str] = {}
+            for found in self.occurrences:
+                for _, meta in found:
+                    titles.setdefault(str(meta.get("source")), str(meta.get("title") or ""))
+            made = self._titles = (self.metadatas, titles)
+        return made[1]
 
     def identity_carriers(self) -> Counter[str]:
         """How many documents' identities carry each term: counted once per build, not per

@@ -34,3 +34,44 @@ def test_a_month_meets_the_date_in_a_file_name() -> None:
 def test_a_question_naming_no_document_has_no_scope() -> None:
     assert scope("What figure was proposed for the minimum wage?", LETTERS, MAX_ZIPF) == {}
     assert scope("What did Brown say in 1999?", LETTERS, MAX_ZIPF) == {}
+
+
+PSF = "Python Software Foundation"
+GUIDES = _identities(
+    {"source": "howto/logging.html", "title": "Logging HOWTO"},
+    {"source": "howto/logging-cookbook.html", "title": "Logging Cookbook"},
+    {"source": "tutorial/index.html", "title": "The Python Tutorial", "publisher": PSF},
+    {"source": "tutorial/appetite.html", "title": "1. Whetting Your Appetite", "publisher": PSF},
+    {"source": "nano/2021-03-03_v5.6.1.txt", "title": "Bug fixes", "published": "2021-03-03"},
+    {"source": "nano/2022-08-02_v6.4.txt", "title": "Bug fixes", "published": "2022-08-02"},
+)
+TITLES = {
+    "howto/logging.html": "Logging HOWTO",
+    "howto/logging-cookbook.html": "Logging Cookbook",
+    "tutorial/index.html": "The Python Tutorial",
+    "tutorial/appetite.html": "1. Whetting Your Appetite",
+    "nano/2021-03-03_v5.6.1.txt": "Bug fixes",
+    "nano/2022-08-02_v6.4.txt": "Bug fixes",
+}
+
+
+def test_a_title_written_out_names_its_document_over_one_carrying_the_same_words() -> None:
+    """Both logging guides carry "logging" and "howto" (the cookbook in its folder); the
+    question writes out one title."""
+    question = "What does the Logging HOWTO say about the default level?"
+    assert set(scope(question, GUIDES, MAX_ZIPF)) == {
+        "howto/logging.html",
+        "howto/logging-cookbook.html",
+    }
+    assert set(scope(question, GUIDES, MAX_ZIPF, TITLES)) == {"howto/logging.html"}
+
+
+def test_the_title_of_what_a_named_document_is_part_of_names_nothing_more() -> None:
+    """The page's identity (its folder, its publisher) carries the tutorial's title."""
+    question = "Give me an overview of the Python tutorial's “Whetting Your Appetite” page."
+    assert set(scope(question, GUIDES, MAX_ZIPF, TITLES)) == {"tutorial/appetite.html"}
+
+
+def test_documents_sharing_a_title_are_chosen_among_by_their_identity() -> None:
+    question = "Which bug fixes came in the March 2021 release?"
+    assert set(scope(question, GUIDES, MAX_ZIPF, TITLES)) == {"nano/2021-03-03_v5.6.1.txt"}
