@@ -20,7 +20,9 @@ _OVERVIEW = re.compile(
     r"|^\s*(?:an?\s+)?(?:overview|summary)\s+of\b"
     r"|\b(?:main|key|major|central)\s+(?:themes?|points?|topics?|takeaways?|messages?|ideas?)\b"
     r"|\bwhat\s+(?:do|does)\s+(?:the\s+)?[\w' -]{0,60}?\b(?:cover|discuss)\b"
-    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\bsay\s+about\b",
+    # "... say about why Python uses indentation?" asks one thing of the document: a fact.
+    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\bsay\s+about\b"
+    r"(?!\s+(?:why|how|whether|what|which|when|where|who)\b)",
     re.IGNORECASE,
 )
 _LIST = re.compile(

@@ -13,6 +13,7 @@ from assistant.text.question_kinds import question_kind
         ("Summarise the main themes", "overview"),
         ("Give me an overview of the Global Times article", "overview"),
         ("What did the government say about consumption?", "overview"),
+        ("What does the Design and History FAQ say about why Python uses indentation?", "fact"),
         ("Which cities set targets above 6 percent?", "list"),
         ("List every release that fixed a crash", "list"),
         ("How did proposals for the minimum wage change over the years?", "timeline"),
