@@ -118,7 +118,7 @@ class HybridRetriever(BaseRetriever):
                 key: score + (boost if found[key][2].get("source") in named else 0.0)
                 for key, score in fused.items()
             }
-        ranked = self._without_copies(fused, found)[:k]
+        ranked = self._without_copies(fused, found, named)[:k]
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
         if vector and searched is not vector:
             # Feedback moved the search: features read the question's own similarity.
@@ -141,18 +141,27 @@ class HybridRetriever(BaseRetriever):
 
     @staticmethod
     def _without_copies(
-        fused: dict[str, float], found: dict[str, tuple[str, str, dict[str, Any]]]
+        fused: dict[str, float],
+        found: dict[str, tuple[str, str, dict[str, Any]]],
+        named: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> list[str]:
         """The ranking with each text once: copies of a text in several files embed apart
         (each under its own document's identity) but must not fill the top passages. A text
-        ranks by its best copy and is cited at its first occurrence (by file name), which
-        takes the best copy's score."""
+        ranks by its best copy and is cited at its first occurrence (by file name) in the
+        documents the question names, if any has it, else in all ("GPL-3", not its copy
+        "GPL", for a question on GPL version 3); that copy takes the best copy's score."""
         copies: dict[str, list[str]] = {}
         for key in sorted(fused, key=fused.__getitem__, reverse=True):
             copies.setdefault(found[key][1], []).append(key)
         ranked = []
         for keys in copies.values():
-            first = min(keys, key=lambda key: first_occurrence(found[key][2]))
+            first = min(
+                keys,
+                key=lambda key: (
+                    found[key][2].get("source") not in named,
+                    first_occurrence(found[key][2]),
+                ),
+            )
             fused[first] = fused[keys[0]]
             ranked.append(first)
         return ranked
