@@ -77,12 +77,21 @@ def answerability_features(
         "name_outside_passage": float(best is not None and _name_outside(scorer, question, best)),
         "missing_number": float(bool(missing.numbers)),
         "missing_metric": float(bool(missing.metrics)),
-        "figure_unstated": float(bool(chosen) and not states_asked_figure(question, chosen)),
+        "figure_unstated": float(
+            bool(chosen) and not states_asked_figure(question, chosen, _identity(scorer, chosen))
+        ),
         "names_documents": float(any(NAMED_SCOPE_KEY in p.metadata for p in passages)),
         "from_named_document": float(
             best is not None and best.passage.metadata.get(NAMED_SCOPE_KEY) is True
         ),
     }
+
+
+def _identity(scorer: SentenceScorer, chosen: list[Candidate]) -> frozenset[str]:
+    """The identity terms of the documents the chosen sentences come from."""
+    identities = scorer.lexical.identities()
+    sources = {c.passage.metadata["source"] for c in chosen}
+    return frozenset().union(*(identities.get(source, frozenset()) for source in sources))
 
 
 def _name_outside(scorer: SentenceScorer, question: str, best: Candidate) -> bool:

@@ -42,6 +42,17 @@ _METRIC = re.compile(r"([\w-]+\s+)(?:rate|target|ratio|index)\b", re.IGNORECASE)
 # writes it does not answer for it, however close in meaning ("--unix-byte-offsets (-u)").
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 
+# "How many days ...": a count in a unit that a figure answering it is written with.
+_COUNTED_UNIT = re.compile(
+    r"\bhow\s+many\s+(second|minute|hour|day|week|month|year|byte|kilobyte|megabyte|"
+    r"gigabyte|character|line)s?\b",
+    re.IGNORECASE,
+)
+_SPELLED = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|ninety|hundred|thousand|a|an"
+)
+
 Selector = Callable[[str, list[Document]], list[Candidate]]
 
 
@@ -163,14 +174,24 @@ def select_supported(
     return chosen, missing
 
 
-def states_asked_figure(question: str, chosen: list[Candidate]) -> bool:
+def states_asked_figure(
+    question: str, chosen: list[Candidate], identity: frozenset[str] = frozenset()
+) -> bool:
     """A question asking how much, how many or what rate is answered only by a quote that
-    states a figure the question does not already give. (A question that gives a figure
-    itself, other than a year, asks about something else: "which city forecast 6.5%?")"""
+    states a figure the question does not already give; asked in a unit ("how many days"),
+    a figure in that unit ("within 30 days", "three years"), not "Sections 1 through 9". (A
+    question that gives a figure itself, other than a year or a version in the quoted
+    documents' `identity` ("the Apache License 2.0"), asks about something else: "which
+    city forecast 6.5%?")"""
     wants = wanted_figure(question)
     asked = set(numbers(question))
-    if wants != "quantity" or any(not YEAR.match(number) for number in asked):
+    given = [n for n in asked if not YEAR.match(n) and not set(tokenize(n)) <= identity]
+    if wants != "quantity" or given:
         return True
+    unit = _COUNTED_UNIT.search(question)
+    if unit:
+        in_unit = re.compile(rf"\b(?:\d[\d,.]*|{_SPELLED})\W+(?:\w+\W+){{0,2}}{unit[1]}", re.I)
+        return any(in_unit.search(c.quote) for c in chosen)
     return any(brings(numbers(c.quote), asked, wants) or spelled_figures(c.quote) for c in chosen)
 
 

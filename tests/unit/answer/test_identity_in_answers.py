@@ -124,3 +124,22 @@ def test_a_refusal_names_the_documents_the_question_names_instead_of_their_year(
     assert "2013 appears" not in result.answer
     refused = abstention("What did Li say?", [other], ["Li"], [], named=["A", "B"])
     assert "A and B, which it names, do not say." in refused.answer
+
+
+def test_a_count_in_a_unit_is_answered_only_by_a_figure_in_that_unit() -> None:
+    """ "How many days ...?" is not answered by "Sections 1 through 9"; the version that
+    names the document ("Apache License 2.0") is no figure the question gives."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.support import states_asked_figure
+
+    def quote(text: str) -> list[Candidate]:
+        passage = _passage(text, "Apache-2.0")
+        return [Candidate(passage, 0, 0, len(text), text, 1.0, frozenset(), 0)]
+
+    question = "How many days does the Apache License 2.0 give to cure a violation?"
+    identity = frozenset(tokenize("Apache License Apache-2.0"))
+    sections = quote("The terms are defined by Sections 1 through 9 of this document.")
+    assert not states_asked_figure(question, sections, identity)
+    assert states_asked_figure(question, quote("You cure it within thirty days."), identity)
+    assert states_asked_figure(question, quote("You cure it prior to 30 days after notice."))
+    assert states_asked_figure(question, sections)  # 2.0 then reads as a figure it gives
