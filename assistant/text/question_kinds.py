@@ -59,10 +59,11 @@ _COMPARE = re.compile(
 # "How did grep 3.7 and 3.8 differ?", "What changed in grep between 3.7 and 3.8?": asks for
 # a difference, a comparison when two things stand side by side.
 _DIFFER = re.compile(r"\bdiffer(?:s|ed|ences?)?\b|\bchang(?:e|ed|es)?\b.*\bbetween\b", re.I)
-# A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0").
+# A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0",
+# "GPL 2", "Debian 12").
 _TERM = (
-    r"(?:[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d"
-    r"|v?\d+(?:\.\d+)+)"
+    r"(?:[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w-]*\s+\d+\b(?!\.\d)"
+    r"|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d|v?\d+(?:\.\d+)+)"
 )
 # "Ningbo and Sanya", "2024 versus 2025", "grep 3.7 or 3.8", "the FHS and the Debian FAQ":
 # two named things side by side.
@@ -146,7 +147,7 @@ points topic topics takeaway takeaways message messages idea ideas document docu
 collection text texts article articles report reports note notes analysis analyses paper
 papers cover covers say says said give provide write brief short list name every all each
 compare comparison versus change changed evolve evolved develop developed over years time
-timeline evolution since between difference differences please me
+timeline evolution since between difference differences differ differs differed please me
 """
 _REQUEST = frozenset(tokenize(_REQUEST_WORDS))
 
@@ -159,3 +160,16 @@ def topic_terms(question: str) -> list[str]:
     return [
         t for t in tokenize(question) if t not in _REQUEST and t not in named and t not in figures
     ]
+
+
+_COMPARING = re.compile(
+    r"\b(?:compare[sd]?|comparison|versus|vs\.?|differ(?:s|ed|ences?)?|chang(?:e|ed|es))\b",
+    re.IGNORECASE,
+)
+
+
+def compared_on(question: str) -> str:
+    """The question without the words that ask for a comparison: what each side is to be
+    quoted on ("How do the GPL 2 and the GPL 3 differ on patents?" -> patents, not a
+    sentence saying versions "may differ in detail")."""
+    return _COMPARING.sub(" ", question)

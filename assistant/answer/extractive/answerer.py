@@ -53,7 +53,12 @@ from assistant.text.names_figures import (
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.question_kinds import QuestionShape, question_kind, topic_terms
+from assistant.text.question_kinds import (
+    QuestionShape,
+    compared_on,
+    question_kind,
+    topic_terms,
+)
 from assistant.text.terms import tokenize
 
 
@@ -270,7 +275,8 @@ class ExtractiveAnswerer:
         """An overview, list, timeline or comparison; None when the passages give none, and
         the question is then answered (or refused) as one fact."""
         self.lexical.refresh()
-        candidates = prose(self.scorer.candidates(question, passages))
+        scored = compared_on(question) if shape.kind == "comparison" else question
+        candidates = prose(self.scorer.candidates(scored, passages))
         if not candidates:
             return None
         # An overview or a plain list of a subject the passages do not treat is refused as

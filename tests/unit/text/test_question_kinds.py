@@ -60,7 +60,16 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("What changed in grep between 3.7 and 3.8?", ("3.7", "3.8")),
         ("How do Ningbo and Sanya differ in their targets?", ("Ningbo", "Sanya")),
         ("How do the FHS and the Debian FAQ differ on /usr/local?", ("FHS", "Debian FAQ")),
+        ("How do the GPL 2 and the GPL 3 differ on patents?", ("GPL 2", "GPL 3")),
+        ("Compare Debian 11 and Debian 12.", ("Debian 11", "Debian 12")),
     ],
 )  # fmt: skip
 def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
     assert question_kind(question).sides == sides
+
+
+def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
+    from assistant.text.question_kinds import compared_on
+
+    asked = compared_on("How do the GPL 2 and the GPL 3 differ on patents?")
+    assert "differ" not in asked and "patents" in asked and "GPL 3" in asked
