@@ -51,11 +51,18 @@ def _strip(text: str, start: int, end: int) -> Span | None:
 WRAP_WIDTH = 100
 MIN_WRAP_WIDTH = 40
 _LIST_ITEM = re.compile(r"^(?:[-*+•‣◦]|\d{1,3}[.)])\s")
-_SENTENCE_END = tuple('.!?:;。！？…"”')
+_SENTENCE_END = tuple(".!?:;。！？…")
+_CLOSING_QUOTES = '"”'  # a quotation closing after a full stop: '... it said."'
 # A full stop quoted on its own ("the regular expression '.' no longer fails") ends no
 # sentence; nor does a bracketed remark stand alone ("... [bug introduced in grep 3.4]").
 _QUOTED_STOP = re.compile(r"""['"‘“]\.['"’”]$""")
 _REMARK = re.compile(r"^(?:\[[^\]]*\]|\([^)]*\))\.?$")
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence: a closing quotation mark only after a full stop (a
+    quoted term, '1.7. "Larger Work"', is followed by its definition on the next line)."""
+    return line.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END)
 
 
 def _continues(line: str) -> bool:
@@ -97,7 +104,7 @@ def paragraph_spans(text: str) -> list[Span]:
                 joins = _continues(content)
             else:
                 last_line = previous.rsplit("\n", 1)[-1].strip()
-                ended = last_line.endswith(_SENTENCE_END) and len(last_line) < 0.7 * width
+                ended = _ends_sentence(last_line) and len(last_line) < 0.7 * width
                 joins = not ended and not _LIST_ITEM.match(content)
             if joins or _REMARK.match(content):  # "[bug introduced in sed 4.8]" below
                 current = Span(current.start, line.end)

@@ -35,6 +35,22 @@ def test_wrapped_prose_is_one_paragraph() -> None:
     ]
 
 
+def test_a_quoted_term_in_hard_wrapped_text_stays_with_its_definition() -> None:
+    """A line ending in a closing quote ends a sentence only after a full stop: the term a
+    license defines is read with its definition on the next line, not apart from it."""
+    definition = (
+        '1.7. "Larger Work"\n'
+        "    means a work that combines Covered Software with other material, in\n"
+        "    a separate file or files, that is not Covered Software."
+    )
+    said = 'It said: "It applies now."\nA new paragraph starts here.'
+    wrapped = "\n".join([*(["A line of hard-wrapped prose that comes close to the width."] * 4)])
+    text = f"{wrapped}\n\n{definition}\n\n{said}"
+    found = texts(text, paragraph_spans(text))
+    assert definition in found
+    assert said.split("\n")[0] in found
+
+
 def test_decimals_and_abbreviations_do_not_split() -> None:
     text = "The U.S. grew 2.5% in 2024. China grew 5.0 percent."
     assert texts(text, sentence_spans(text)) == [
