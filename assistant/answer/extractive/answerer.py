@@ -26,7 +26,7 @@ from assistant.answer.extractive.answerability import (
     answers,
     load_answerability_model,
 )
-from assistant.answer.extractive.scoring import Candidate, SentenceScorer
+from assistant.answer.extractive.scoring import Candidate, SentenceScorer, asks_for_document
 from assistant.answer.extractive.selection import conflicting, select
 from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import (
@@ -140,9 +140,12 @@ def document_label(passage: Document) -> str:
     return f"{title} ({published})" if published else title
 
 
-def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskResult:
+def cited_answer(
+    chosen: list[Candidate], lead: Candidate | None = None, labelled: bool = False
+) -> AskResult:
     """The chosen sentences as claims grouped by document, one citation per passage; the
-    `lead` sentence's document and the sentence itself first."""
+    `lead` sentence's document and the sentence itself first. `labelled`: one document's
+    sentences under its label too, when which document says it is the answer."""
     if not chosen:
         return AskResult(answer="", abstained=True)
     if lead is not None:
@@ -174,10 +177,10 @@ def cited_answer(chosen: list[Candidate], lead: Candidate | None = None) -> AskR
     # alone is the label, which keeps the answer short.
     published = str(groups[0][0].passage.metadata.get("published") or "")
     figures = any(not YEAR.match(n) for c in chosen for n in numbers(c.quote))
-    dated = len(statements) == 1 and bool(published) and figures
+    dated = len(statements) == 1 and bool(published) and figures and not labelled
     if dated:
         statements = [(published, statements[0][1])]
-    answer, claims = compose(statements, label_alone=dated)
+    answer, claims = compose(statements, label_alone=dated or labelled)
     return AskResult(answer=answer, citations=citations, claims=claims)
 
 
@@ -235,7 +238,7 @@ class ExtractiveAnswerer:
                 note = "The documents don't state the figure asked for."
                 return partial_answer(note, cited_answer(chosen[:1]))
             return self.refusal(question, passages, missing.terms)
-        result = cited_answer(chosen, subject_lead(question, chosen))
+        result = cited_answer(chosen, subject_lead(question, chosen), asks_for_document(question))
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
         naming = self.scorer.weights.naming_word_max_zipf

@@ -98,6 +98,12 @@ def is_fragment(sentence: str, min_words: int, kind: str = "paragraph") -> bool:
     return not ends and len(_QUOTED_OR_BRACKETED.sub(" ", sentence).split()) < min_words
 
 
+# "Which release ...", "In which year's report ...": asks which document.
+_DOCUMENT_QUESTION = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:versions?|releases?|editions?|documents?|"
+    r"reports?|articles?|revisions?|letters?|papers?|years?(?:['’]s)?|issues?)\b",
+    re.IGNORECASE,
+)
 # A question about a document's identity: who wrote it, when it appeared.
 _IDENTITY_QUESTION = re.compile(
     r"\b(who|whose|when|wrote|written|authors?|published|dated?)\b", re.I
@@ -149,6 +155,12 @@ def wanted_figure(question: str) -> str | None:
 def asks_for_artefact(question: str) -> bool:
     """Whether the question asks which tool, command, file, package... does something."""
     return _ARTEFACT_QUESTION.search(question) is not None
+
+
+def asks_for_document(question: str) -> bool:
+    """Whether the answer is which document says it: "Which sed release added --debug?",
+    "In which year's letter did Smith propose it?" (the document's identity is the answer)."""
+    return _DOCUMENT_QUESTION.search(question) is not None
 
 
 def asks_for_code(question: str) -> bool:

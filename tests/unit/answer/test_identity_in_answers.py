@@ -143,3 +143,16 @@ def test_a_count_in_a_unit_is_answered_only_by_a_figure_in_that_unit() -> None:
     assert states_asked_figure(question, quote("You cure it within thirty days."), identity)
     assert states_asked_figure(question, quote("You cure it prior to 30 days after notice."))
     assert states_asked_figure(question, sections)  # 2.0 then reads as a figure it gives
+
+
+def test_an_answer_to_which_release_says_which_document_it_quotes() -> None:
+    """Release notes never state their version: asked which release added an option, the
+    answer is labelled with the document's title and date, which carry it."""
+    note = "New option, --debug: print the input sed script in canonical form."
+    passage = _passage(note, "sed/2018-12-19_v4.6.txt", title="sed v4.6", published="2018-12-19")
+    lexical = Collection({"sed/2018-12-19_v4.6.txt": note}, {"sed/2018-12-19_v4.6.txt": "sed v4.6"})
+    answerer = ExtractiveAnswerer(lexical, answerability=ALWAYS)  # type: ignore[arg-type]
+    which = answerer.answer("Which sed release added the --debug option?", [passage])
+    assert which.answer.startswith("sed v4.6 (2018-12-19): New option, --debug")
+    what = answerer.answer("What does the --debug option of sed print?", [passage])
+    assert what.answer.startswith("New option, --debug")
