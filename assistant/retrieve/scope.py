@@ -46,7 +46,8 @@ def written_titles(question: str, titles: Mapping[str, str]) -> dict[str, str]:
     asked = normalise_for_matching(question)
     written = {}
     for source, title in titles.items():
-        name = _SECTION_NUMBER.sub("", title).strip()
+        name = _SECTION_NUMBER.sub("", title).strip().replace('"', "").replace("“", "")
+        name = name.replace("”", "")  # 'The "Artistic License"' is written without quotes
         if len(name.split()) >= 2 and occurs(name, asked):
             written[source] = normalise_for_matching(name)
     return written
@@ -114,5 +115,12 @@ def scope(
         under = {s: identities.get(s, frozenset()) for s, n in titled_here.items() if n == name}
         chosen = _best(scores(under, set())) or dict.fromkeys(under, 0.0)
         named |= {s: 1.0 + w for s, w in chosen.items()}
+    if not written:
+        return _best(scores(identities, set()))
+    # Beside a title, only a figure or a word rare in English names more documents: "the
+    # Artistic License's Standard Version" names no document titled "... Version 2.0".
     used = {t for name in written.values() for t in tokenize(name)}
+    used |= terms - {
+        t for w in [*numbers(question), *distinctive_words(question, max_zipf)] for t in tokenize(w)
+    }
     return named | {s: w for s, w in _best(scores(identities, used)).items() if s not in named}

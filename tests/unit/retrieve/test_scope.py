@@ -75,3 +75,17 @@ def test_the_title_of_what_a_named_document_is_part_of_names_nothing_more() -> N
 def test_documents_sharing_a_title_are_chosen_among_by_their_identity() -> None:
     question = "Which bug fixes came in the March 2021 release?"
     assert set(scope(question, GUIDES, MAX_ZIPF, TITLES)) == {"nano/2021-03-03_v5.6.1.txt"}
+
+
+def test_a_title_in_quotes_is_written_without_them_and_common_words_name_no_more() -> None:
+    """'The "Artistic License"' is named by "the Artistic License"; the text's own term
+    "Standard Version" does not also name the license whose title has "Version"."""
+    identities = _identities(
+        {"source": "Artistic", "title": 'The "Artistic License"'},
+        {"source": "MPL-2.0", "title": "Mozilla Public License Version 2.0"},
+        {"source": "GPL-3", "title": "GNU General Public License"},
+    )
+    titles = {"Artistic": 'The "Artistic License"', "MPL-2.0": "Mozilla Public License Version 2.0"}
+    titles["GPL-3"] = "GNU General Public License"
+    question = "What does the Artistic License say about the Standard Version?"
+    assert set(scope(question, identities, MAX_ZIPF, titles)) == {"Artistic"}
