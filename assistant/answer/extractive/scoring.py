@@ -117,15 +117,27 @@ def states_only_identity(sentence: str, identity: frozenset[str]) -> bool:
     return all(token in identity or not token.isalpha() for token in tokenize(sentence))
 
 
+# A run-in heading is at most this many words: "Grant of Copyright License."
+_RUN_IN_WORDS = 6
+_TITLE_SMALL_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"]
+)
+
+
 def is_heading(sentence: str, title: str, capitalised_share: float) -> bool:
     """Headings and title lines carry no claim: no closing punctuation, and either in title
     case without commas (a byline such as "January 10, 2025 By X" is not a heading) or
-    repeating the document title."""
-    if sentence.rstrip().endswith(_TERMINAL):
-        return False
+    repeating the document title. A run-in heading ends in a full stop: a few title-case
+    words opening a section's first line ("2. Grant of Copyright License. Subject to ...")."""
     words = [w for w in sentence.split() if w[:1].isalpha()]
     capitalised = sum(w[0].isupper() for w in words) / (len(words) or 1)
-    headline = capitalised >= capitalised_share and "," not in sentence
+    shouted = bool(words) and all(w.isupper() for w in words)  # "TERMS AND CONDITIONS, ..."
+    headline = capitalised >= capitalised_share and ("," not in sentence or shouted)
+    if sentence.rstrip().endswith(_TERMINAL):
+        # Every word in capitals but the small ones: "Grant of Copyright License.", not
+        # "RFA stands for Request For Adoption."
+        titled = all(w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+        return titled and sentence.rstrip().endswith(".") and len(words) <= _RUN_IN_WORDS
     return headline or (
         bool(title) and normalise_for_matching(title) in normalise_for_matching(sentence)
     )

@@ -907,3 +907,17 @@ def test_an_answer_from_a_document_the_question_names_takes_no_companion_from_ot
     lead = _candidate(unscoped, named_text, 0.9, {"fix", "cve", "zlib"})
     chosen = select(Scorer(), question, [unscoped, other], 3)  # type: ignore[arg-type]
     assert [c.text for c in chosen] == [named_text, other_text]
+
+
+def test_run_in_and_capitalised_headings_are_headings() -> None:
+    """A section's run-in title ("Grant of Copyright License.") and a heading in capitals
+    with commas carry no claim; a short sentence that says something is no heading."""
+    from assistant.answer.extractive.scoring import is_heading
+
+    assert is_heading("Grant of Copyright License.", "", 0.6)
+    assert is_heading("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION", "", 0.6)
+    assert not is_heading("Provinces raised their targets.", "", 0.6)
+    assert not is_heading("RFA stands for Request For Adoption.", "", 0.6)
+    assert not is_heading("Grant of Copyright License. Subject to the terms of it.", "", 0.6)
+    disclaimer = "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED."
+    assert not is_heading(disclaimer, "", 0.6)
