@@ -26,6 +26,7 @@ from assistant.answer.extractive.answerability import (
     answers,
     load_answerability_model,
 )
+from assistant.answer.extractive.clauses import answering_clauses
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer, asks_for_document
 from assistant.answer.extractive.selection import conflicting, select
 from assistant.answer.extractive.sentence_model import SentenceModel
@@ -238,7 +239,14 @@ class ExtractiveAnswerer:
                 note = "The documents don't state the figure asked for."
                 return partial_answer(note, cited_answer(chosen[:1]))
             return self.refusal(question, passages, missing.terms)
-        result = cited_answer(chosen, subject_lead(question, chosen), asks_for_document(question))
+        lead = subject_lead(question, chosen)
+        limit, weights = self.scorer.weights.max_quote_words, self.scorer.term_weights(question)
+        cut = {id(c): answering_clauses(c, weights, limit) for c in chosen}
+        result = cited_answer(
+            [cut[id(c)] for c in chosen],
+            cut[id(lead)] if lead is not None else None,
+            asks_for_document(question),
+        )
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
         naming = self.scorer.weights.naming_word_max_zipf

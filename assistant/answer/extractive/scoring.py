@@ -223,6 +223,7 @@ class Candidate:
     context_start: int  # where the quote starts when the sentence needs the one before it
     features: dict[str, float] = field(default_factory=dict)
     companion: bool = False  # joined an answer beside a better sentence (`selection.py`)
+    cut: tuple[bool, bool] = (False, False)  # quoted without its start, its end (`clauses.py`)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -239,8 +240,9 @@ class Candidate:
     @property
     def shown(self) -> str:
         """The quote as an answer shows it: the source's exact words, its hard line breaks
-        read as spaces and its "[n]" no citation markers."""
-        return " ".join(neutralise_markers(self.quote).split())
+        read as spaces and its "[n]" no citation markers, "…" where a sentence was cut."""
+        words = " ".join(neutralise_markers(self.quote).split())
+        return f"{'… ' if self.cut[0] else ''}{words}{' …' if self.cut[1] else ''}"
 
     @property
     def quote(self) -> str:

@@ -1,0 +1,45 @@
+"""An overlong sentence is quoted by the clauses that answer, marked as cut."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from assistant.answer.extractive.clauses import answering_clauses
+from assistant.answer.extractive.scoring import Candidate
+from assistant.text.terms import tokenize
+
+OFFER = (
+    "b) Convey the object code in, or embodied in, a physical product (including a physical "
+    "distribution medium), accompanied by a written offer, valid for at least three years and "
+    "valid for as long as you offer spare parts or customer support for that product model, to "
+    "give anyone who possesses the object code either (1) a copy of the Corresponding Source "
+    "for all the software in the product that is covered by this License, on a durable "
+    "physical medium customarily used for software interchange, or (2) access to copy the "
+    "Corresponding Source from a network server at no charge."
+)
+
+
+def _candidate(text: str, at: int = 100) -> Candidate:
+    passage = Document(
+        page_content=text, metadata={"source": "GPL-3", "start": at, "end": at + len(text)}
+    )
+    return Candidate(passage, 0, at, at + len(text), text, 1.0, frozenset(), at)
+
+
+def test_an_overlong_sentence_is_quoted_by_its_answering_clauses() -> None:
+    weights = {term: 1.0 for term in tokenize("how long must a written offer stay valid")}
+    cut = answering_clauses(_candidate(OFFER), weights, 40)
+    assert "written offer, valid for at least three years" in cut.quote
+    assert len(cut.quote.split()) <= 40
+    assert cut.cut == (True, True)
+    assert cut.shown.startswith("… ") and cut.shown.endswith(" …")
+    assert OFFER[cut.context_start - 100 : cut.end - 100] == cut.quote  # exact offsets
+
+
+def test_a_sentence_within_the_limit_or_without_the_question_is_quoted_whole() -> None:
+    weights = {term: 1.0 for term in tokenize("written offer")}
+    short = _candidate("A written offer must be valid for three years.")
+    assert answering_clauses(short, weights, 40) is short
+    long = _candidate(OFFER)
+    assert answering_clauses(long, {"unrelated": 1.0}, 40) is long
+    assert answering_clauses(long, weights, 0) is long
