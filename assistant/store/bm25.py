@@ -52,6 +52,10 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+# A word's other forms share at least this many first letters of its stem.
+_FORM_KEPT_LETTERS = 5
+
+
 class LexicalIndex:
     """BM25 over every distinct chunk text in the store (one row per unique vector: copies
     of a text are one row, so they cannot fill the top hits), with each row's occurrences,
@@ -219,6 +223,14 @@ class LexicalIndex:
     def mentioned_anywhere(self, term: str) -> bool:
         """Whether any document (its identity included) mentions the term."""
         return any(self.mentions(term, text) for text in self._source_text.values())
+
+    def knows(self, token: str) -> bool:
+        """Whether any chunk (its heading included) has the term, in this form or another
+        sharing all but its stem's last two letters ("priorit" for "prioriti")."""
+        if token in self._document_frequency:
+            return True
+        stem = token[: max(_FORM_KEPT_LETTERS, len(token) - 2)]
+        return any(known.startswith(stem) for known in self._document_frequency)
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; unseen tokens weigh the most."""

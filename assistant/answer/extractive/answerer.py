@@ -6,6 +6,7 @@ answer is deterministic and each claim is exactly what its citation says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -297,6 +298,14 @@ class ExtractiveAnswerer:
         gated = shape.kind == "overview" or (
             shape.kind == "list" and numeric_condition(question) is None
         )
+        # An overview of something no document has a word for ("What did the documents say
+        # about cryptocurrency regulation?") has nothing to gather. (Not a list: its words
+        # are verbs as often as subjects, "Which releases added new ways of squeezing data?")
+        overview = shape.kind == "overview"
+        unknown = [t for t in topic_terms(question) if overview and not self.lexical.knows(t)]
+        if unknown:
+            words = [w for w in re.findall(r"[\w-]+", question) if set(tokenize(w)) & set(unknown)]
+            return self.refusal(question, passages, words or unknown)
         identities = self.lexical.identities()
         named = {
             term

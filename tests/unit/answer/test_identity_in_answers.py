@@ -53,6 +53,9 @@ class Collection:
     def identities(self) -> dict[str, frozenset[str]]:
         return self._identities
 
+    def knows(self, token: str) -> bool:
+        return any(token in tokenize(text) for text in self.texts.values())
+
     def identity_carriers(self) -> Counter[str]:
         return Counter(term for terms in self._identities.values() for term in terms)
 
@@ -156,3 +159,16 @@ def test_an_answer_to_which_release_says_which_document_it_quotes() -> None:
     assert which.answer.startswith("sed v4.6 (2018-12-19): New option, --debug")
     what = answerer.answer("What does the --debug option of sed print?", [passage])
     assert what.answer.startswith("New option, --debug")
+
+
+def test_an_overview_of_a_subject_no_document_has_a_word_for_is_refused() -> None:
+    """ "What did the documents say about cryptocurrency regulation?" was answered with three
+    unrelated sentences; no document has the word, so there is nothing to gather."""
+    note = _passage(f"{NINGBO} {NOTE}", "note.txt")
+    lexical = Collection({"note.txt": note.page_content}, {"note.txt": "research note 2026"})
+    answerer = ExtractiveAnswerer(lexical, answerability=ALWAYS)  # type: ignore[arg-type]
+    refused = answerer.answer("What did the documents say about cryptocurrency regulation?", [note])
+    assert refused.abstained
+    assert "they never mention cryptocurrency" in refused.answer
+    answered = answerer.answer("What did the documents say about domestic demand?", [note])
+    assert not answered.abstained
