@@ -336,6 +336,12 @@ class Settings(BaseSettings):
         description="Processes that answer questions for `assistant serve` (1: the server's "
         "own); default: one per core",
     )
+    worker_threads: int = Field(
+        8,
+        ge=1,
+        description="Questions each answering process works on at once (their embeddings "
+        "share a forward pass, see query_batch_size)",
+    )
     api_token: SecretStr | None = Field(
         None,
         description=f"Bearer token; unset = open API. At least {MIN_API_TOKEN_CHARS} "

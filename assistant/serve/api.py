@@ -20,12 +20,13 @@ from fastapi.openapi.docs import (
 )
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
 from assistant.serve import conversations_api, openai_api
 from assistant.serve.auth import configured_token, require_token
 from assistant.serve.body_limit import BodyLimit
-from assistant.serve.deps import AskDep, AssistantDep, WorkspaceDep, check_sources
+from assistant.serve.deps import AskAsyncDep, AssistantDep, WorkspaceDep, check_sources
 from assistant.serve.errors import BODY_ERRORS, EXCEPTION_HANDLERS, ApiError, errors
 from assistant.serve.mcp_server import MCP_PATH
 from assistant.serve.models import (
@@ -78,24 +79,27 @@ def health(assistant: AssistantDep, request: Request) -> HealthResponse:
 
 
 @protected.post("/api/ask", tags=["assistant"], responses=errors(404, *BODY_ERRORS))
-def ask(
+async def ask(
     body: AskRequest,
     assistant: AssistantDep,
-    answer: AskDep,
+    answer: AskAsyncDep,
     workspace: WorkspaceDep,
     owner: OwnerDep,
 ) -> AskResponse:
     """Answer one question with numbered citations, or abstain. With `conversation_id` the
     turn is stored there, and the conversation's history is used unless `history` is given."""
-    check_sources(assistant, body.sources)
+    # async: the answer is awaited (worker processes, or the thread pool), so a plain question
+    # costs no thread hand-offs; what reads the store or the workspace runs in the pool.
+    if body.sources:
+        await run_in_threadpool(check_sources, assistant, body.sources)
     history = body.history
-    if body.conversation_id and history is None:
-        history = workspace.history(owner, body.conversation_id)  # 404 before answering
-    result = answer(body.question, history or [], **body.ask_options())
+    if body.conversation_id and history is None:  # 404 before answering
+        history = await run_in_threadpool(workspace.history, owner, body.conversation_id)
+    result = await answer(body.question, history or [], **body.ask_options())
     if not body.conversation_id:
         return AskResponse(**result.model_dump())
-    turn = workspace.add_turn(
-        owner, body.conversation_id, body.question, result, body.ask_options()
+    turn = await run_in_threadpool(
+        workspace.add_turn, owner, body.conversation_id, body.question, result, body.ask_options()
     )
     return AskResponse(**result.model_dump(), conversation_id=body.conversation_id, turn=turn.n)
 
@@ -270,6 +274,7 @@ def build_api(
     app.state.assistant = assistant
     app.state.workspace = workspace
     app.state.ask = None  # the Assistant answers; `create_app` sets its workers' `ask`
+    app.state.ask_async = None  # and their `ask_async`
     app.state.answering_processes = []
     add_offline_docs(app)
     app.include_router(protected)

@@ -62,6 +62,7 @@ def create_app(
     app = build_api(assistant, workspace, ui_sessions, lifespan=lifespan)
     if workers:
         app.state.ask = workers.ask
+        app.state.ask_async = workers.ask_async
         app.state.answering_processes = workers.pids
     # First, before the API's catch-all that keeps unknown API paths from the UI.
     endpoint = next(route.app for route in mcp_app.routes if route.path == MCP_PATH)

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.config import Settings
-from assistant.serve.deps import get_assistant
+from assistant.serve.deps import assistant_of
 from assistant.serve.errors import ApiError
 
 
@@ -37,11 +37,11 @@ def unauthorized() -> ApiError:
     )
 
 
-def require_token(
+async def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
-    token = configured_token(get_assistant(request).settings)
+    token = configured_token(assistant_of(request).settings)
     if token is None:
         return
     if not token_accepted(token, credentials.credentials if credentials else ""):

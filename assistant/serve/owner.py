@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.serve.auth import configured_token
-from assistant.serve.deps import get_assistant
+from assistant.serve.deps import assistant_of
 
 OWNER_COOKIE = "assistant_owner"
 _COOKIE_VALUE = re.compile(r"^[0-9a-f]{32}$")
@@ -41,8 +41,8 @@ def owner_of(settings: Settings, cookies: Mapping[str, str]) -> str:
     return "browser:" + (browser_id(cookies) or "none")
 
 
-def get_owner(request: Request) -> str:
-    return owner_of(get_assistant(request).settings, request.cookies)
+async def get_owner(request: Request) -> str:
+    return owner_of(assistant_of(request).settings, request.cookies)
 
 
 OwnerDep = Annotated[str, Depends(get_owner)]

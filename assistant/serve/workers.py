@@ -8,12 +8,13 @@ sessions, the login throttle, owner cookies, uploads and the workspace. So nothi
 be consistent between requests lives in a worker; a worker's caches follow the store, which
 it re-reads when another process wrote it (`Store.sync`: the generation moves, BM25 rebuilds).
 
-Each worker answers several questions at once on a few threads, so concurrent questions share
-one embedding pass (`embeddings._QueryBatch`).
+Each worker answers `settings.worker_threads` questions at once, so concurrent questions can
+share one embedding pass (`embeddings._QueryBatch`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ import pickle
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.context import SpawnProcess
 from typing import Any
@@ -29,9 +30,6 @@ from typing import Any
 from assistant.config import Settings
 from assistant.schema import AskResult, ChatMessage
 
-# Threads answering in each worker: enough concurrent questions to fill an embedding pass
-# (passes of 8 gave most of the gain of 32), few enough that the GIL is not fought over.
-WORKER_THREADS = 8
 _LIVENESS_S = 1.0  # how often a waiting ask checks that its worker is still alive
 
 
@@ -76,7 +74,7 @@ def _serve_questions(settings: Settings, inbox: Any, outbox: Any, parent: int) -
                 reply = WorkerError(f"{type(error).__name__}: {error}")
         outbox.put((request, reply))
 
-    with ThreadPoolExecutor(WORKER_THREADS) as pool:
+    with ThreadPoolExecutor(settings.worker_threads) as pool:
         for item in iter(inbox.get, None):
             pool.submit(answer, *item)
 
@@ -127,20 +125,23 @@ class AskWorkers:
                     worker.in_hand.discard(request)
             if future is None:
                 continue
-            if isinstance(reply, BaseException):
-                future.set_exception(reply)
-            else:
-                future.set_result(reply)
+            try:
+                if isinstance(reply, BaseException):
+                    future.set_exception(reply)
+                else:
+                    future.set_result(reply)
+            except InvalidStateError:  # cancelled meanwhile: its caller no longer waits
+                pass
 
-    def ask(
+    def _submit(
         self,
         question: str,
-        history: Sequence[ChatMessage | dict[str, str]] = (),
-        k: int | None = None,
-        mode: str | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> AskResult:
-        """Answer in the worker with the fewest questions in hand (blocks the caller)."""
+        history: Sequence[ChatMessage | dict[str, str]],
+        k: int | None,
+        mode: str | None,
+        sources: Sequence[str] | None,
+    ) -> tuple[_Worker, int, Future[AskResult]]:
+        """Hand the question to the worker with the fewest questions in hand."""
         arguments = {
             "question": question,
             "history": [m.model_dump() if isinstance(m, ChatMessage) else m for m in history],
@@ -154,15 +155,53 @@ class AskWorkers:
             worker = min(self._workers, key=lambda w: len(w.in_hand))
             worker.in_hand.add(request)
             self._pending[request] = future
-        worker.inbox.put((request, arguments))
+        worker.inbox.put((request, arguments))  # does not block: a feeder thread sends it
+        return worker, request, future
+
+    def _forget(self, request: int) -> None:
+        with self._lock:
+            self._pending.pop(request, None)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[ChatMessage | dict[str, str]] = (),
+        k: int | None = None,
+        mode: str | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> AskResult:
+        """Answer in the worker with the fewest questions in hand (blocks the caller)."""
+        worker, request, future = self._submit(question, history, k, mode, sources)
         while True:
             try:
                 return future.result(timeout=_LIVENESS_S)
             except TimeoutError:
                 if not worker.process.is_alive():
-                    with self._lock:
-                        self._pending.pop(request, None)
+                    self._forget(request)
                     raise WorkerError("the worker answering this question exited") from None
+
+    async def ask_async(
+        self,
+        question: str,
+        history: Sequence[ChatMessage | dict[str, str]] = (),
+        k: int | None = None,
+        mode: str | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> AskResult:
+        """`ask` for the event loop: the answer is awaited, no thread waits for it."""
+        worker, request, future = self._submit(question, history, k, mode, sources)
+        answer = asyncio.wrap_future(future)
+        try:
+            while True:
+                done, _ = await asyncio.wait({answer}, timeout=_LIVENESS_S)
+                if done:
+                    return answer.result()
+                if not worker.process.is_alive():
+                    raise WorkerError("the worker answering this question exited")
+        finally:
+            if not answer.done():
+                self._forget(request)
+                answer.cancel()
 
     def close(self) -> None:
         """Stop the workers (each finishes what it has in hand) and the collector."""
