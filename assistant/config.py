@@ -342,6 +342,14 @@ class Settings(BaseSettings):
         description="Questions each answering process works on at once (their embeddings "
         "share a forward pass, see query_batch_size)",
     )
+    pin_workers: bool = Field(
+        True,
+        description="Hold each answering process to one core, in turn (Linux); its threads "
+        "then hand the GIL over on one core instead of bouncing it between cores. Measured "
+        "(benchmarks/RESULTS.md, issue 29, 2026-12-06 night; 2 cores, 3 alternating pairs): "
+        "32 clients 48-57 vs 41-47 req/s; 8 threads of one process on 2 cores spend 15% more "
+        "CPU per ask than on 1",
+    )
     api_token: SecretStr | None = Field(
         None,
         description=f"Bearer token; unset = open API. At least {MIN_API_TOKEN_CHARS} "

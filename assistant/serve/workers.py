@@ -9,7 +9,9 @@ be consistent between requests lives in a worker; a worker's caches follow the s
 it re-reads when another process wrote it (`Store.sync`: the generation moves, BM25 rebuilds).
 
 Each worker answers `settings.worker_threads` questions at once, so concurrent questions can
-share one embedding pass (`embeddings._QueryBatch`).
+share one embedding pass (`embeddings._QueryBatch`), and is held to one core
+(`settings.pin_workers`): threads of one process spread over two cores pass the GIL between
+them at a cost in CPU per question, without adding a core's worth of answering.
 """
 
 from __future__ import annotations
@@ -52,10 +54,25 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-def _serve_questions(settings: Settings, inbox: Any, outbox: Any, parent: int) -> None:
+def worker_cores(settings: Settings, count: int) -> list[set[int] | None]:
+    """The core each of `count` workers is held to (`settings.pin_workers`), in turn over the
+    cores this process may use; None each when not pinning, or where the OS cannot."""
+    if not settings.pin_workers or count < 2 or not hasattr(os, "sched_getaffinity"):
+        return [None] * count
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return [None] * count
+    return [{cores[i % len(cores)]} for i in range(count)]
+
+
+def _serve_questions(
+    settings: Settings, inbox: Any, outbox: Any, parent: int, cores: set[int] | None = None
+) -> None:
     """A worker process: build the Assistant, warm it, answer until told to stop."""
     from assistant.service import Assistant
 
+    if cores:
+        os.sched_setaffinity(0, cores)
     threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
 
     assistant = Assistant(settings)
@@ -86,11 +103,11 @@ class AskWorkers:
         context = multiprocessing.get_context("spawn")  # torch and threads do not survive fork
         self._outbox = context.Queue()
         self._workers: list[_Worker] = []
-        for _ in range(count):
+        for cores in worker_cores(settings, count):
             inbox = context.Queue()
             process = context.Process(
                 target=_serve_questions,
-                args=(settings, inbox, self._outbox, os.getpid()),
+                args=(settings, inbox, self._outbox, os.getpid(), cores),
                 name="assistant-ask-worker",
                 daemon=True,
             )
