@@ -239,8 +239,11 @@ class Settings(BaseSettings):
         32,
         ge=1,
         description="Questions asked at the same time are embedded together, this many at "
-        "most in one forward pass (1: each alone). One thread, 32 questions: one by one "
-        "926 ms, in passes of 8 224 ms, of 32 194 ms (benchmarks/RESULTS.md, issue 29)",
+        "most in one forward pass (1: each alone). On torch, one thread, 32 questions: one by "
+        "one 926 ms, in passes of 8 224 ms, of 32 194 ms (benchmarks/RESULTS.md, issue 29). On "
+        "ONNX Runtime a question costs 6.0 ms alone, 4.5 ms in passes of 4 to 16, and serving "
+        "cannot tell 1, 8 and 32 apart: 32 / 1 clients 2.10x / 1.99x, 1.93x / 1.88x, 2.03x / "
+        "1.91x in two runs (RESULTS.md, 'Issue 29, item 1: the serving overhead'); 32 kept",
     )
 
     # Retrieval
@@ -334,21 +337,25 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 1,
         ge=1,
         description="Processes that answer questions for `assistant serve` (1: the server's "
-        "own); default: one per core",
+        "own); default: one per core. On 2 cores with ONNX Runtime, 32 / 1 clients: 1 process "
+        "1.25x / 1.20x, 2 processes (one per core, pinned) 2.03x / 1.91x (RESULTS.md, 'Issue "
+        "29, item 1: the serving overhead')",
     )
     worker_threads: int = Field(
         8,
         ge=1,
         description="Questions each answering process works on at once (their embeddings "
-        "share a forward pass, see query_batch_size)",
+        "share a forward pass, see query_batch_size). 2 and 8 are not told apart by serving on "
+        "ONNX Runtime (32 / 1 clients 2.20x / 1.98x vs 2.03x / 1.91x, RESULTS.md, 'Issue 29, "
+        "item 1: the serving overhead'); 8 kept, which lets torch's batching fill its passes",
     )
     pin_workers: bool = Field(
         True,
         description="Hold each answering process to one core, in turn (Linux); its threads "
         "then hand the GIL over on one core instead of bouncing it between cores. Measured "
-        "(benchmarks/RESULTS.md, issue 29, 2026-12-06 night; 2 cores, 3 alternating pairs): "
-        "32 clients 48-57 vs 41-47 req/s; 8 threads of one process on 2 cores spend 15% more "
-        "CPU per ask than on 1",
+        "(benchmarks/RESULTS.md, 'Issue 29, item 1: the serving overhead'; 2 cores): 32 / 1 "
+        "clients 2.03x / 1.91x pinned vs 1.44x / 1.69x not; 8 threads of one process on 2 "
+        "cores spend about 15% more CPU per ask than on 1",
     )
     api_token: SecretStr | None = Field(
         None,
