@@ -120,6 +120,7 @@ def scope(
     # Beside a title, only a figure or a word rare in English names more documents: "the
     # Artistic License's Standard Version" names no document titled "... Version 2.0".
     used = {t for name in written.values() for t in tokenize(name)}
+    used |= {t for source in titled_here for t in identities.get(source, frozenset())}
     used |= terms - {
         t for w in [*numbers(question), *distinctive_words(question, max_zipf)] for t in tokenize(w)
     }

@@ -89,3 +89,17 @@ def test_a_title_in_quotes_is_written_without_them_and_common_words_name_no_more
     titles["GPL-3"] = "GNU General Public License"
     question = "What does the Artistic License say about the Standard Version?"
     assert set(scope(question, identities, MAX_ZIPF, titles)) == {"Artistic"}
+
+
+def test_a_version_beside_a_title_names_no_other_document_when_the_titled_one_carries_it() -> None:
+    """'the Apache License, Version 2.0': the file name Apache-2.0 carries the 2.0, which
+    then names no other document with 2.0 in its identity (the MPL 2.0)."""
+    identities = _identities(
+        {"source": "Apache-2.0", "title": "Apache License"},
+        {"source": "MPL-2.0", "title": "Mozilla Public License Version 2.0"},
+        {"source": "GPL-3", "title": "GNU General Public License"},
+    )
+    titles = {"Apache-2.0": "Apache License", "MPL-2.0": "Mozilla Public License Version 2.0"}
+    titles["GPL-3"] = "GNU General Public License"
+    question = "Which court has jurisdiction under the Apache License, Version 2.0?"
+    assert set(scope(question, identities, MAX_ZIPF, titles)) == {"Apache-2.0"}
