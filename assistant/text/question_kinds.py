@@ -62,7 +62,8 @@ _DIFFER = re.compile(r"\bdiffer(?:s|ed|ences?)?\b|\bchang(?:e|ed|es)?\b.*\bbetwe
 # A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0",
 # "GPL 2", "Debian 12").
 _TERM = (
-    r"(?:[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w-]*\s+\d+\b(?!\.\d)"
+    r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+\s+v?\d+(?:\.\d+)*\b(?!\.\d)"
+    r"|[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w-]*\s+\d+\b(?!\.\d)"
     r"|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d|v?\d+(?:\.\d+)+)"
 )
 # "Ningbo and Sanya", "2024 versus 2025", "grep 3.7 or 3.8", "the FHS and the Debian FAQ":

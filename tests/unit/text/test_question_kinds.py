@@ -62,6 +62,8 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("How do the FHS and the Debian FAQ differ on /usr/local?", ("FHS", "Debian FAQ")),
         ("How do the GPL 2 and the GPL 3 differ on patents?", ("GPL 2", "GPL 3")),
         ("Compare Debian 11 and Debian 12.", ("Debian 11", "Debian 12")),
+        ("How do the Mozilla Public License 1.1 and the Mozilla Public License 2.0 differ?",
+         ("Mozilla Public License 1.1", "Mozilla Public License 2.0")),
     ],
 )  # fmt: skip
 def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
