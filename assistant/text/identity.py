@@ -16,7 +16,9 @@ from assistant.text.terms import tokenize
 # Changes whenever these rules read a path or first line differently: a re-run of
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
-IDENTITY_VERSION = "identity-3"  # 3: a version after the last dot is no file type
+IDENTITY_VERSION = (
+    "identity-4"  # 4: a copyright line is no title; 3: a version after the last dot is no file type
+)
 # A date or year standing apart in a name: 2019-06-12, 2019_06_12, 20190612, 2019-06, 2019.
 _DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)"
@@ -110,14 +112,17 @@ def date_from_path(source: str) -> str:
     return ""
 
 
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s)", re.IGNORECASE)
+
+
 def usable_title(line: str) -> bool:
     """Whether a document's first line can be its title: not a salutation or an address,
-    not a date line, not a sentence of the text (over TITLE_MAX_WORDS words)."""
+    not a date or copyright line, not a sentence of the text (over TITLE_MAX_WORDS words)."""
     text = line.strip()
     if not text or not re.search(r"[^\W\d_]", text):
         return False
-    if _SALUTATION.match(text) or _DATE_LINE.match(text):
-        return False
+    if _SALUTATION.match(text) or _DATE_LINE.match(text) or _COPYRIGHT.match(text):
+        return False  # "Copyright (c) The Regents of ..." says whose, not what
     if text.endswith(",") or (text.endswith(":") and len(text.split()) <= 4):
         return False  # "Dear Members," / "Shareholders:" address someone
     if _LIST_MARK.match(text) or _CUT.search(text):
