@@ -172,3 +172,22 @@ def test_an_overview_of_a_subject_no_document_has_a_word_for_is_refused() -> Non
     assert "they never mention cryptocurrency" in refused.answer
     answered = answerer.answer("What did the documents say about domestic demand?", [note])
     assert not answered.abstained
+
+
+def test_a_version_the_question_names_is_the_documents_own_not_any_number_in_them() -> None:
+    """ "the GPL version 4" is not answered from GPL-3 because its text has a section 4."""
+    from assistant.answer.extractive.scoring import SentenceScorer
+    from assistant.answer.extractive.support import unsupported
+
+    text = "Section 4 lets you convey verbatim copies. States should not allow software patents."
+    passage = _passage(text, "GPL-3")
+    lexical = Collection({"GPL-3": text}, {"GPL-3": "GNU General Public License GPL-3"})
+    scorer = SentenceScorer(lexical, AnswererWeights())  # type: ignore[arg-type]
+    four = unsupported(
+        scorer, "What does the GPL version 4 say about patents?", [passage], [passage]
+    )
+    assert four.numbers == ["version 4"]
+    three = unsupported(
+        scorer, "What does the GPL version 3 say about patents?", [passage], [passage]
+    )
+    assert three.numbers == []
