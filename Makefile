@@ -73,11 +73,12 @@ bench-cold-start: install
 	$(BIN)/python benchmarks/bench_cold_start.py
 
 # Every eval: the shipped corpus in all modes, then the Debian corpus, the Python
-# documentation corpus and the release-notes corpus (each rebuilt from Debian's packages
+# documentation corpus, the release-notes corpus and the legal texts (each rebuilt from Debian's packages
 # beside the repository, indexed into /tmp).
 DEBIAN_CORPUS := ../corpora/debian
 PYTHON_DOCS_CORPUS := ../corpora/python-docs
 RELEASE_NOTES_CORPUS := ../corpora/release-notes
+LICENSES_CORPUS := ../corpora/licenses
 eval-all: install system-deps
 	$(BIN)/assistant index --quiet
 	$(BIN)/assistant eval
@@ -96,6 +97,11 @@ eval-all: install system-deps
 	$(BIN)/assistant eval --corpus $(RELEASE_NOTES_CORPUS) --index /tmp/release-notes-index \
 		--golden evals/golden-release-notes.jsonl --thresholds evals/thresholds-release-notes.toml \
 		--report evals/reports/release-notes
+	$(BIN)/python evals/build_licenses_corpus.py --out $(LICENSES_CORPUS)
+	$(BIN)/assistant index --quiet --corpus $(LICENSES_CORPUS) --index /tmp/licenses-index
+	$(BIN)/assistant eval --corpus $(LICENSES_CORPUS) --index /tmp/licenses-index \
+		--golden evals/golden-licenses.jsonl --thresholds evals/thresholds-licenses.toml \
+		--report evals/reports/licenses
 
 clean:
 	rm -rf $(VENV) index/chroma.sqlite3 index/*-*-*-*-* index/corpus-manifest.json \
