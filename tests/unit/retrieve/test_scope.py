@@ -77,29 +77,24 @@ def test_documents_sharing_a_title_are_chosen_among_by_their_identity() -> None:
     assert set(scope(question, GUIDES, MAX_ZIPF, TITLES)) == {"nano/2021-03-03_v5.6.1.txt"}
 
 
+LICENSES = {
+    "Artistic": 'The "Artistic License"',
+    "Apache-2.0": "Apache License",
+    "MPL-2.0": "Mozilla Public License Version 2.0",
+    "GPL-3": "GNU General Public License",
+}
+LICENSE_IDENTITIES = _identities(*({"source": s, "title": t} for s, t in LICENSES.items()))
+
+
 def test_a_title_in_quotes_is_written_without_them_and_common_words_name_no_more() -> None:
     """'The "Artistic License"' is named by "the Artistic License"; the text's own term
     "Standard Version" does not also name the license whose title has "Version"."""
-    identities = _identities(
-        {"source": "Artistic", "title": 'The "Artistic License"'},
-        {"source": "MPL-2.0", "title": "Mozilla Public License Version 2.0"},
-        {"source": "GPL-3", "title": "GNU General Public License"},
-    )
-    titles = {"Artistic": 'The "Artistic License"', "MPL-2.0": "Mozilla Public License Version 2.0"}
-    titles["GPL-3"] = "GNU General Public License"
     question = "What does the Artistic License say about the Standard Version?"
-    assert set(scope(question, identities, MAX_ZIPF, titles)) == {"Artistic"}
+    assert set(scope(question, LICENSE_IDENTITIES, MAX_ZIPF, LICENSES)) == {"Artistic"}
 
 
 def test_a_version_beside_a_title_names_no_other_document_when_the_titled_one_carries_it() -> None:
     """'the Apache License, Version 2.0': the file name Apache-2.0 carries the 2.0, which
     then names no other document with 2.0 in its identity (the MPL 2.0)."""
-    identities = _identities(
-        {"source": "Apache-2.0", "title": "Apache License"},
-        {"source": "MPL-2.0", "title": "Mozilla Public License Version 2.0"},
-        {"source": "GPL-3", "title": "GNU General Public License"},
-    )
-    titles = {"Apache-2.0": "Apache License", "MPL-2.0": "Mozilla Public License Version 2.0"}
-    titles["GPL-3"] = "GNU General Public License"
     question = "Which court has jurisdiction under the Apache License, Version 2.0?"
-    assert set(scope(question, identities, MAX_ZIPF, titles)) == {"Apache-2.0"}
+    assert set(scope(question, LICENSE_IDENTITIES, MAX_ZIPF, LICENSES)) == {"Apache-2.0"}
