@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from langchain_core.documents import Document
 
@@ -20,6 +22,7 @@ from assistant.config import AnswererWeights
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
+from assistant.text.identity import identity_tokens, path_words
 from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
@@ -110,11 +113,20 @@ _IDENTITY_QUESTION = re.compile(
 )
 
 
-def states_only_identity(sentence: str, identity: frozenset[str]) -> bool:
+def byline_terms(metadata: Mapping[str, Any]) -> frozenset[str]:
+    """Who published a document and when, as terms: its author, publisher, date (with its
+    month's name) and file name's words; not its title, which a one-line document takes
+    from its only sentence."""
+    fields = [str(metadata.get(key) or "") for key in ("author", "publisher", "published")]
+    words = path_words(str(metadata.get("source") or ""))
+    return identity_tokens(" ".join([*fields, *words]))
+
+
+def states_only_identity(sentence: str, byline: frozenset[str]) -> bool:
     """A byline or dateline ("14:05, January 10, 2025 By Xiong Xinyi ( Global Times"): its
-    every word is of its document's identity, or a number. It says who and when, nothing on
-    a subject, so it answers only a question about the document itself."""
-    return all(token in identity or not token.isalpha() for token in tokenize(sentence))
+    every word is of its document's `byline_terms`, or a number. It says who and when,
+    nothing on a subject, so it answers only a question about the document itself."""
+    return all(token in byline or not token.isalpha() for token in tokenize(sentence))
 
 
 # A run-in heading is at most this many words: "Grant of Copyright License."
@@ -339,7 +351,6 @@ class SentenceScorer:
         known = identifiers(question, tuned.distinctive_max_zipf)
         asked_years = {n for n in asked_numbers if YEAR.match(n)}
         about_documents = _IDENTITY_QUESTION.search(question) is not None
-        identities = self.lexical.identities()
         found: dict[tuple[str, int], Candidate] = {}
         names_in: dict[str, set[str]] = {}  # the question's names each document has
         for rank, passage in enumerate(passages):
@@ -374,7 +385,7 @@ class SentenceScorer:
                     or is_lead_in(sentence)
                     or (
                         not about_documents
-                        and states_only_identity(sentence, identities.get(source, frozenset()))
+                        and states_only_identity(sentence, byline_terms(passage.metadata))
                     )
                 ):
                     continue

@@ -79,7 +79,8 @@ def test_a_byline_is_only_identity_and_a_sentence_on_a_subject_is_not() -> None:
 def test_a_byline_answers_who_wrote_the_document_and_nothing_else() -> None:
     """Asked what an author reported, the byline that names the author is no answer; asked
     who wrote the article, it is the answer."""
-    passage = _passage(f"{BYLINE}\n\n{SANYA}", "gt.txt")
+    meta = {"author": "Xiong Xinyi", "publisher": "Global Times", "published": "2025-01-10"}
+    passage = _passage(f"{BYLINE}\n\n{SANYA}", "gt.txt", **meta)
     lexical = Collection({"gt.txt": passage.page_content}, {"gt.txt": GLOBAL_TIMES + " January"})
     scorer = SentenceScorer(lexical, AnswererWeights())  # type: ignore[arg-type]
     about = scorer.candidates("What did Xiong Xinyi report about Hainan in 2025?", [passage])
@@ -191,3 +192,15 @@ def test_a_version_the_question_names_is_the_documents_own_not_any_number_in_the
         scorer, "What does the GPL version 3 say about patents?", [passage], [passage]
     )
     assert three.numbers == []
+
+
+def test_a_one_line_document_whose_title_is_its_sentence_still_answers() -> None:
+    """A one-line file takes its title from its only sentence: that sentence is not a
+    byline, though every word of it is in the document's identity."""
+    from assistant.answer.extractive.scoring import byline_terms
+
+    line = "The Blorptown aquarium houses eleven thousand jellyfish in its new hall."
+    meta = {"source": "new.txt", "title": line}
+    assert not states_only_identity(line, byline_terms(meta))
+    dated = {"source": "gt.txt", "author": "Xiong Xinyi", "publisher": "Global Times"}
+    assert states_only_identity(BYLINE, byline_terms({**dated, "published": "2025-01-10"}))
