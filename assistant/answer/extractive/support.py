@@ -38,8 +38,9 @@ from assistant.text.terms import other_form_occurs, tokenize
 # ("unemployment rate"); the word before that qualifies it ("lowest growth target").
 _METRIC = re.compile(r"([\w-]+\s+)(?:rate|target|ratio|index)\b", re.IGNORECASE)
 
-# "version 4", "v2.1": a version of a document, not a figure of its text.
-_ASKED_VERSION = re.compile(r"\b(?:version|v)\s*(\d+(?:\.\d+)*)\b", re.IGNORECASE)
+# "the GPL version 4", "Click v8.1": a version of a named document, not a figure of its
+# text (not "a package at version 1.5", which the text may give in its own words).
+_ASKED_VERSION = re.compile(r"\b[A-Z][\w.-]*\s+((?:[Vv]ersion|v)\s*(\d+(?:\.\d+)*))\b")
 
 # A command-line option the question names ("-P", "--debug"): a document that never
 # writes it does not answer for it, however close in meaning ("--unix-byte-offsets (-u)").
@@ -110,11 +111,12 @@ def unsupported(
     # their identity or written as a version, not any "4" in their text ("section 4").
     identity = set().union(*(scorer.lexical.identities().get(s, frozenset()) for s in sources))
     for match in _ASKED_VERSION.finditer(asked):
-        written = rf"\b(?:version|v)\s*{re.escape(match[1])}(?![\d.]\d)"
-        if match[1] in figures or not (
-            set(tokenize(match[1])) <= identity or re.search(written, context, re.I)
+        phrase, version = match[1], match[2]
+        written = rf"\b(?:version|v)\s*{re.escape(version)}(?![\d.]\d)"
+        if version in figures or not (
+            set(tokenize(version)) <= identity or re.search(written, context, re.I)
         ):  # said as the question says it: "they never mention version 4"
-            figures = [f for f in figures if f != match[1]] + [match[0]]
+            figures = [f for f in figures if f != version] + [phrase]
     metrics = []
     retrieved: set[str] = set()
     for match in _METRIC.finditer(question):  # the passages tokenized only when one is asked
