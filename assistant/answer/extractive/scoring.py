@@ -360,6 +360,7 @@ class SentenceScorer:
             chunk_kind = str(passage.metadata.get("kind", "prose"))
             block_kinds = str(passage.metadata.get("block_kinds", "")).split(",")
             heading_terms = set(tokenize(heading(passage.metadata))) & weights.keys()
+            byline = byline_terms(passage.metadata) if not about_documents else frozenset()
             source = passage.metadata["source"]
             if source not in names_in:  # a document's text is scanned once per question
                 document = self.lexical.source_text(source)
@@ -383,10 +384,7 @@ class SentenceScorer:
                     is_fragment(sentence, tuned.min_sentence_words, kind)
                     or is_instruction(sentence)
                     or is_lead_in(sentence)
-                    or (
-                        not about_documents
-                        and states_only_identity(sentence, byline_terms(passage.metadata))
-                    )
+                    or (not about_documents and states_only_identity(sentence, byline))
                 ):
                     continue
                 anaphoric = (
