@@ -22,7 +22,12 @@ from assistant.answer.extractive.sentence_model import (
     ANSWERABILITY_MODEL_FILE,
     SentenceModel,
 )
-from assistant.answer.extractive.support import Unsupported, asked_names, states_asked_figure
+from assistant.answer.extractive.support import (
+    Unsupported,
+    asked_names,
+    documents_identity,
+    states_asked_figure,
+)
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.text.document_heading import with_heading
 from assistant.text.follow_ups import asked_now
@@ -78,20 +83,18 @@ def answerability_features(
         "missing_number": float(bool(missing.numbers)),
         "missing_metric": float(bool(missing.metrics)),
         "figure_unstated": float(
-            bool(chosen) and not states_asked_figure(question, chosen, _identity(scorer, chosen))
+            bool(chosen)
+            and not states_asked_figure(
+                question,
+                chosen,
+                documents_identity(scorer.lexical, {c.passage.metadata["source"] for c in chosen}),
+            )
         ),
         "names_documents": float(any(NAMED_SCOPE_KEY in p.metadata for p in passages)),
         "from_named_document": float(
             best is not None and best.passage.metadata.get(NAMED_SCOPE_KEY) is True
         ),
     }
-
-
-def _identity(scorer: SentenceScorer, chosen: list[Candidate]) -> frozenset[str]:
-    """The identity terms of the documents the chosen sentences come from."""
-    identities = scorer.lexical.identities()
-    sources = {c.passage.metadata["source"] for c in chosen}
-    return frozenset().union(*(identities.get(source, frozenset()) for source in sources))
 
 
 def _name_outside(scorer: SentenceScorer, question: str, best: Candidate) -> bool:

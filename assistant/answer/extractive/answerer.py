@@ -34,6 +34,7 @@ from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import (
     Unsupported,
     asked_names,
+    documents_identity,
     on_subject,
     select_supported,
     unsupported,
@@ -302,17 +303,16 @@ class ExtractiveAnswerer:
         # about cryptocurrency regulation?") has nothing to gather. (Not a list: its words
         # are verbs as often as subjects, "Which releases added new ways of squeezing data?")
         overview = shape.kind == "overview"
-        unknown = [t for t in topic_terms(question) if overview and not self.lexical.knows(t)]
+        unknown = (
+            [t for t in topic_terms(question) if not self.lexical.knows(t)] if overview else []
+        )
         if unknown:
             words = [w for w in re.findall(r"[\w-]+", question) if set(tokenize(w)) & set(unknown)]
             return self.refusal(question, passages, words or unknown)
-        identities = self.lexical.identities()
-        named = {
-            term
-            for p in passages
-            if p.metadata.get(NAMED_SCOPE_KEY) is True
-            for term in identities.get(p.metadata["source"], ())
-        }
+        named = documents_identity(
+            self.lexical,
+            {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},
+        )
         if (
             gated
             and any(term not in named for term in topic_terms(question))

@@ -109,7 +109,7 @@ def unsupported(
     figures = [n for n in numbers(asked) if not occurs(n, normalise_for_matching(context))]
     # A version the question names ("the GPL version 4") is the quoted documents' own, in
     # their identity or written as a version, not any "4" in their text ("section 4").
-    identity = set().union(*(scorer.lexical.identities().get(s, frozenset()) for s in sources))
+    identity = documents_identity(scorer.lexical, sources)
     for match in _ASKED_VERSION.finditer(asked):
         phrase, version = match[1], match[2]
         written = rf"\b(?:version|v)\s*{re.escape(version)}(?![\d.]\d)"
@@ -124,6 +124,12 @@ def unsupported(
         words = match.group(1).split()
         metrics += [w for w in words if any(t not in retrieved for t in tokenize(w))]
     return Unsupported(missing, figures, metrics)
+
+
+def documents_identity(lexical: LexicalIndex, sources: Iterable[str]) -> frozenset[str]:
+    """The identity terms (title, author, date, file name) of these documents together."""
+    identities = lexical.identities()
+    return frozenset().union(*(identities.get(source, frozenset()) for source in sources))
 
 
 def naming_words(lexical: LexicalIndex, sources: Iterable[str], max_zipf: float) -> set[str]:
@@ -217,8 +223,7 @@ def on_subject(
     question names no subject beyond the documents it names."""
     asked = without_attribution(asked_now(question))
     sources = {c.passage.metadata["source"] for c in candidates}
-    identities = lexical.identities()
-    carried = set().union(*(identities.get(source, frozenset()) for source in sources))
+    carried = documents_identity(lexical, sources)
     subjects = [
         words
         for phrase in asked_names(lexical, asked, sources, max_zipf)
@@ -227,16 +232,15 @@ def on_subject(
     ]
     if not subjects:
         return candidates
+    said = {
+        id(candidate): normalise_for_matching(
+            with_heading(candidate.quote, candidate.passage.metadata)
+        )
+        for candidate in candidates
+    }
     focused = [
         candidate
         for candidate in candidates
-        if any(
-            occurs(
-                word,
-                normalise_for_matching(with_heading(candidate.quote, candidate.passage.metadata)),
-            )
-            for words in subjects
-            for word in words
-        )
+        if any(occurs(word, said[id(candidate)]) for words in subjects for word in words)
     ]
     return focused or candidates
