@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from langchain_core.documents import Document
 
 from assistant.answer.citations import Statement, citation, compose, prefaced
+from assistant.answer.extractive.clauses import answering_clauses
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
@@ -178,7 +179,15 @@ class AnalystAnswers:
             eligible[: self.weights.list_items], self.scorer, self.weights.near_copy_similarity
         )
 
-    def timeline(self, candidates: list[Candidate]) -> AskResult:
+    def quoted(self, candidates: list[Candidate], weights: Mapping[str, float]) -> list[Candidate]:
+        """The chosen sentences as quoted: an overlong one cut to its clauses that carry
+        the most of the question's term `weights`. (Not a list's: a sentence naming a
+        list's items runs long because of them, "by Asia Society experts Neil Thomas
+        (...), Christopher K. Johnson (...), ...".)"""
+        limit = self.weights.max_quote_words
+        return [answering_clauses(c, weights, limit) for c in candidates]
+
+    def timeline(self, candidates: list[Candidate], weights: Mapping[str, float]) -> AskResult:
         """The best sentence of each document that speaks to the question, by date. A
         document speaks to it when its sentence scores near the best, or names at least
         `timeline_term_share` of the question's terms that any sentence names (years
@@ -198,13 +207,16 @@ class AnalystAnswers:
 
         kept = [c for c in best.values() if speaks(c)]
         kept.sort(key=lambda c: (str(c.passage.metadata.get("published") or "9999"), c.start))
+        kept = self.quoted(kept, weights)
         groups = [
             (_dated_label(c.passage), [_statement(c, n)]) for n, c in enumerate(kept, start=1)
         ]
         answer, claims = compose(groups)
         return AskResult(answer=answer, citations=_citations(kept), claims=claims)
 
-    def comparison(self, sides: Sequence[str], candidates: list[Candidate]) -> AskResult:
+    def comparison(
+        self, sides: Sequence[str], candidates: list[Candidate], weights: Mapping[str, float]
+    ) -> AskResult:
         """For each side, the best sentence that names it and not the other side (a year
         also by its document's date), else the best that names it; a side no passage
         speaks to is said to be unanswered."""
@@ -223,8 +235,12 @@ class AnalystAnswers:
                 found.append((side, match))
         if not found:
             return AskResult(answer="", abstained=True)
-        chosen = [c for _, c in found]
-        groups = [(side, [_statement(c, n)]) for n, (side, c) in enumerate(found, start=1)]
+        named = [side for side, _ in found]
+        chosen = self.quoted([c for _, c in found], weights)
+        groups = [
+            (side, [_statement(c, n)])
+            for n, (side, c) in enumerate(zip(named, chosen, strict=True), start=1)
+        ]
         answer, claims = compose(groups if len(groups) > 1 else [("", groups[0][1])])
         result = AskResult(answer=answer, citations=_citations(chosen), claims=claims)
         if missing:

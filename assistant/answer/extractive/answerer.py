@@ -334,10 +334,11 @@ class ExtractiveAnswerer:
             if unstated is not None and unstated.absent:
                 return self.refusal(question, passages, [unstated.term])
             return cited_answer(items)
+        weights = self.scorer.term_weights(scored)
         result = (
-            self.analyst.timeline(candidates)
+            self.analyst.timeline(candidates, weights)
             if shape.kind == "timeline"
-            else self.analyst.comparison(shape.sides, candidates)
+            else self.analyst.comparison(shape.sides, candidates, weights)
         )
         return None if result.abstained else result
 

@@ -55,7 +55,25 @@ def test_a_side_named_only_by_its_documents_identity_is_answered_from_that_docum
     newer = _candidate("Drop support for Python 3.6.", "click/8.1.0.txt", "click v8.1.0", 0.9)
     older = _candidate("Drop support for Python 2.6 and 3.3.", "click/7.0.txt", "click v7.0", 0.5)
     answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
-    result = answers.comparison(("Click 7.0", "Click 8.1.0"), [newer, older])
+    result = answers.comparison(("Click 7.0", "Click 8.1.0"), [newer, older], {})
     assert not result.abstained
     assert result.answer.index("2.6 and 3.3") < result.answer.index("Python 3.6")
     assert "don't say" not in result.answer
+
+
+def test_a_sides_overlong_sentence_is_quoted_by_the_clauses_on_the_compared_subject() -> None:
+    """Legal texts run one sentence past sixty words: a comparison quotes the clauses on
+    what is compared, marked as cut, as a single-fact answer would."""
+    long = (
+        "If you violate this license, your rights terminate automatically, "
+        + "and every recipient of copies, in whatever form and from whatever source, " * 5
+        + "keeps the licenses granted to them."
+    )
+    older = _candidate(long, "GPL-2", "GPL version 2", 0.9)
+    newer = _candidate("Your license is reinstated after 30 days.", "GPL-3", "GPL version 3", 0.8)
+    answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
+    weights = {"violat": 1.0, "licens": 1.0, "termin": 1.0}
+    result = answers.comparison(("GPL 2", "GPL 3"), [older, newer], weights)
+    assert "your rights terminate automatically" in result.answer
+    assert "keeps the licenses granted" not in result.answer
+    assert " …" in result.answer

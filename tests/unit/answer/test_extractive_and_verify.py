@@ -749,7 +749,7 @@ def test_a_timeline_keeps_every_document_on_the_subject_however_low_it_scores() 
         for source, (date, text) in texts.items()
     ]  # fmt: skip
     answers = AnalystAnswers(None, AnswererWeights())  # type: ignore[arg-type]
-    result = answers.timeline(candidates)
+    result = answers.timeline(candidates, {})
     assert [c.source for c in result.citations] == ["a.txt", "b.txt"]
     assert result.answer.startswith("2024-03")
 
