@@ -20,7 +20,13 @@ from typing import Literal
 
 from assistant.ingest.document import Block
 from assistant.text.document_heading import SECTION_SEPARATOR
-from assistant.text.sentences import Span, paragraph_spans, sentence_spans
+from assistant.text.sentences import (
+    Span,
+    is_enumerated,
+    is_lead_in,
+    paragraph_spans,
+    sentence_spans,
+)
 from assistant.text.token_count import count_tokens, encoding
 
 ChunkKind = Literal["prose", "code", "table"]
@@ -133,20 +139,33 @@ def _regions(text: str, blocks: Sequence[Block], sizes: ChunkSizes) -> list[_Reg
             )
         group, tokens = [], 0
 
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "heading":
             flush()
             path = [entry for entry in path if entry[0] < block.level]
             path.append((block.level, " ".join(text[block.start : block.end].split())))
             continue
         size = count_tokens(text[block.start : block.end])
-        full = tokens >= sizes.minimum and tokens + size > sizes.target
+        # A lead-in ("..., you do both of the following:") starts a chunk rather than end one
+        # without the first item it enumerates: alone it states nothing.
+        needed = size + _announced_size(text, block, blocks[index + 1 : index + 2])
+        full = tokens >= sizes.minimum and tokens + needed > sizes.target
         if group and (full or _is_table(block) != _is_table(group[-1])):
             flush()
         group.append(block)
         tokens += size
     flush()
     return regions
+
+
+def _announced_size(text: str, block: Block, following: Sequence[Block]) -> int:
+    """The tokens of the enumerated item a lead-in block announces (0 for any other)."""
+    if not following or not is_lead_in(text[block.start : block.end]):
+        return 0
+    item = text[following[0].start : following[0].end]
+    if following[0].kind != "list_item" and not is_enumerated(item):
+        return 0
+    return count_tokens(item)
 
 
 def chunk_id(source: str, text: str, occurrence: int) -> str:

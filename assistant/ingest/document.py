@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "code", "table_row"]
-# Changes whenever an extractor's output for the same file changes: every file is then
-# indexed again (its text, and so every offset, may differ).
-EXTRACTION_VERSION = "blocks-16"
+# Changes whenever an extractor's output for the same file, or how it is chunked, changes:
+# every file is then indexed again (its text, and so every offset, may differ).
+EXTRACTION_VERSION = "blocks-17"
 
 
 class LoadError(Exception):

@@ -50,7 +50,10 @@ def _strip(text: str, start: int, end: int) -> Span | None:
 # MIN_WRAP_WIDTH: shorter lines are headers or lists, not wrapped prose).
 WRAP_WIDTH = 100
 MIN_WRAP_WIDTH = 40
-_LIST_ITEM = re.compile(r"^(?:[-*+•‣◦]|\d{1,3}[.)])\s")
+_ITEM_MARK = r"[-*+•‣◦]|\d{1,3}[.)]"
+_LIST_ITEM = re.compile(rf"^(?:{_ITEM_MARK})\s")
+# An enumerated item, lettered and numbered ones too: "a) Give ...", "(ii) withdraw ...".
+_ENUMERATED = re.compile(rf"^\s*(?:{_ITEM_MARK}|\(?(?:[a-z]|[ivx]{{1,4}}|\d{{1,3}})\))\s")
 _SENTENCE_END = tuple(".!?:;。！？…")
 _CLOSING_QUOTES = '"”'  # a quotation closing after a full stop: '... it said."'
 # A full stop quoted on its own ("the regular expression '.' no longer fails") ends no
@@ -162,6 +165,33 @@ def sentence_spans(
 
 # A line of code in running text: an interpreter prompt, or a call signature alone.
 _CODE_LINE = re.compile(r"\s*(>>>|\$ )|\s*[\w.]+\([^()]*\)(\s*->\s*[\w.\[\], ]+)?\s*$")
+
+
+def is_lead_in(sentence: str) -> bool:
+    """A sentence that ends in a colon announces what follows (a list, a quote): alone it
+    states nothing, so it is never quoted as an answer, nor ends a chunk without the first
+    thing it announces."""
+    return sentence.rstrip().endswith((":", "："))
+
+
+def is_enumerated(sentence: str) -> bool:
+    """Whether a sentence opens an enumerated item: "a) Give ...", "(ii) ...", "- ...", "2. ..."."""
+    return _ENUMERATED.match(sentence) is not None
+
+
+def announced_items(text: str, sentences: Sequence[Span], lead_in: int, max_words: int) -> int:
+    """Where the items a lead-in sentence announces end ("..., you do both of the
+    following:" then "a) Give ...", "b) Accompany ..."): the end of the enumerated sentences
+    right after it, as many as fit in `max_words` (the first whatever its length); the
+    lead-in's own end when no item follows it."""
+    end, words = sentences[lead_in].end, 0
+    for span in sentences[lead_in + 1 :]:
+        item = text[span.start : span.end]
+        words += len(item.split())
+        if not is_enumerated(item) or (words > max_words and end > sentences[lead_in].end):
+            break
+        end = span.end
+    return end
 
 
 def passage_sentences(

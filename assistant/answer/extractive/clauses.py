@@ -28,6 +28,8 @@ def answering_clauses(
     quote = candidate.quote
     if max_words <= 0 or len(quote.split()) <= max_words:
         return candidate
+    if candidate.items_start is not None:
+        return _lead_in_cut(candidate, candidate.items_start, max_words)
     cuts = [0, *(m.end() for m in _BOUNDARY.finditer(quote)), len(quote)]
     pieces = [(a, b) for a, b in itertools.pairwise(cuts) if quote[a:b].strip()]
     best: tuple[float, int, int, int] | None = None  # weight, words, start, end
@@ -54,4 +56,26 @@ def answering_clauses(
         end=candidate.context_start + end,
         text=quote[start:end],
         cut=(start > 0, end < len(quote)),
+    )
+
+
+def _lead_in_cut(candidate: Candidate, items_start: int, max_words: int) -> Candidate:
+    """A lead-in quoted with its items keeps the items whole (they are what it announces)
+    and as many of its own last clauses as fit beside them ("…, you do both of the
+    following: a) ... b) ..."); at least its last clause."""
+    quote = candidate.quote
+    lead = quote[: items_start - candidate.context_start]
+    budget = max_words - len(quote[len(lead) :].split())
+    cuts = [m.end() for m in _BOUNDARY.finditer(lead.rstrip())]
+    start = next(
+        (c for c in [0, *cuts] if len(lead[c:].split()) <= budget), cuts[-1] if cuts else 0
+    )
+    if start == 0:
+        return candidate
+    return replace(
+        candidate,
+        start=max(candidate.start, candidate.context_start + start),
+        context_start=candidate.context_start + start,
+        text=quote[start:],
+        cut=(True, False),
     )

@@ -26,7 +26,13 @@ from assistant.text.identity import identity_tokens, path_words
 from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.sentences import Span, decode_spans, passage_sentences
+from assistant.text.sentences import (
+    Span,
+    announced_items,
+    decode_spans,
+    is_lead_in,
+    passage_sentences,
+)
 from assistant.text.terms import tokenize
 
 # Words that say what kind of answer is wanted but are not about the subject.
@@ -211,12 +217,6 @@ def brings(stated: list[str], asked: set[str], wants: str | None) -> bool:
     return wants == "quantity" and any(not YEAR.match(number) for number in new)
 
 
-def is_lead_in(sentence: str) -> bool:
-    """A sentence that ends in a colon announces what follows (a list, a quote): alone it
-    states nothing, so it is never quoted as an answer."""
-    return sentence.rstrip().endswith((":", "："))
-
-
 def is_instruction(text: str) -> bool:
     return _INSTRUCTION.search(text) is not None
 
@@ -236,6 +236,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     companion: bool = False  # joined an answer beside a better sentence (`selection.py`)
     cut: tuple[bool, bool] = (False, False)  # quoted without its start, its end (`clauses.py`)
+    items_start: int | None = None  # a lead-in's quote goes on with the items it announces
 
     @property
     def key(self) -> tuple[str, int]:
@@ -380,10 +381,17 @@ class SentenceScorer:
             spans = [span for span, _ in sentences]
             for index, (span, kind) in enumerate(sentences):
                 sentence = text[span.start : span.end]
+                # A lead-in is quoted with the items it announces, never alone.
+                lead_in = is_lead_in(sentence)
+                end = (
+                    announced_items(text, spans, index, tuned.max_quote_words)
+                    if lead_in
+                    else span.end
+                )
                 if (
                     is_fragment(sentence, tuned.min_sentence_words, kind)
                     or is_instruction(sentence)
-                    or is_lead_in(sentence)
+                    or (lead_in and end == span.end)
                     or (not about_documents and states_only_identity(sentence, byline))
                 ):
                     continue
@@ -393,7 +401,7 @@ class SentenceScorer:
                     and _same_paragraph(text, paragraphs, spans[index - 1], span)
                 )
                 context = spans[index - 1].start if anaphoric else span.start
-                quote = text[context : span.end]  # what the answer will say: score all of it
+                quote = text[context:end]  # what the answer will say: score all of it
                 terms = frozenset(set(tokenize(quote)) & weights.keys())
                 normalised = normalise_for_matching(quote)
                 stated = numbers(quote)
@@ -425,19 +433,20 @@ class SentenceScorer:
                         artefact and bool(identifiers(quote, tuned.distinctive_max_zipf) - known)
                     ),
                     "sentence_similarity": quote_similarity(
-                        similarities, context, span.end, passage_features["passage_similarity"]
+                        similarities, context, end, passage_features["passage_similarity"]
                     ),
                 }
                 candidate = Candidate(
                     passage,
                     rank,
                     base + span.start,
-                    base + span.end,
+                    base + end,
                     sentence,
                     0.0,
                     terms,
                     base + context,
                     features,
+                    items_start=base + span.end if end != span.end else None,
                 )
                 # The same sentence through two passages: keep the better-ranked passage.
                 if candidate.key not in found or found[candidate.key].rank > rank:

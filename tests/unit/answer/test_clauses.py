@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from langchain_core.documents import Document
 
 from assistant.answer.extractive.clauses import answering_clauses
@@ -43,3 +45,25 @@ def test_a_sentence_within_the_limit_or_without_the_question_is_quoted_whole() -
     long = _candidate(OFFER)
     assert answering_clauses(long, {"unrelated": 1.0}, 40) is long
     assert answering_clauses(long, weights, 0) is long
+
+
+def test_a_lead_in_keeps_the_items_it_announces_and_its_last_clauses() -> None:
+    lead = (
+        "You may convey such object code under terms of your choice, provided that, if the "
+        "incorporated material is not limited to numerical parameters, data structure layouts "
+        "and accessors, or small macros, you do both of the following:"
+    )
+    items = (
+        "\n\n   a) Give prominent notice with each copy of the object code.\n\n"
+        "   b) Accompany the object code with a copy of the GNU GPL."
+    )
+    text = lead + items
+    candidate = replace(_candidate(text), items_start=100 + len(lead))
+    weights = {term: 1.0 for term in tokenize("convey object code terms of your choice")}
+    cut = answering_clauses(candidate, weights, 40)
+    assert cut.quote.endswith("a copy of the GNU GPL.")
+    assert "or small macros, you do both of the following:" in cut.quote
+    assert not cut.quote.startswith("You may convey")
+    assert len(cut.quote.split()) <= 40
+    assert cut.cut == (True, False)
+    assert answering_clauses(candidate, weights, 200) is candidate

@@ -921,3 +921,21 @@ def test_run_in_and_capitalised_headings_are_headings() -> None:
     assert not is_heading("Grant of Copyright License. Subject to the terms of it.", "", 0.6)
     disclaimer = "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED."
     assert not is_heading(disclaimer, "", 0.6)
+
+
+LEAD_IN = (
+    "You may convey such object code under terms of your choice, provided that, if the "
+    "incorporated material is not limited to small macros, you do both of the following:\n\n"
+    "   a) Give prominent notice with each copy of the object code that the Library is used.\n\n"
+    "   b) Accompany the object code with a copy of the GNU GPL and this license document."
+)
+
+
+def test_a_lead_in_is_quoted_with_the_items_it_announces_never_alone() -> None:
+    """ "..., you do both of the following:" states nothing; with its items it answers."""
+    with_items = [c for c in _candidates(_passage(LEAD_IN)) if c.text.endswith("following:")]
+    (candidate,) = with_items
+    assert candidate.quote.endswith("this license document.")
+    assert candidate.items_start == LEAD_IN.index("following:") + len("following:")
+    alone = LEAD_IN.split("\n\n")[0]
+    assert not [c for c in _candidates(_passage(alone)) if c.text.endswith("following:")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from assistant.ingest.chunking import ChunkSizes, chunk_text
-from assistant.text.sentences import paragraph_spans, sentence_spans
+from assistant.text.sentences import announced_items, paragraph_spans, sentence_spans
 from assistant.text.token_count import count_tokens
 
 
@@ -131,3 +131,25 @@ def test_a_bracketed_remark_on_its_own_line_stays_with_the_sentence_above() -> N
     sentences = texts(text, sentence_spans(text))
     assert len(sentences) == 2
     assert sentences[0].endswith("plane B.\n  [bug introduced in sed 4.8]")
+
+
+def test_a_lead_in_starts_a_chunk_rather_than_end_one_without_its_first_item() -> None:
+    body = "A paragraph with enough words about the terms of the license. " * 6
+    lead = "You may convey the object code, provided that you do both of the following:"
+    items = "a) Give prominent notice with each copy.\n\nb) Accompany it with the license."
+    text = f"{body}\n\n{lead}\n\n{items}"
+    chunks = chunk_text("doc.txt", text, ChunkSizes(target=90, overlap=0, minimum=20))
+    (holder,) = [c for c in chunks if lead in c.text]
+    assert "a) Give prominent notice" in holder.text
+    assert all(not c.text.rstrip().endswith("following:") for c in chunks)
+
+
+def test_announced_items_end_after_the_enumerated_sentences_that_fit() -> None:
+    text = (
+        "Do both of the following:\n\na) Give notice.\n\nb) Accompany it with the license.\n\n"
+        "Combined works are next."
+    )
+    spans = sentence_spans(text)
+    assert text[: announced_items(text, spans, 0, 60)].endswith("with the license.")
+    assert text[: announced_items(text, spans, 0, 3)].endswith("Give notice.")
+    assert announced_items(text, spans, 3, 60) == spans[3].end  # nothing enumerated after
