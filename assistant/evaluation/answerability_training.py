@@ -61,7 +61,6 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "no sentence similarity": tuple(
         f for f in ANSWERABILITY_FEATURES if f != "best_sentence_similarity"
     ),
-    "no subject coverage": tuple(f for f in ANSWERABILITY_FEATURES if f != "subject_coverage"),
     # What the former rules looked at: closeness in meaning and missing terms.
     "missing terms and closeness": _MISSING_AND_CLOSENESS,
     "missing terms, closeness and identity scope": (

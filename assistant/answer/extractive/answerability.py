@@ -29,7 +29,6 @@ from assistant.answer.extractive.support import (
     states_asked_figure,
 )
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
-from assistant.store.bm25 import LexicalIndex
 from assistant.text.document_heading import with_heading
 from assistant.text.follow_ups import asked_now
 from assistant.text.names_figures import occurs, phrase_words, without_attribution
@@ -40,7 +39,6 @@ ANSWERABILITY_FEATURES = (
     "dense_max",  # the closest passage's similarity in meaning to the question
     "best_score",  # the sentence model's probability for the best sentence
     "best_coverage",  # IDF share of the question's terms in that sentence or its heading
-    "subject_coverage",  # the same in the sentence alone, of terms not naming a document
     "best_sentence_similarity",  # that sentence's own similarity in meaning
     "passages_coverage",  # IDF share of the question's terms in any passage or its heading
     "missing_name",  # a name or rare word asked about is in no quoted document
@@ -77,7 +75,6 @@ def answerability_features(
         "passages_coverage": covered,
         "best_score": best.score if best else 0.0,
         "best_coverage": float(features.get("coverage", 0.0)),
-        "subject_coverage": _subject_coverage(scorer.lexical, weights, passages, best),
         "missing_name": float(bool(missing.names)),
         "name_nowhere": float(
             any(not scorer.lexical.mentioned_anywhere(name) for name in missing.names)
@@ -98,25 +95,6 @@ def answerability_features(
             best is not None and best.passage.metadata.get(NAMED_SCOPE_KEY) is True
         ),
     }
-
-
-def _subject_coverage(
-    lexical: LexicalIndex,
-    weights: dict[str, float],
-    passages: list[Document],
-    best: Candidate | None,
-) -> float:
-    """The IDF share of what the question asks about that the best sentence itself says:
-    its terms other than those naming the documents it is scoped to. A header or a
-    definition that repeats "Apache License, Version 2.0" covers none of "Which court has
-    jurisdiction over disputes under the Apache License, Version 2.0?"."""
-    if best is None:
-        return 0.0
-    named = {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True}
-    identity = documents_identity(lexical, named)
-    subject = {term: weight for term, weight in weights.items() if term not in identity}
-    total = sum(subject.values())
-    return sum(w for term, w in subject.items() if term in best.terms) / total if total else 1.0
 
 
 def _name_outside(scorer: SentenceScorer, question: str, best: Candidate) -> bool:

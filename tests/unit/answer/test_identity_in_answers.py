@@ -204,21 +204,3 @@ def test_a_one_line_document_whose_title_is_its_sentence_still_answers() -> None
     assert not states_only_identity(line, byline_terms(meta))
     dated = {"source": "gt.txt", "author": "Xiong Xinyi", "publisher": "Global Times"}
     assert states_only_identity(BYLINE, byline_terms({**dated, "published": "2025-01-10"}))
-
-
-def test_a_sentence_repeating_the_named_documents_title_covers_nothing_asked() -> None:
-    """Asked which court the Apache License names, its header ("Apache License, Version
-    2.0, January 2004") covers the question's words, but none of what it asks about."""
-    header = "Apache License, Version 2.0, January 2004, terms and conditions for use."
-    venue = "Any dispute shall be heard by a court with jurisdiction in Delaware."
-    lexical = Collection(
-        {"Apache-2.0": header, "Other": venue},
-        {"Apache-2.0": "Apache License Version 2.0 Apache-2.0", "Other": "Other"},
-    )
-    answerer = ExtractiveAnswerer(lexical, weights=AnswererWeights())  # type: ignore[arg-type]
-    question = "Which court has jurisdiction over disputes under the Apache License, Version 2.0?"
-    named = answerer.assess(question, [_passage(header, "Apache-2.0", named=True)])
-    assert named.features["subject_coverage"] == 0.0
-    assert named.features["best_coverage"] > 0.3
-    unscoped = answerer.assess(question, [_passage(venue, "Other")])  # scoped to nothing
-    assert unscoped.features["subject_coverage"] == 3 / 7  # court, jurisdiction, disputes
