@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Each corpus's figures from the fold where it was held out: for each of the four golden
+# Each corpus's figures from the fold where it was held out: for each of the five golden
 # sets, the sentence model and the answerability model are fitted (with their own
-# leave-one-corpus-out choices) on the other three sets only, and the held-out set is then
-# evaluated with those two models. Needs the four indexes built as by `make eval-all`.
-#   bash evals/held_out_figures.sh [OUT_DIR]      (about 20 minutes on 2 cores)
+# leave-one-corpus-out choices) on the other four sets only, and the held-out set is then
+# evaluated with those two models. Needs the five indexes built as by `make eval-all`.
+#   bash evals/held_out_figures.sh [OUT_DIR]      (about 30 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/held-out}
@@ -13,6 +13,7 @@ declare -A SETS=(
   [debian]="../corpora/debian:/tmp/debian-index:evals/golden-debian.jsonl:evals/thresholds-debian.toml"
   [python]="../corpora/python-docs:/tmp/python-docs-index:evals/golden-python.jsonl:evals/thresholds-python.toml"
   [release-notes]="../corpora/release-notes:/tmp/release-notes-index:evals/golden-release-notes.jsonl:evals/thresholds-release-notes.toml"
+  [licenses]="../corpora/licenses:/tmp/licenses-index:evals/golden-licenses.jsonl:evals/thresholds-licenses.toml"
 )
 for held in "${!SETS[@]}"; do
   others=()
