@@ -182,14 +182,16 @@ def is_enumerated(sentence: str) -> bool:
 def announced_items(text: str, sentences: Sequence[Span], lead_in: int, max_words: int) -> int:
     """Where the items a lead-in sentence announces end ("..., you do both of the
     following:" then "a) Give ...", "b) Accompany ..."): the end of the enumerated sentences
-    right after it, as many as fit in `max_words` (the first whatever its length); the
-    lead-in's own end when no item follows it."""
+    right after it when all of them fit in `max_words` (part of a list would pass for all
+    of it); the lead-in's own end when they do not, or when no item follows it."""
     end, words = sentences[lead_in].end, 0
     for span in sentences[lead_in + 1 :]:
         item = text[span.start : span.end]
-        words += len(item.split())
-        if not is_enumerated(item) or (words > max_words and end > sentences[lead_in].end):
+        if not is_enumerated(item):
             break
+        words += len(item.split())
+        if words > max_words:
+            return sentences[lead_in].end
         end = span.end
     return end
 

@@ -144,12 +144,12 @@ def test_a_lead_in_starts_a_chunk_rather_than_end_one_without_its_first_item() -
     assert all(not c.text.rstrip().endswith("following:") for c in chunks)
 
 
-def test_announced_items_end_after_the_enumerated_sentences_that_fit() -> None:
+def test_announced_items_are_all_the_enumerated_sentences_or_none() -> None:
     text = (
         "Do both of the following:\n\na) Give notice.\n\nb) Accompany it with the license.\n\n"
         "Combined works are next."
     )
     spans = sentence_spans(text)
     assert text[: announced_items(text, spans, 0, 60)].endswith("with the license.")
-    assert text[: announced_items(text, spans, 0, 3)].endswith("Give notice.")
+    assert announced_items(text, spans, 0, 6) == spans[0].end  # part of the list: none
     assert announced_items(text, spans, 3, 60) == spans[3].end  # nothing enumerated after
