@@ -169,8 +169,8 @@ _CODE_LINE = re.compile(r"\s*(>>>|\$ )|\s*[\w.]+\([^()]*\)(\s*->\s*[\w.\[\], ]+)
 
 def is_lead_in(sentence: str) -> bool:
     """A sentence that ends in a colon announces what follows (a list, a quote): alone it
-    states nothing, so it is never quoted as an answer, nor ends a chunk without the first
-    thing it announces."""
+    states nothing, so it is quoted only with the items it enumerates, and a chunk never
+    ends on it before its first item."""
     return sentence.rstrip().endswith((":", "："))
 
 
