@@ -252,15 +252,26 @@ class ExtractiveAnswerer:
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
         naming = self.scorer.weights.naming_word_max_zipf
-        unstated = mismatch(question, chosen, self.lexical, naming)
+        return self._as_asked(question, passages, chosen, result, naming)
+
+    def _as_asked(
+        self,
+        question: str,
+        passages: list[Document],
+        quoted: list[Candidate],
+        result: AskResult,
+        naming_max_zipf: float,
+    ) -> AskResult:
+        """The answer as composed, unless the quotes speak of something other than what
+        was asked: refused when what is asked about is in none of the quoted documents
+        ("Shenzhen's target", answered with Ningbo's: a near miss), prefaced when they give
+        it only for another place or year ("the 2023 article", answered from 2025's)."""
+        unstated = mismatch(question, quoted, self.lexical, naming_max_zipf)
         if unstated is None:
             return result
-        term = unstated.term
         if unstated.absent:
-            # What is asked about is in none of the quoted documents ("Shenzhen's target",
-            # answered with Ningbo's): a near miss, refused, not answered for something else.
-            return self.refusal(question, passages, [term])
-        return prefaced(f"The documents don't state this for {term}; they give:", result)
+            return self.refusal(question, passages, [unstated.term])
+        return prefaced(f"The documents don't state this for {unstated.term}; they give:", result)
 
     def refusal(self, question: str, passages: list[Document], missing: list[str]) -> AskResult:
         """A refusal that says what the documents lack: the terms they never mention, those
@@ -330,10 +341,7 @@ class ExtractiveAnswerer:
                 return None
             # What the question is about must be in a quoted document: "What did the Global
             # Times say about Guangdong's target?" is not answered with other cities' targets.
-            unstated = mismatch(question, items, self.lexical, naming)
-            if unstated is not None and unstated.absent:
-                return self.refusal(question, passages, [unstated.term])
-            return cited_answer(items)
+            return self._as_asked(question, passages, items, cited_answer(items), naming)
         weights = self.scorer.term_weights(scored)
         result = (
             self.analyst.timeline(candidates, weights)

@@ -939,3 +939,26 @@ def test_a_lead_in_is_quoted_with_the_items_it_announces_never_alone() -> None:
     assert candidate.items_start == LEAD_IN.index("following:") + len("following:")
     alone = LEAD_IN.split("\n\n")[0]
     assert not [c for c in _candidates(_passage(alone)) if c.text.endswith("following:")]
+
+
+def test_a_document_year_no_quoted_document_has_is_said_first_or_refused() -> None:
+    """ "the 2023 article" names a year the 2025 article does not have: an overview of it
+    says so first, and an attribution's year ("according to the 2023 article") is held to
+    the quoted document like any year the question asks about."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.answer.extractive.sentence_model import SentenceModel
+
+    sanya = (
+        "Sanya in South China's Hainan Province has projected a GDP growth rate of around "
+        "6.5 percent for 2025. Hainan will prepare for independent customs operation in 2025."
+    )
+    always = SentenceModel(features=(), mean=(), scale=(), coef=(), intercept=5.0, threshold=0.5)
+    answerer = ExtractiveAnswerer(DocumentTexts({"a.txt": sanya}), answerability=always)
+    passage = _passage(sanya, "a.txt", published="2025-01-10")
+    overview = answerer.answer("What did the 2023 article say about Hainan?", [passage])
+    assert overview.answer.startswith("The documents don't state this for 2023")
+    undated = answerer.answer("What did the article say about Hainan?", [passage])
+    assert not undated.answer.startswith("The documents don't")
+    attributed = "What growth rate did Sanya project, according to the 2023 article?"
+    assert "2023" in answerer.assess(attributed, [passage]).missing.numbers
+    assert not answerer.assess(attributed.replace("2023", "2025"), [passage]).missing.terms

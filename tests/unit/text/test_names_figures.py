@@ -12,6 +12,7 @@ from assistant.text.names_figures import (
     phrase_words,
     qualifies_document,
     spells_initials,
+    without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
 
@@ -136,3 +137,12 @@ def test_a_name_beside_a_documents_naming_word_qualifies_that_document(
     quoted notes' identity): the notes need not say "GNU". A figure beside a name is no
     document's naming word."""
     assert qualifies_document(phrase, question, {"sed", "2025"}) is expected
+
+
+def test_an_attribution_is_dropped_but_its_year_stays() -> None:
+    """Who says it is not what is asked about, but the year of "the 2023 article" says which
+    document is meant: it stays to be found in the quoted one."""
+    dropped = without_attribution("According to TBI, how many provinces listed consumption?")
+    assert "TBI" not in dropped and "provinces" in dropped
+    kept = without_attribution("What target did Sanya set, according to the 2023 Global Times?")
+    assert "Global Times" not in kept and "2023" in kept
