@@ -25,6 +25,8 @@ _DATE = re.compile(
     r"(?:(?P<sep>[-_.]?)(?P<month>0[1-9]|1[0-2])(?:(?P=sep)(?P<day>0[1-9]|[12]\d|3[01]))?)?"
     r"(?!\d)"
 )
+# A version of three parts or more ("8.0.0", "3.11.4"), whose leading parts name its series.
+_VERSION = re.compile(r"\d+(?:\.\d+){2,}")
 # Separators of the words in a name; a dot between digits is a version ("3.0"), kept.
 _NAME_SEPARATOR = re.compile(r"[\s_-]+|(?<!\d)\.|\.(?!\d)")
 # Names that say nothing about the document: hashes, serial numbers ("003_13730679fda5be95").
@@ -137,6 +139,15 @@ def month_names(text: str) -> list[str]:
 
 def identity_tokens(text: str) -> frozenset[str]:
     """The terms of a document's identity: its lexical tokens, with each ISO date's month
-    also as its name, so "the March 2021 release" meets `2021-03-14`."""
+    also as its name, so "the March 2021 release" meets `2021-03-14`, and each version
+    also as the series it belongs to, so "Click 8.0" meets `v8.0.0` and "Python 3.11"
+    meets 3.11.4 (never "3.1" 3.11: a series ends at a dot)."""
     months = [_MONTHS[int(m.group(1)) - 1] for m in _ISO_MONTH.finditer(text)]
-    return frozenset(tokenize(f"{text} {' '.join(months)}"))
+    tokens = tokenize(f"{text} {' '.join(months)}")
+    series = [
+        token.rsplit(".", cut)[0]
+        for token in tokens
+        if _VERSION.fullmatch(token)
+        for cut in range(1, token.count("."))
+    ]
+    return frozenset([*tokens, *series])

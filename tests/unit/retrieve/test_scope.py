@@ -31,6 +31,21 @@ def test_a_month_meets_the_date_in_a_file_name() -> None:
     assert set(named) == {"nano/2021-03-03_v5.6.1.txt"}
 
 
+def test_a_version_series_names_every_release_in_it() -> None:
+    """ "Click 8.0" is the 8.0 series (8.0.0, 8.0.1), never 8.1 or the 3.11 of "3.1"."""
+    dated = [("2021-05-11", "8.0.0"), ("2021-05-19", "8.0.1"), ("2022-03-28", "8.1.0")]
+    releases = _identities(
+        *(
+            {"source": f"click/{date}_v{version}.txt", "title": "Changes"}
+            for date, version in [*dated, ("2020-03-09", "7.1")]
+        ),
+        {"source": "python/3.11.4.txt", "title": "What's New"},
+    )
+    named = scope("What changed in Click 8.0?", releases, MAX_ZIPF)
+    assert set(named) == {"click/2021-05-11_v8.0.0.txt", "click/2021-05-19_v8.0.1.txt"}
+    assert scope("What changed in 3.1?", releases, MAX_ZIPF) == {}
+
+
 def test_a_question_naming_no_document_has_no_scope() -> None:
     assert scope("What figure was proposed for the minimum wage?", LETTERS, MAX_ZIPF) == {}
     assert scope("What did Brown say in 1999?", LETTERS, MAX_ZIPF) == {}
