@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from assistant.text.distinctive import distinctive_words
 from assistant.text.identity import month_names
 from assistant.text.names_figures import names, numbers, occurs, phrase_words
-from assistant.text.normalise import normalise_for_matching
+from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
 from assistant.text.terms import tokenize
 
 # Set by the retriever on each passage when the question names documents by identity:
@@ -26,11 +26,13 @@ NAMED_SCOPE_KEY = "named_scope"
 
 def identity_terms(question: str, max_zipf: float) -> set[str]:
     """The question's terms that can say which document it means: figures (years,
-    versions), months, the words of its names and its words rare in English."""
+    versions), months, the words of its names (a version glued to a name also without its
+    ".0": "GPL-3.0" is `GPL-3`) and its words rare in English."""
     words = [*numbers(question), *month_names(question)]
-    words += [word for phrase in names(question) for word in phrase_words(phrase)]
     words += distinctive_words(question, max_zipf)
-    return {token for word in words for token in tokenize(word)}
+    terms = {token for word in words for token in tokenize(word)}
+    named = [word for phrase in names(question) for word in phrase_words(phrase)]
+    return terms | {without_trailing_zeros(t) for word in named for t in tokenize(word)}
 
 
 # A document whose identity carries this share of another written title's terms is within

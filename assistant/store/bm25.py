@@ -29,7 +29,7 @@ from assistant.store.chroma import Store, first_occurrence
 from assistant.text.document_heading import heading, identity, with_heading
 from assistant.text.identity import identity_tokens
 from assistant.text.names_figures import occurs
-from assistant.text.normalise import normalise_for_matching
+from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
 from assistant.text.terms import tokenize
 
 LEXICAL_DIR = "lexical-index"
@@ -217,7 +217,11 @@ class LexicalIndex:
         """`names_figures.occurs`, without scanning the text when some word of the term is
         in no chunk at all: then no document has it (a scan costs milliseconds per
         document)."""
-        known = all(token in self._document_frequency for token in tokenize(term))
+        known = all(
+            token in self._document_frequency
+            or without_trailing_zeros(token) in self._document_frequency  # "GPL-3.0", "GPL 3"
+            for token in tokenize(term)
+        )
         return known and occurs(term, normalised_text)
 
     def mentioned_anywhere(self, term: str) -> bool:

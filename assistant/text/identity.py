@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from assistant.text.normalise import without_trailing_zeros
 from assistant.text.terms import tokenize
 
 # Changes whenever these rules read a path or first line differently: a re-run of
@@ -141,7 +142,8 @@ def identity_tokens(text: str) -> frozenset[str]:
     """The terms of a document's identity: its lexical tokens, with each ISO date's month
     also as its name, so "the March 2021 release" meets `2021-03-14`, and each version
     also as the series it belongs to, so "Click 8.0" meets `v8.0.0` and "Python 3.11"
-    meets 3.11.4 (never "3.1" 3.11: a series ends at a dot)."""
+    meets 3.11.4 (never "3.1" 3.11: a series ends at a dot), and a version ending in ".0"
+    also without it."""
     months = [_MONTHS[int(m.group(1)) - 1] for m in _ISO_MONTH.finditer(text)]
     tokens = tokenize(f"{text} {' '.join(months)}")
     series = [
@@ -150,4 +152,7 @@ def identity_tokens(text: str) -> frozenset[str]:
         if _VERSION.fullmatch(token)
         for cut in range(1, token.count("."))
     ]
-    return frozenset([*tokens, *series])
+    # A version's ".0" parts may go unsaid: "Apache 2" is `Apache-2.0` (but a question's
+    # "Python 3.0" is not every document on Python 3).
+    zeros = [without_trailing_zeros(token) for token in tokens if token.endswith(".0")]
+    return frozenset([*tokens, *series, *zeros])

@@ -11,11 +11,16 @@ from collections.abc import Container
 
 from wordfreq import zipf_frequency
 
-from assistant.text.normalise import NUMBER, normalise_for_matching, normalise_number
+from assistant.text.normalise import (
+    NUMBER,
+    normalise_for_matching,
+    normalise_number,
+    without_trailing_zeros,
+)
 from assistant.text.terms import STOPWORDS, tokenize
 
 # Initials are one word ("U.S.", "H.W."), so a name with several is never cut after one.
-_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w](?:\.\d+)*|[A-Z]\.|[A-Z])"
 # A name starts a word; a word with a capital inside ("openSUSE", "squidGuard") is a name
 # as a whole, never cut at its capital ("Guard").
 _MIXED_CASE = r"(?:[a-z]+[A-Z][\w’'\-]*[\w])"
@@ -23,7 +28,8 @@ _MIXED_CASE = r"(?:[a-z]+[A-Z][\w’'\-]*[\w])"
 _PHRASE = re.compile(rf"(?<![\w’'\-])(?:{_MIXED_CASE}|{_NAME_WORD})(?:\s+(?:of\s+)?{_NAME_WORD})*")
 # A number glued to letters before it (IPv6, utf-8, x86_64) is part of an identifier, not
 # a figure; letters after it are caught below (14th, 2010s, 64bit).
-_NUMBER_WORD = re.compile(r"(?<!\w)(?<![^\W\d][-_])" + NUMBER.pattern + r"[A-Za-z]*")
+# Nor does a figure start inside one ("0" of "GPL-3.0").
+_NUMBER_WORD = re.compile(r"(?<!\w)(?<![^\W\d][-_])(?<!\d[.,])" + NUMBER.pattern + r"[A-Za-z]*")
 YEAR = re.compile(r"^(1[89]|20)\d\d$")  # a normalised number that reads as a year
 # Figures written in words: "eleven thousand", "a dozen", "half" (in lower case: "Five-Year
 # Plan" and "Two Sessions" are names).
@@ -149,33 +155,58 @@ def _opens_sentence(words: list[str]) -> bool:
 
 def numbers(text: str) -> list[str]:
     """Normalised numbers ('2,000' -> '2000')."""
-    return [  # ordinals and decades (14th, 2010s) are not figures
-        normalise_number(match.group())
+    return [  # ordinals and decades (14th, 2010s) are not figures; a multiple is ("10x")
+        normalise_number(match.group()[:-1]) + "x"
+        if _MULTIPLE.search(match.group())
+        else normalise_number(match.group())
         for match in _NUMBER_WORD.finditer(text)
-        if not match.group()[-1].isalpha()
+        if not match.group()[-1].isalpha() or _MULTIPLE.search(match.group())
     ]
+
+
+_MULTIPLE = re.compile(r"\dx$")
 
 
 def quotations(text: str) -> list[str]:
     return [match.group(1).strip() for match in _QUOTED.finditer(text)]
 
 
+# A name with its version glued on ("GPLv3", "LGPL-2.1", "Python3"), which texts also write
+# apart ("GPL 3", "GPL version 3", "LGPL v2.1").
+_GLUED_VERSION = re.compile(r"([^\W\d_]{2,}?)[-\s]?v?(\d+(?:\.\d+)*)")
+
+
 def occurs(term: str, normalised_text: str) -> bool:
-    """Whole-word occurrence of a name, number or phrase in `normalise_for_matching` text."""
+    """Whole-word occurrence of a name, number or phrase in `normalise_for_matching` text.
+    A number is found with ".0" parts added ("2" in "Apache-2.0", but not "3.0" in "Python
+    3"), and a name with its version glued on also written apart ("GPLv3" in "GPL 3",
+    "GPL version 3", and "GPL-3.0" there too: the name says the version is whole)."""
     needle = normalise_for_matching(term).strip()
-    # A number is not part of a decimal ("5" in "0.5"), but may follow a version's "v"
-    # ("4.9" in "v4.9"); a word may end a dotted name ("getcwd" in "os.getcwd()").
-    before = r"(?:(?<![\w.])|(?<= v))" if needle[:1].isdigit() else r"(?<!\w)"
-    pattern = re.compile(rf"{before}{re.escape(needle)}(?:s|es)?(?![\w]|\.\d)")  # NEV(s)
-    # The pattern only matches where the needle is: the regex is tried at those places
+    glued = _GLUED_VERSION.fullmatch(needle)
+    if glued is not None:
+        anchor, before = glued[1], r"(?<!\w)"
+        body = rf"{re.escape(anchor)}[\s-]?(?:v|version\s)?\s?{_whole_number(glued[2])}"
+    elif needle[:1].isdigit():
+        # Not part of a decimal ("5" in "0.5"), but maybe after a version's "v" ("v4.9").
+        anchor, before = needle, r"(?:(?<![\w.])|(?<= v))"
+        body = re.escape(needle) + r"(?:\.0)*"  # "2" is in "2.0"; "3.0" is not in "3"
+    else:  # a word may end a dotted name ("getcwd" in "os.getcwd()")
+        anchor, before, body = needle, r"(?<!\w)", re.escape(needle)
+    pattern = re.compile(rf"{before}{body}(?:s|es)?(?![\w]|\.\d)")  # NEV(s)
+    # The pattern only matches where its first word is: the regex is tried at those places
     # alone (a search from every position cost 0.3 ms per 40 KB document, a scan of every
     # document per question).
-    at = normalised_text.find(needle) if needle else -1
+    at = normalised_text.find(anchor) if anchor else -1
     while at >= 0:
         if pattern.match(normalised_text, at):
             return True
-        at = normalised_text.find(needle, at + 1)
+        at = normalised_text.find(anchor, at + 1)
     return False
+
+
+def _whole_number(number: str) -> str:
+    """A pattern for the number with or without its trailing ".0" parts."""
+    return re.escape(without_trailing_zeros(number)) + r"(?:\.0)*"
 
 
 def occurs_abbreviated(word: str, normalised_text: str) -> bool:

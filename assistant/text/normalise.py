@@ -6,6 +6,13 @@ import re
 
 # The one pattern for a number as written: digits with thousands separators or decimals.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_TRAILING_ZEROS = re.compile(r"(?<=\d)(?:\.0)+$")  # "2.0", "8.0.0"
+
+
+def without_trailing_zeros(number: str) -> str:
+    """A version or number without the ".0" parts that end it ("2.0" -> "2", "8.0.0" -> "8"):
+    what "Apache 2" and `Apache-2.0` share."""
+    return _TRAILING_ZEROS.sub("", number)
 
 
 def normalise_number(text: str) -> str:

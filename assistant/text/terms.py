@@ -19,6 +19,9 @@ _TOKEN = re.compile(
     r"|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)",
 )
+# The "v" that glues a version to an acronym ("GPLv3", "IPv6"): the name and the version
+# are two terms, as where they are written apart ("GPL 3", "GPL-3").
+_GLUED_VERSION = re.compile(r"(?<=[A-Z]{2})v(?=\d)")
 # English function words, plus reporting verbs that say who said it, not what.
 _STOPWORD_LIST = """
 a about above after again against all also am an and any are as at be because been
@@ -42,7 +45,7 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens, normalised numbers, CJK bigrams."""
     tokens: list[str] = []
     words: list[str] = []
-    for match in _TOKEN.finditer(text.lower()):
+    for match in _TOKEN.finditer(_GLUED_VERSION.sub(" ", text).lower()):
         if match["num"]:
             number = normalise_number(match["num"])
             tokens.append(number)

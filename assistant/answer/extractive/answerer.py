@@ -35,6 +35,7 @@ from assistant.answer.extractive.support import (
     Unsupported,
     asked_names,
     documents_identity,
+    identity_carries,
     on_subject,
     select_supported,
     unsupported,
@@ -102,6 +103,7 @@ def mismatch(
     documents = " ".join(lexical.source_text(source) for source in sources)
     quoted = " ".join(c.quote for c in chosen)
     headings = " ".join(heading(c.passage.metadata) for c in chosen)
+    identity = documents_identity(lexical, sources)
     for phrase in asked_names(lexical, asked, sources, naming_max_zipf):
         words = phrase_words(phrase)
         if not words:
@@ -110,6 +112,7 @@ def mismatch(
             occurs(word, said)
             or lexical.mentions(word, documents)
             or spells_initials(word, headings)
+            or identity_carries(identity, word)
             for word in words
         ):
             return Unstated(phrase, absent=True)

@@ -31,7 +31,7 @@ from assistant.text.names_figures import (
     spells_initials,
     without_attribution,
 )
-from assistant.text.normalise import normalise_for_matching
+from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
 from assistant.text.terms import other_form_occurs, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
@@ -132,6 +132,16 @@ def documents_identity(lexical: LexicalIndex, sources: Iterable[str]) -> frozens
     return frozenset().union(*(identities.get(source, frozenset()) for source in sources))
 
 
+def identity_carries(identity: frozenset[str], word: str) -> bool:
+    """Whether a name's word is in the documents' identity, a version with or without its
+    ".0" ("MPL-2.0" in `Mozilla Public License Version 2.0` of `MPL-2.0`; "GPL-3.0" in
+    `GPL-3`), though their text never writes the two together."""
+    tokens = tokenize(word)
+    return bool(tokens) and all(
+        token in identity or without_trailing_zeros(token) in identity for token in tokens
+    )
+
+
 def naming_words(lexical: LexicalIndex, sources: Iterable[str], max_zipf: float) -> set[str]:
     """The identity words that single out these documents ("sed" for sed's release notes):
     theirs, carried by fewer than half of the collection's documents, and rare in English."""
@@ -164,12 +174,14 @@ def _missing_names(
     Institute")."""
     missing = []
     max_zipf = scorer.weights.naming_word_max_zipf
+    identity = documents_identity(scorer.lexical, sources)
     for phrase in asked_names(scorer.lexical, asked, sources, max_zipf):
         words = phrase_words(phrase)
         if any(
             not scorer.lexical.mentions(word, documents)
             and not (len(words) > 1 and occurs_abbreviated(word, documents))
             and not spells_initials(word, headings)
+            and not identity_carries(identity, word)
             for word in words
         ):
             missing.append(phrase)

@@ -962,3 +962,29 @@ def test_a_document_year_no_quoted_document_has_is_said_first_or_refused() -> No
     attributed = "What growth rate did Sanya project, according to the 2023 article?"
     assert "2023" in answerer.assess(attributed, [passage]).missing.numbers
     assert not answerer.assess(attributed.replace("2023", "2025"), [passage]).missing.terms
+
+
+def test_a_license_short_name_is_found_in_the_quoted_documents_identity() -> None:
+    """ "MPL-2.0" is the document whose identity says Mozilla Public License Version 2.0 and
+    whose file is `MPL-2.0`, though its text never writes "MPL 2.0"; "MPL-3.0" is in no
+    document and is refused as never mentioned."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.answer.extractive.sentence_model import SentenceModel
+    from assistant.text.identity import identity_tokens
+
+    text = "The rights are reinstated if You cure the breach within 30 days of notice."
+
+    class Licenses(DocumentTexts):
+        def identities(self) -> dict[str, frozenset[str]]:
+            return {"MPL-2.0": identity_tokens("Mozilla Public License Version 2.0 MPL")}
+
+    always = SentenceModel(features=(), mean=(), scale=(), coef=(), intercept=5.0, threshold=0.5)
+    answerer = ExtractiveAnswerer(Licenses({"MPL-2.0": text}), answerability=always)
+    passage = _passage(text, "MPL-2.0")
+    asked = "Under the MPL-2.0, when are rights reinstated?"
+    assert answerer.assess(asked, [passage]).missing.names == []
+    assert "30 days" in answerer.answer(asked, [passage]).answer
+    near_miss = asked.replace("2.0", "3.0")
+    assert answerer.assess(near_miss, [passage]).missing.names == ["MPL-3.0"]
+    refused = answerer.answer(near_miss, [passage])
+    assert refused.abstained and "MPL-3.0" in refused.answer

@@ -46,6 +46,26 @@ def test_a_version_series_names_every_release_in_it() -> None:
     assert scope("What changed in 3.1?", releases, MAX_ZIPF) == {}
 
 
+def test_a_license_named_by_its_short_name_and_version() -> None:
+    """ "GPLv3" and "GPL-3.0" name the file `GPL-3`, "Apache 2" names `Apache-2.0`."""
+    licenses = _identities(
+        *(
+            {"source": name, "title": title}
+            for name, title in [
+                ("GPL-2", "GNU General Public License"),
+                ("GPL-3", "GNU General Public License"),
+                ("LGPL-3", "GNU Lesser General Public License"),
+                ("Apache-2.0", "Apache License"),
+            ]
+        )
+    )
+    for question in ["Under GPLv3, what is a User Product?", "What does the GPL-3.0 say?"]:
+        assert set(scope(question, licenses, MAX_ZIPF)) == {"GPL-3"}
+    assert set(scope("Under Apache 2, what must files carry?", licenses, MAX_ZIPF)) == {
+        "Apache-2.0"
+    }
+
+
 def test_a_question_naming_no_document_has_no_scope() -> None:
     assert scope("What figure was proposed for the minimum wage?", LETTERS, MAX_ZIPF) == {}
     assert scope("What did Brown say in 1999?", LETTERS, MAX_ZIPF) == {}

@@ -58,6 +58,7 @@ def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() ->
         ("My script fails and I'd like a prompt; which flag?", []),
         ("Why does it print nothing when I’ve configured Django?", ["Django"]),
         ("Which CVEs did the NGOs' report list?", ["CVE", "NGO"]),
+        ("Under the LGPLv2.1 and the GPL-3.0, may I link?", ["LGPLv2.1", "GPL-3.0"]),
     ],
 )
 def test_hard_names(question: str, expected: list[str]) -> None:
@@ -146,3 +147,26 @@ def test_an_attribution_is_dropped_but_its_year_stays() -> None:
     assert "TBI" not in dropped and "provinces" in dropped
     kept = without_attribution("What target did Sanya set, according to the 2023 Global Times?")
     assert "Global Times" not in kept and "2023" in kept
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("GPLv3", True),  # a version glued to its name, written apart in the text
+        ("GPL-3.0", True),  # and its ".0" unsaid there
+        ("LGPLv2.1", True),
+        ("GPLv2", False),
+        ("LGPLv2", False),  # 2 is not 2.1
+        ("2", True),  # "Apache-2.0"
+        ("3.0", False),  # "Python 3" says nothing of 3.0
+        ("10x", True),
+    ],
+)
+def test_names_with_versions_and_whole_numbers(term: str, found: bool) -> None:
+    text = normalise_for_matching("GNU GPL version 3. The LGPL-2.1, Apache-2.0, Python 3: 10x")
+    assert occurs(term, text) is found
+
+
+def test_a_figure_is_not_part_of_an_identifier_and_a_multiple_is_one() -> None:
+    assert numbers("What does the GPL-3.0 say, and LGPLv2.1?") == []
+    assert numbers("matching is typically 10x faster than in the 14th release") == ["10x"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.terms import other_form_occurs
+from assistant.text.terms import other_form_occurs, tokenize
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,9 @@ from assistant.text.terms import other_form_occurs
 )
 def test_other_form_occurs(word: str, text: str, expected: bool) -> None:
     assert other_form_occurs(word, normalise_for_matching(text)) is expected
+
+
+def test_a_version_glued_to_an_acronym_is_two_terms() -> None:
+    """ "GPLv3" is searched as "GPL 3", the way file names and headings write it."""
+    assert sorted(tokenize("GPLv3")) == sorted(tokenize("GPL 3")) == ["3", "gpl"]
+    assert tokenize("rev2") == ["2", "rev"]  # a lower-case word keeps its "v"
