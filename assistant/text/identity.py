@@ -18,7 +18,9 @@ from assistant.text.terms import tokenize
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
 IDENTITY_VERSION = (
-    "identity-4"  # 4: a copyright line is no title; 3: a version after the last dot is no file type
+    "identity-5"  # 5: an address list is no title ("Mr. President, Mr. Speaker, Members of
+    # the Congress:"); 4: a copyright line is no title; 3: a version after the last dot is no
+    # file type
 )
 # A date or year standing apart in a name: 2019-06-12, 2019_06_12, 20190612, 2019-06, 2019.
 _DATE = re.compile(
@@ -35,6 +37,7 @@ _OPAQUE = re.compile(r"^(?:0\d*|\d{5,}|(?=.*\d)[0-9a-f]{8,})$", re.IGNORECASE)
 # A first line that greets or addresses someone, or routes a memo, is no title.
 _SALUTATION = re.compile(
     r"^(?:dear|my dear|to whom|to the|to:|hi|hello|greetings|gentlemen|ladies|sir|madam|"
+    r"fellow|my fellow|members of|"
     r"from:|re:|subject:|memorandum for|attn|attention)\b",
     re.IGNORECASE,
 )
@@ -126,8 +129,8 @@ def usable_title(line: str) -> bool:
         return False
     if _SALUTATION.match(text) or _DATE_LINE.match(text) or _COPYRIGHT.match(text):
         return False  # "Copyright (c) The Regents of ..." says whose, not what
-    if text.endswith(",") or (text.endswith(":") and len(text.split()) <= 4):
-        return False  # "Dear Members," / "Shareholders:" address someone
+    if text.endswith(",") or (text.endswith(":") and (len(text.split()) <= 4 or "," in text)):
+        return False  # "Dear Members," / "Shareholders:" / "Mr. President, Mr. Speaker, ...:"
     if _LIST_MARK.match(text) or _CUT.search(text):
         return False  # an item of a list, or a sentence wrapped onto the next line
     return len(text.split()) <= TITLE_MAX_WORDS

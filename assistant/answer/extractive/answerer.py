@@ -121,6 +121,14 @@ def mismatch(
     return None
 
 
+def _surname_carried(name: str, identities: dict[str, frozenset[str]]) -> bool:
+    """Whether a person named in full has a document whose identity gives the surname
+    ("Harry S. Truman" and `1947-Truman-1.txt`), though no text writes the whole name."""
+    words = phrase_words(name)
+    surname = set(tokenize(words[-1])) if len(words) > 1 else set()
+    return bool(surname) and any(surname <= identity for identity in identities.values())
+
+
 def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
     """The sentence that names what the question asks about, when the best one names less
     of it: "And Sanya?" after a question on Ningbo is answered with the Sanya sentence
@@ -293,7 +301,11 @@ class ExtractiveAnswerer:
                     naming.setdefault(term, []).append(document_label(passage))
         named = list(dict.fromkeys(label for labels in naming.values() for label in labels))
         missing = [term for term in missing if term not in naming]
-        elsewhere = [term for term in missing if self.lexical.mentioned_anywhere(term)]
+        elsewhere = [
+            term
+            for term in missing
+            if _surname_carried(term, identities) or self.lexical.mentioned_anywhere(term)
+        ]
         return abstention(question, passages, missing, elsewhere, named[:3])
 
     def _analyst_answer(

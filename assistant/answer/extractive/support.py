@@ -13,6 +13,7 @@ from assistant.answer.extractive.scoring import (
     Candidate,
     SentenceScorer,
     brings,
+    byline_terms,
     wanted_figure,
 )
 from assistant.store.bm25 import LexicalIndex
@@ -90,7 +91,8 @@ def unsupported(
     sources = {passage.metadata["source"] for passage in support}
     documents = " ".join(scorer.lexical.source_text(source) for source in sources)
     headings = " ".join(heading(passage.metadata) for passage in support)
-    missing = _missing_names(scorer, asked, documents, headings, sources)
+    bylines = frozenset().union(*(byline_terms(passage.metadata) for passage in support))
+    missing = _missing_names(scorer, asked, documents, headings, sources, bylines)
     named = {word.lower() for phrase in names(asked) for word in phrase.split()}
     rare = distinctive_words(asked, scorer.weights.distinctive_max_zipf)
     missing += [
@@ -165,18 +167,26 @@ def asked_names(
 
 
 def _missing_names(
-    scorer: SentenceScorer, asked: str, documents: str, headings: str, sources: set[str]
+    scorer: SentenceScorer,
+    asked: str,
+    documents: str,
+    headings: str,
+    sources: set[str],
+    bylines: frozenset[str],
 ) -> list[str]:
     """The question's names that the documents lack, each as the question writes it
     ("United States", not "United" and "States"); a name lacks when any of its words does.
     In a name of several words, a word may be the short form of the documents' word; an
     acronym may spell the initials of their headings' words ("TBI" for "Tony Blair
-    Institute")."""
+    Institute"). A person named in full is the author their byline gives by surname:
+    "Franklin D. Roosevelt" wrote `1934-Roosevelt-1.txt`, whose text never names him."""
     missing = []
     max_zipf = scorer.weights.naming_word_max_zipf
     identity = documents_identity(scorer.lexical, sources)
     for phrase in asked_names(scorer.lexical, asked, sources, max_zipf):
         words = phrase_words(phrase)
+        if len(words) > 1 and set(tokenize(words[-1])) <= bylines and " of " not in phrase:
+            continue
         if any(
             not scorer.lexical.mentions(word, documents)
             and not (len(words) > 1 and occurs_abbreviated(word, documents))

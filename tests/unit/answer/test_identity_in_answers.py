@@ -204,3 +204,27 @@ def test_a_one_line_document_whose_title_is_its_sentence_still_answers() -> None
     assert not states_only_identity(line, byline_terms(meta))
     dated = {"source": "gt.txt", "author": "Xiong Xinyi", "publisher": "Global Times"}
     assert states_only_identity(BYLINE, byline_terms({**dated, "published": "2025-01-10"}))
+
+
+def test_a_person_named_in_full_is_the_author_a_file_name_gives_by_surname() -> None:
+    """The letters' texts never name their authors; their file names give the surname.
+    "Franklin D. Roosevelt" is then found in `1934-Roosevelt-1.txt`, and a refusal for
+    "Harry S. Truman" says he appears in the documents, not that they never mention him."""
+    relief = "I propose that the Congress appropriate 950 million dollars for relief."
+    roads = "I propose a highway programme of 50 billion dollars over ten years."
+    letters = {"1934-Roosevelt-1.txt": relief, "1954-Eisenhower-1.txt": roads}
+    identities = {"1934-Roosevelt-1.txt": "1934 Roosevelt 1", "1947-Truman-1.txt": "1947 Truman 1"}
+    identities["1954-Eisenhower-1.txt"] = "1954 Eisenhower 1"
+    answerer = ExtractiveAnswerer(Collection(letters, identities), answerability=ALWAYS)  # type: ignore[arg-type]
+    passage = _passage(relief, "1934-Roosevelt-1.txt", named=True)
+    asked = "In the 1934 document, what figure did Franklin D. Roosevelt propose for relief?"
+    assert answerer.assess(asked, [passage]).missing.names == []
+    assert "950 million dollars" in answerer.answer(asked, [passage]).answer
+    other = _passage(roads, "1954-Eisenhower-1.txt", named=False)
+    asked = "What did Harry S. Truman propose for highways?"
+    assert answerer.assess(asked, [other]).missing.names == ["Harry S. Truman"]
+    refused = answerer.refusal(asked, [other], ["Harry S. Truman"])
+    assert "Harry S. Truman appears in them" in refused.answer
+    assert "never mention" not in refused.answer
+    elsewhere = answerer.refusal("What did John F. Kennedy propose?", [other], ["John F. Kennedy"])
+    assert "never mention John F. Kennedy" in elsewhere.answer

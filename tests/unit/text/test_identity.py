@@ -39,6 +39,8 @@ def test_hashes_and_serial_numbers_say_nothing() -> None:
         "March 3, 2013",
         "12 June 2019",
         "Members of the Board,",
+        "Mr. President, Mr. Speaker, Members of the Congress:",
+        "My fellow Americans:",
         "Copyright (c) The Regents of the University of California.",
         "© 2019 Example Corp",
         "This first paragraph runs on for many more words than any title would use in a report.",
