@@ -1,0 +1,96 @@
+"""Documents named the way their owners name them, on the real stack (the embedding model,
+Chroma, BM25): letters whose file names alone give their year and author, and licences
+asked about by their short names and versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build_index, make_settings
+
+from assistant.service import Assistant
+
+ADDRESS = "Mr. President, Mr. Speaker, Members of the Congress:\n\n"
+LETTERS = {
+    "1934-Roosevelt-1.txt": "To the Congress of the United States:\n\n"
+    "I propose that the Congress appropriate 950 million dollars for relief in the coming "
+    "fiscal year. We must also build 400 new schools in the rural districts.",
+    "1947-Truman-1.txt": ADDRESS + "The housing shortage remains our most urgent problem. "
+    "The minimum wage should be raised from 40 cents to 65 cents an hour.",
+    "1949-Truman-2.txt": ADDRESS + "I recommend that the minimum wage be raised to 75 cents "
+    "an hour. The budget for the coming year is 41.9 billion dollars.",
+    "1954-Eisenhower-1.txt": ADDRESS + "I propose a highway programme of 50 billion dollars "
+    "over ten years, to be built with the States.",
+}
+LICENSES = {
+    "GPL-2": "GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991\n\n"
+    "You may charge a fee for the physical act of transferring a copy.",
+    "GPL-3": "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n\n"
+    'A "User Product" is either a consumer product or anything designed or sold for '
+    "incorporation into a dwelling.",
+    "Apache-2.0": "Apache License\nVersion 2.0, January 2004\n\n"
+    "You must cause any modified files to carry prominent notices stating that You changed "
+    "the files.",
+}
+
+
+def _assistant(tmp: Path, files: dict[str, str]) -> Assistant:
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text + "\n", encoding="utf-8")
+    settings = make_settings(tmp, corpus=corpus)
+    build_index(settings)
+    return Assistant(settings)
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return _assistant(tmp_path_factory.mktemp("letters"), LETTERS)
+
+
+@pytest.fixture(scope="module")
+def licenses(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return _assistant(tmp_path_factory.mktemp("licenses"), LICENSES)
+
+
+def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:
+    asked = "In the 1934 document, what figure did Franklin D. Roosevelt propose for relief?"
+    result = letters.ask(asked)
+    assert not result.abstained
+    assert "950 million dollars" in result.answer
+    assert result.citations[0].source == "1934-Roosevelt-1.txt"
+    wage = letters.ask("What minimum wage did Harry S. Truman recommend in 1949?")
+    assert "75 cents" in wage.answer and "65 cents" not in wage.answer
+    # The address line "Mr. President, Mr. Speaker, ...:" is no title: the file name is.
+    assert [(c.source, c.title) for c in wage.citations] == [("1949-Truman-2.txt", "1949 Truman 2")]
+
+
+def test_a_near_miss_by_author_is_refused_and_never_said_unmentioned(letters) -> None:
+    refused = letters.ask("What did Harry S. Truman propose for highways in 1954?")
+    assert refused.abstained
+    assert "never mention" not in refused.answer
+    unknown = letters.ask("What did John F. Kennedy propose for highways?")
+    assert unknown.abstained and "never mention John F. Kennedy" in unknown.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "fact"),
+    [
+        ("Under GPLv3, what is a User Product?", "GPL-3", "dwelling"),
+        ("What does the GPL-3.0 say a User Product is?", "GPL-3", "dwelling"),
+        ("Under GPLv2, may I charge for transferring a copy?", "GPL-2", "fee"),
+        ("Under Apache 2, what must modified files carry?", "Apache-2.0", "prominent notices"),
+    ],
+)
+def test_a_licence_asked_about_by_its_short_name(licenses, question, source, fact) -> None:
+    result = licenses.ask(question)
+    assert not result.abstained, result.answer
+    assert fact in result.answer
+    assert result.citations[0].source == source
+
+
+def test_a_licence_version_no_file_has_is_never_mentioned(licenses) -> None:
+    result = licenses.ask("Under GPLv4, may I charge for transferring a copy?")
+    assert result.abstained and "never mention GPLv4" in result.answer
