@@ -275,6 +275,27 @@ def spells_initials(acronym: str, text: str) -> bool:
     return re.search(rf"(?<![\w’'-]){pattern}", text) is not None
 
 
+_DEFINED_ACRONYM = re.compile(r"\(([a-z]{2,6})\)")
+_DEFINITION_REACH = 120  # characters before "(GWR)" in which its words are looked for
+
+
+def acronym_definitions(normalised_text: str) -> dict[str, str]:
+    """The acronyms a text defines, each with the words it stands for: "government work
+    report (GWR)" gives {"gwr": "government work report"}, so a later sentence on the GWR
+    speaks of the government work report. Read from `normalise_for_matching` text."""
+    defined: dict[str, str] = {}
+    for match in _DEFINED_ACRONYM.finditer(normalised_text):
+        acronym = match[1]
+        if acronym in defined:
+            continue
+        before = normalised_text[max(0, match.start() - _DEFINITION_REACH) : match.start()]
+        letters = (r"[\w’'-]*\s+" + _SMALL_WORDS).join(re.escape(c) for c in acronym)
+        words = re.search(rf"(?<![\w’'-]){letters}[\w’'-]*\s*$", before)
+        if words:
+            defined[acronym] = words.group().strip()
+    return defined
+
+
 _QUESTION_WORD = re.compile(r"[\w.’'-]+")
 
 

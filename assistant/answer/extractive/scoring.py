@@ -24,7 +24,7 @@ from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.identity import identity_tokens, path_words
 from assistant.text.markers import neutralise_markers
-from assistant.text.names_figures import YEAR, names, numbers, occurs
+from assistant.text.names_figures import YEAR, acronym_definitions, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.sentences import (
     Span,
@@ -330,6 +330,22 @@ class SentenceScorer:
         self.lexical = lexical
         self.weights = weights
         self.model = model or load_sentence_model()
+        # Each document's acronyms, with the text they were read from (a rebuilt index
+        # gives a new text object).
+        self._acronyms: dict[str, tuple[str, dict[str, frozenset[str]]]] = {}
+
+    def acronyms(self, source: str) -> dict[str, frozenset[str]]:
+        """The acronyms the document defines, each as the terms of the words it stands for."""
+        text = self.lexical.source_text(source)
+        known = self._acronyms.get(source)
+        if known is None or known[0] is not text:
+            defined = {
+                token: frozenset(tokenize(words))
+                for acronym, words in acronym_definitions(text).items()
+                for token in tokenize(acronym)
+            }
+            known = self._acronyms[source] = (text, defined)
+        return known[1]
 
     def term_weights(self, question: str) -> dict[str, float]:
         """The question's subject terms, each weighted by its IDF."""
@@ -369,6 +385,7 @@ class SentenceScorer:
                     name for name in question_names if self.lexical.mentions(name, document)
                 }
             in_document = names_in[source]
+            acronyms = self.acronyms(source)
             passage_terms = set(tokenize(with_heading(text, passage.metadata))) & weights.keys()
             passage_features = {
                 "passage_coverage": sum(weights[t] for t in passage_terms) / total,
@@ -402,7 +419,10 @@ class SentenceScorer:
                 )
                 context = spans[index - 1].start if anaphoric else span.start
                 quote = text[context:end]  # what the answer will say: score all of it
-                terms = frozenset(set(tokenize(quote)) & weights.keys())
+                said = set(tokenize(quote))
+                # A sentence on the GWR speaks of the government work report it stands for.
+                said |= {t for a in said & acronyms.keys() for t in acronyms[a]}
+                terms = frozenset(said & weights.keys())
                 normalised = normalise_for_matching(quote)
                 stated = numbers(quote)
                 stated_years = {n for n in stated if YEAR.match(n)}

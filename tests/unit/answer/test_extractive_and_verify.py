@@ -988,3 +988,21 @@ def test_a_license_short_name_is_found_in_the_quoted_documents_identity() -> Non
     assert answerer.assess(near_miss, [passage]).missing.names == ["MPL-3.0"]
     refused = answerer.answer(near_miss, [passage])
     assert refused.abstained and "MPL-3.0" in refused.answer
+
+
+def test_a_sentence_on_an_acronym_covers_the_words_its_document_defines_it_by() -> None:
+    """ "The GWR also announced ..." answers a question on the government work report: the
+    document wrote "government work report (GWR)" earlier."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    text = (
+        "Premier Li Qiang's government work report (GWR) was short. "
+        "The GWR also announced a target for cutting energy intensity by 2.5% this year."
+    )
+    scorer = ExtractiveAnswerer(DocumentTexts({"a.txt": text})).scorer
+    question = "What energy intensity cut did the government work report announce?"
+    coverage = {
+        c.text[:12]: c.features["coverage"] for c in scorer.candidates(question, [_passage(text)])
+    }
+    assert coverage["The GWR also"] == 1.0  # every word of the question, GWR's included
+    assert coverage["Premier Li Q"] < 0.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.names_figures import (
+    acronym_definitions,
     names,
     numbers,
     occurs,
@@ -170,3 +171,15 @@ def test_names_with_versions_and_whole_numbers(term: str, found: bool) -> None:
 def test_a_figure_is_not_part_of_an_identifier_and_a_multiple_is_one() -> None:
     assert numbers("What does the GPL-3.0 say, and LGPLv2.1?") == []
     assert numbers("matching is typically 10x faster than in the 14th release") == ["10x"]
+
+
+def test_a_text_defines_its_acronyms_by_the_words_before_them() -> None:
+    text = normalise_for_matching(
+        "Li Qiang's government work report (GWR) followed the Central Economic Work "
+        "Conference (CEWC); the Filesystem Hierarchy Standard (FHS) and a remark (ok)."
+    )
+    assert acronym_definitions(text) == {
+        "gwr": "government work report",
+        "cewc": "central economic work conference",
+        "fhs": "filesystem hierarchy standard",
+    }
