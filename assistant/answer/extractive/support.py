@@ -33,6 +33,7 @@ from assistant.text.names_figures import (
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
+from assistant.text.question_kinds import topic_terms
 from assistant.text.terms import other_form_occurs, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
@@ -253,7 +254,11 @@ def on_subject(
         and not all(set(tokenize(word)) <= carried for word in words)
     ]
     if not subjects:
-        return candidates
+        # No name: the question's own words on its subject ("talent and hukou"), those
+        # that do not say which document is meant.
+        topic = set(topic_terms(asked)) - carried
+        focused = [c for c in candidates if topic & set(tokenize(c.quote))]
+        return focused or candidates
     said = {
         id(candidate): normalise_for_matching(
             with_heading(candidate.quote, candidate.passage.metadata)

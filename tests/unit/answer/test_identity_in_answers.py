@@ -100,6 +100,20 @@ def test_an_overview_of_a_subject_quotes_the_sentences_naming_it() -> None:
     assert [claim.text for claim in result.claims] == [NOTE]
 
 
+def test_an_overview_of_an_unnamed_subject_quotes_the_sentences_on_it() -> None:
+    """ "What does the 2025 research report say about talent and hukou?" names no subject
+    with a capital: its own words on it ("talent", "hukou") choose the sentences, and those
+    that say which document is meant ("research report", "2025") do not."""
+    talent = "Local governments compete for talent by relaxing hukou restrictions."
+    text = f"{NINGBO} {NOTE} {talent}"
+    report = _passage(text, "report.txt")
+    lexical = Collection({"report.txt": text}, {"report.txt": "research report 2025"})
+    answerer = ExtractiveAnswerer(lexical, answerability=ALWAYS)  # type: ignore[arg-type]
+    asked = "In the 2025 research report, what does it say about talent and hukou?"
+    result = answerer.answer(asked, [report])
+    assert [claim.text for claim in result.claims] == [talent]
+
+
 def test_an_overview_of_a_subject_no_quoted_document_names_is_refused() -> None:
     """Asked what the Global Times said about Guangdong, when only another document names
     Guangdong: a near miss, refused, not answered with other cities' targets."""
