@@ -219,9 +219,14 @@ def occurs_abbreviated(word: str, normalised_text: str) -> bool:
 
 def without_attribution(question: str) -> str:
     """Drop 'according to X' clauses: X is who says it, not what is asked about. Its
-    figures stay: the year in "according to the 2023 Global Times article" says which
-    document is meant, and a document of another year does not answer."""
-    return _ATTRIBUTION.sub(lambda clause: " ".join(["", *numbers(clause.group()), ""]), question)
+    years stay: the year in "according to the 2023 Global Times article" says which
+    document is meant, and a document of another year does not answer (a version, as in
+    "according to the Python 3.11 docs", may be the collection's, which no page states)."""
+
+    def years(clause: re.Match[str]) -> str:
+        return " ".join(["", *(n for n in numbers(clause.group()) if YEAR.match(n)), ""])
+
+    return _ATTRIBUTION.sub(years, question)
 
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.)+$")

@@ -183,3 +183,7 @@ def test_a_text_defines_its_acronyms_by_the_words_before_them() -> None:
         "cewc": "central economic work conference",
         "fhs": "filesystem hierarchy standard",
     }
+
+
+def test_an_attributions_version_may_be_the_collections() -> None:
+    assert "3.11" not in without_attribution("According to the Python 3.11 HOWTO, what is it?")
