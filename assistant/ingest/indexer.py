@@ -49,6 +49,7 @@ def chunk_metadata(document: LoadedDocument, chunk: Chunk, pipeline: str) -> dic
         "author": document.metadata.get("author", ""),
         "publisher": document.metadata.get("publisher", ""),
         "published": document.metadata.get("published", ""),
+        "site": document.metadata.get("site", ""),
         "ordinal": chunk.ordinal,
         "start": chunk.start,
         "end": chunk.end,

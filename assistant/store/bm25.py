@@ -122,9 +122,12 @@ class LexicalIndex:
         identities: dict[str, frozenset[str]] = {}
         for text, meta in zip(chunk_texts, chunk_metadatas, strict=True):
             source = str(meta.get("source"))
+            # The site a page is of ("Python 3.11.2 documentation") says which collection
+            # it belongs to: part of its identity, though not of its heading.
+            site = str(meta.get("site") or "")
             if source not in by_source:
-                identities[source] = identity_tokens(identity(meta))
-            by_source.setdefault(source, [heading(meta)]).append(text)
+                identities[source] = identity_tokens(f"{identity(meta)} {site}")
+            by_source.setdefault(source, [heading(meta), site]).append(text)
         self._identity = identities
         self._source_text = {
             source: normalise_for_matching(" ".join(parts)) for source, parts in by_source.items()

@@ -38,6 +38,7 @@ MAX_LINK_SHARE = 0.6
 FURNITURE_LINK_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
 _SITE_SUFFIX = re.compile(r"\s+[—–|·:-]\s+\S.*")  # " — Python 3.11.2 documentation"
+_SITE_SEPARATOR = re.compile(r"^\s+[—–|·:-]\s+")
 _EXPONENT = re.compile(r"[-+−]?\d{1,4}")
 _FOOTNOTE_MARK = re.compile(r"\[?\d{1,3}\]?")
 _LOCAL_LINK = re.compile(r"^#")
@@ -289,18 +290,20 @@ def _mark_exponents(root: Tag) -> None:
             sup.string = "^" + sup.get_text().strip()
 
 
-def _page_title(page: BeautifulSoup) -> str:
-    """The page's <title>, without the site name a generator appends to every page when the
-    title is the page's first heading and a separator ("Classes — Python 3.11.2
-    documentation", "Install | Docs"): repeated in every answer and every chunk's embedding
-    input, the site name says nothing about the page."""
+def _page_title(page: BeautifulSoup) -> tuple[str, str]:
+    """The page's <title> and the site's name, which a generator appends to every page's
+    title after its first heading and a separator ("Classes — Python 3.11.2
+    documentation", "Install | Docs"). Repeated in every answer and every chunk's embedding
+    input, the site name says nothing about the page; it says which collection the page is
+    of ("the Python 3.11 tutorial"), so it is kept apart ("" when there is none)."""
     title = _clean(page.title.get_text()) if page.title else ""
     first = page.find("h1")
     marks = "".join(mark for mark in _ANCHOR_MARKS if len(mark) == 1)  # "¶", not "link"
     heading = _inline_text(first).rstrip(marks + " ") if first else ""
-    if heading and _SITE_SUFFIX.fullmatch(title[len(heading) :]) and title.startswith(heading):
-        return heading
-    return title
+    suffix = _SITE_SUFFIX.fullmatch(title[len(heading) :]) if heading else None
+    if suffix and title.startswith(heading):
+        return heading, _SITE_SEPARATOR.sub("", suffix.group())
+    return title, ""
 
 
 def parse(html: str) -> BeautifulSoup:
@@ -315,11 +318,12 @@ def parse(html: str) -> BeautifulSoup:
 
 def extract_html(raw: bytes) -> Extracted:
     page = parse(decode(raw))
-    title = _page_title(page)
+    title, site = _page_title(page)
     for hidden in page(list(_HIDDEN)):
         hidden.decompose()
     content = _main_content(page)
     _mark_exponents(content)
     walker = _Walker()
     walker.walk(content)
-    return walker.finish({"title": title} if title else {})
+    named = {"title": title, "site": site}
+    return walker.finish({key: value for key, value in named.items() if value})

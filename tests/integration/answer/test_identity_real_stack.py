@@ -94,3 +94,29 @@ def test_a_licence_asked_about_by_its_short_name(licenses, question, source, fac
 def test_a_licence_version_no_file_has_is_never_mentioned(licenses) -> None:
     result = licenses.ask("Under GPLv4, may I charge for transferring a copy?")
     assert result.abstained and "never mention GPLv4" in result.answer
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<html><head><title>{title} &#8212; Leasekeeper 2.4.1 documentation</title></head>"
+        f"<body><h1>{title}</h1><p>{body}</p></body></html>"
+    )
+
+
+def test_a_pages_site_names_the_collection_it_is_of(tmp_path: Path) -> None:
+    """A generator's site name ("Leasekeeper 2.4.1 documentation") is no part of a page's
+    title, but says which release's documentation the page is: "the Leasekeeper 2.4
+    docs" are these pages, "2.5" is in none of them."""
+    docs = _assistant(
+        tmp_path,
+        {
+            "leases.html": _page("Lease times", "Leases last 86400 seconds by default."),
+            "pools.html": _page("Address pools", "A pool holds at most 4096 addresses."),
+        },
+    )
+    answered = docs.ask("In the Leasekeeper 2.4 documentation, how long do leases last by default?")
+    assert not answered.abstained, answered.answer
+    assert "86400 seconds" in answered.answer
+    assert answered.citations[0].title == "Lease times"
+    refused = docs.ask("In the Leasekeeper 2.5 documentation, how long do leases last by default?")
+    assert refused.abstained

@@ -50,6 +50,7 @@ def blocks(extracted: Extracted) -> list[tuple[str, int, str]]:
 def test_a_documentation_page_keeps_its_content_and_drops_its_furniture() -> None:
     page = extract_html(SPHINX_PAGE.encode())
     assert page.metadata["title"] == "Configuring DHCP", "the site name is dropped"
+    assert page.metadata["site"] == "Handbook 1.0", "and kept apart"
     assert blocks(page) == [
         ("heading", 1, "Configuring DHCP"),
         (
