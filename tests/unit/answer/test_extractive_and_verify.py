@@ -510,7 +510,7 @@ def test_a_question_for_a_tool_or_file_credits_the_sentence_that_names_one() -> 
     }
     text = (
         "The administrators back up every server to the backup server each day. "
-        "The rsync command is used daily to copy these different servers."
+        "The rsnapshot command is used daily to copy these different servers."
     )
     scorer = ExtractiveAnswerer(UniformIdf()).scorer
     question = "Which tool do the administrators run every day to back up the servers?"
@@ -520,7 +520,7 @@ def test_a_question_for_a_tool_or_file_credits_the_sentence_that_names_one() -> 
     }
     assert features == {
         "The administrators back up every server to the backup server each day.": 0.0,
-        "The rsync command is used daily to copy these different servers.": 1.0,
+        "The rsnapshot command is used daily to copy these different servers.": 1.0,
     }
 
 
