@@ -37,6 +37,17 @@ def previous_question(history: Sequence[ChatMessage]) -> str | None:
     return None
 
 
+def _resolved_previous(history: Sequence[ChatMessage], max_words: int) -> str | None:
+    """The previous question as it was searched: a follow-up of a follow-up ("What about
+    Eisenhower?" after "And in 1949?") builds on "What minimum wage did Truman recommend in
+    1949?", not on the fragment "And in 1949?"."""
+    for at in range(len(history) - 1, -1, -1):
+        message = history[at]
+        if message.role == "user" and message.content.strip():
+            return rewrite_follow_up(message.content.strip(), history[:at], max_words)
+    return None
+
+
 def _is_acronym(phrase: str) -> bool:
     return phrase.isupper() and " " not in phrase
 
@@ -46,22 +57,25 @@ def rewrite_follow_up(question: str, history: Sequence[ChatMessage], max_words: 
     subject into the previous question; one that says more ("Which of those carried over
     into 2025?", "How does that compare with Sanya?") is joined to it, so what "those" and
     "that" refer to stays in the query."""
-    previous = previous_question(history)
+    previous = _resolved_previous(history, max_words)
     if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > max_words:
         return question
     rest = _LEAD_IN.sub("", question).strip(" ?")
     new_names = [name for name in names(question) if name not in previous]
     new_numbers, old_numbers = numbers(question), numbers(previous)
     if not _says_more(rest, new_names, new_numbers):
-        old_names = names(previous)
+        # Both may change at once: "And Roosevelt in 1934?"
+        rewritten, old_names = previous, names(previous)
         if new_names:
             new = new_names[-1]
             same_kind = [n for n in old_names if _is_acronym(n) == _is_acronym(new)] or old_names
             if same_kind:
-                return previous.replace(same_kind[-1], new, 1)
+                rewritten = rewritten.replace(same_kind[-1], new, 1)
         if new_numbers and old_numbers:
             old = rf"(?<![\d.]){re.escape(old_numbers[-1])}(?![\d])"
-            return re.sub(old, new_numbers[-1], previous, count=1)
+            rewritten = re.sub(old, new_numbers[-1], rewritten, count=1)
+        if rewritten != previous:
+            return rewritten
     return joined(previous, rest) if rest else previous
 
 

@@ -120,3 +120,18 @@ def test_a_pages_site_names_the_collection_it_is_of(tmp_path: Path) -> None:
     assert answered.citations[0].title == "Lease times"
     refused = docs.ask("In the Leasekeeper 2.5 documentation, how long do leases last by default?")
     assert refused.abstained
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_question_it_builds_on(letters) -> None:
+    """ "What about Eisenhower?" after "And in 1949?" asks Eisenhower's 1949 minimum wage,
+    which no letter gives: refused, not answered for the fragment "And in 1949"."""
+    turns: list[dict[str, str]] = []
+    answers = []
+    for question in ["What minimum wage did Truman recommend in 1947?", "And in 1949?"]:
+        answers.append(letters.ask(question, history=turns))
+        turns += [{"role": "user", "content": question}]
+        turns += [{"role": "assistant", "content": answers[-1].answer}]
+    assert "65 cents" in answers[0].answer and "75 cents" in answers[1].answer
+    result = letters.ask("What about Eisenhower?", history=turns)
+    assert result.standalone_question == "What minimum wage did Eisenhower recommend in 1949?"
+    assert result.abstained

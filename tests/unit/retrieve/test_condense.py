@@ -20,6 +20,7 @@ NINGBO = history("What GDP growth target did Ningbo set for 2025?")
     [
         ("And what about Sanya?", "What GDP growth target did Sanya set for 2025?"),
         ("And in 2026?", "What GDP growth target did Ningbo set for 2026?"),
+        ("And Sanya in 2026?", "What GDP growth target did Sanya set for 2026?"),
         (
             "How does that compare with Sanya?",
             "What GDP growth target did Ningbo set for 2025 — How does that compare with Sanya?",
@@ -42,4 +43,16 @@ def test_those_keeps_what_it_refers_to() -> None:
 def test_a_standalone_question_is_left_alone() -> None:
     assert rewrite_follow_up("What is the Made in China 2025 plan?", NINGBO) == (
         "What is the Made in China 2025 plan?"
+    )
+
+
+def test_a_follow_up_of_a_follow_up_builds_on_the_question_searched() -> None:
+    """ "What about Eisenhower?" after "And in 1949?" swaps into "What minimum wage did
+    Truman recommend in 1949?", not into the fragment "And in 1949?"."""
+    turns = [
+        *history("What minimum wage did Truman recommend in 1947?"),
+        *history("And in 1949?"),
+    ]
+    assert rewrite_follow_up("What about Eisenhower?", turns) == (
+        "What minimum wage did Eisenhower recommend in 1949?"
     )
