@@ -30,36 +30,47 @@ _LEAD_IN = re.compile(
 )
 
 
+def _questions(history: Sequence[ChatMessage]) -> list[str]:
+    """The user's questions so far, in order."""
+    return [m.content.strip() for m in history if m.role == "user" and m.content.strip()]
+
+
 def previous_question(history: Sequence[ChatMessage]) -> str | None:
-    for message in reversed(history):
-        if message.role == "user" and message.content.strip():
-            return message.content.strip()
-    return None
-
-
-def _resolved_previous(history: Sequence[ChatMessage], max_words: int) -> str | None:
-    """The previous question as it was searched: a follow-up of a follow-up ("What about
-    Eisenhower?" after "And in 1949?") builds on "What minimum wage did Truman recommend in
-    1949?", not on the fragment "And in 1949?"."""
-    for at in range(len(history) - 1, -1, -1):
-        message = history[at]
-        if message.role == "user" and message.content.strip():
-            return rewrite_follow_up(message.content.strip(), history[:at], max_words)
-    return None
+    asked = _questions(history)
+    return asked[-1] if asked else None
 
 
 def _is_acronym(phrase: str) -> bool:
     return phrase.isupper() and " " not in phrase
 
 
+def _is_follow_up(question: str, max_words: int) -> bool:
+    return _FOLLOW_UP.search(question) is not None and len(question.split()) <= max_words
+
+
 def rewrite_follow_up(question: str, history: Sequence[ChatMessage], max_words: int = 14) -> str:
     """The rule: an elliptical follow-up ("And Sanya?", "And in 2026?") swaps its new
     subject into the previous question; one that says more ("Which of those carried over
     into 2025?", "How does that compare with Sanya?") is joined to it, so what "those" and
-    "that" refer to stays in the query."""
-    previous = _resolved_previous(history, max_words)
-    if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > max_words:
+    "that" refer to stays in the query. The previous question is taken as it was searched:
+    a follow-up of a follow-up ("What about Eisenhower?" after "And in 1949?") builds on
+    "What minimum wage did Truman recommend in 1949?", not on the fragment "And in 1949?".
+    Only the run of follow-ups since the last question that stood alone is replayed."""
+    if not _is_follow_up(question, max_words):
         return question
+    asked = _questions(history)
+    start = max(
+        (at for at, earlier in enumerate(asked) if not _is_follow_up(earlier, max_words)),
+        default=0,
+    )
+    searched, *follow_ups = [*asked[start:], question]
+    for follow_up in follow_ups:
+        searched = _swapped_in(follow_up, searched)
+    return searched
+
+
+def _swapped_in(question: str, previous: str) -> str:
+    """A follow-up made standalone with the question before it, as that was searched."""
     rest = _LEAD_IN.sub("", question).strip(" ?")
     new_names = [name for name in names(question) if name not in previous]
     new_numbers, old_numbers = numbers(question), numbers(previous)

@@ -56,3 +56,10 @@ def test_a_follow_up_of_a_follow_up_builds_on_the_question_searched() -> None:
     assert rewrite_follow_up("What about Eisenhower?", turns) == (
         "What minimum wage did Eisenhower recommend in 1949?"
     )
+
+
+def test_a_long_conversation_is_replayed_from_its_last_standalone_question() -> None:
+    """Only the follow-ups since the last question that stood alone are replayed: a
+    conversation of 800 questions is no deeper to resolve than its last one."""
+    turns = [turn for _ in range(800) for turn in history("What did Ningbo set for 2025?")]
+    assert rewrite_follow_up("And Sanya?", turns) == "What did Sanya set for 2025?"
