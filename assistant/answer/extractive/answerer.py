@@ -38,6 +38,7 @@ from assistant.answer.extractive.support import (
     identity_carries,
     on_subject,
     select_supported,
+    surname_carried,
     unsupported,
 )
 from assistant.config import AnswererWeights
@@ -119,14 +120,6 @@ def mismatch(
         if all(only_as_place(word, asked, quoted) for word in words):
             return Unstated(phrase, absent=False)
     return None
-
-
-def _surname_carried(name: str, identities: dict[str, frozenset[str]]) -> bool:
-    """Whether a person named in full has a document whose identity gives the surname
-    ("Harry S. Truman" and `1947-Truman-1.txt`), though no text writes the whole name."""
-    words = phrase_words(name)
-    surname = set(tokenize(words[-1])) if len(words) > 1 else set()
-    return bool(surname) and any(surname <= identity for identity in identities.values())
 
 
 def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
@@ -304,7 +297,8 @@ class ExtractiveAnswerer:
         elsewhere = [
             term
             for term in missing
-            if _surname_carried(term, identities) or self.lexical.mentioned_anywhere(term)
+            if any(surname_carried(term, identity) for identity in identities.values())
+            or self.lexical.mentioned_anywhere(term)
         ]
         return abstention(question, passages, missing, elsewhere, named[:3])
 

@@ -4,7 +4,7 @@ asks about that the support never mentions, and support too weak in meaning."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
@@ -152,6 +152,15 @@ def identity_carries(identity: frozenset[str], word: str) -> bool:
     )
 
 
+def surname_carried(name: str, terms: Container[str]) -> bool:
+    """Whether a person named in full ("Franklin D. Roosevelt", not "Bank of England") has
+    the surname these identity terms give (`1934-Roosevelt-1.txt`), so the name is theirs
+    though no text writes it whole."""
+    words = phrase_words(name)
+    surname = set(tokenize(words[-1])) if len(words) > 1 and " of " not in name else set()
+    return bool(surname) and all(token in terms for token in surname)
+
+
 def naming_words(lexical: LexicalIndex, sources: Iterable[str], max_zipf: float) -> set[str]:
     """The identity words that single out these documents ("sed" for sed's release notes):
     theirs, carried by fewer than half of the collection's documents, and rare in English."""
@@ -193,7 +202,7 @@ def _missing_names(
     identity = documents_identity(scorer.lexical, sources)
     for phrase in asked_names(scorer.lexical, asked, sources, max_zipf):
         words = phrase_words(phrase)
-        if len(words) > 1 and set(tokenize(words[-1])) <= bylines and " of " not in phrase:
+        if surname_carried(phrase, bylines):
             continue
         if any(
             not scorer.lexical.mentions(word, documents)
