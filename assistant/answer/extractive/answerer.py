@@ -255,22 +255,17 @@ class ExtractiveAnswerer:
         )
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
-        naming = self.scorer.weights.naming_word_max_zipf
-        return self._as_asked(question, passages, chosen, result, naming)
+        return self._as_asked(question, passages, chosen, result)
 
     def _as_asked(
-        self,
-        question: str,
-        passages: list[Document],
-        quoted: list[Candidate],
-        result: AskResult,
-        naming_max_zipf: float,
+        self, question: str, passages: list[Document], quoted: list[Candidate], result: AskResult
     ) -> AskResult:
         """The answer as composed, unless the quotes speak of something other than what
         was asked: refused when what is asked about is in none of the quoted documents
         ("Shenzhen's target", answered with Ningbo's: a near miss), prefaced when they give
         it only for another place or year ("the 2023 article", answered from 2025's)."""
-        unstated = mismatch(question, quoted, self.lexical, naming_max_zipf)
+        naming = self.scorer.weights.naming_word_max_zipf
+        unstated = mismatch(question, quoted, self.lexical, naming)
         if unstated is None:
             return result
         if unstated.absent:
@@ -350,7 +345,7 @@ class ExtractiveAnswerer:
                 return None
             # What the question is about must be in a quoted document: "What did the Global
             # Times say about Guangdong's target?" is not answered with other cities' targets.
-            return self._as_asked(question, passages, items, cited_answer(items), naming)
+            return self._as_asked(question, passages, items, cited_answer(items))
         weights = self.scorer.term_weights(scored)
         result = (
             self.analyst.timeline(candidates, weights)

@@ -109,14 +109,14 @@ def unsupported(
         if not scorer.lexical.mentions(option, documents)
     ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)
+    searched = normalise_for_matching(context)
     identity = documents_identity(scorer.lexical, sources)
     # A year or version of the quoted documents' identity is theirs ("In the Python 3.11
     # tutorial", of pages on the Python 3.11.2 documentation site); not a day of their date.
     figures = [
         n
         for n in numbers(asked)
-        if not occurs(n, normalise_for_matching(context))
-        and not ((YEAR.match(n) or "." in n) and n in identity)
+        if not occurs(n, searched) and not ((YEAR.match(n) or "." in n) and n in identity)
     ]
     # A version the question names ("the GPL version 4") is the quoted documents' own, in
     # their identity or written as a version, not any "4" in their text ("section 4").

@@ -37,8 +37,7 @@ MAX_LINK_SHARE = 0.6
 # An element named like a sidebar is a menu when a third of its text is links.
 FURNITURE_LINK_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
-_SITE_SUFFIX = re.compile(r"\s+[—–|·:-]\s+\S.*")  # " — Python 3.11.2 documentation"
-_SITE_SEPARATOR = re.compile(r"^\s+[—–|·:-]\s+")
+_SITE_SUFFIX = re.compile(r"\s+[—–|·:-]\s+(\S.*)")  # " — Python 3.11.2 documentation"
 _EXPONENT = re.compile(r"[-+−]?\d{1,4}")
 _FOOTNOTE_MARK = re.compile(r"\[?\d{1,3}\]?")
 _LOCAL_LINK = re.compile(r"^#")
@@ -302,7 +301,7 @@ def _page_title(page: BeautifulSoup) -> tuple[str, str]:
     heading = _inline_text(first).rstrip(marks + " ") if first else ""
     suffix = _SITE_SUFFIX.fullmatch(title[len(heading) :]) if heading else None
     if suffix and title.startswith(heading):
-        return heading, _SITE_SEPARATOR.sub("", suffix.group())
+        return heading, suffix[1]
     return title, ""
 
 
