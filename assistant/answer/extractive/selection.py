@@ -1,5 +1,7 @@
 """Which scored sentences make the answer: one per part of a compound question, then
-companions that are nearly as good and say something the chosen ones do not."""
+companions that are nearly as good and say something the chosen ones do not. A short
+companion often states the fact its long neighbour only frames ("RFA stands for Request For
+Adoption."); a long one scored far below the best is context, so it must score higher."""
 
 from __future__ import annotations
 
@@ -49,7 +51,9 @@ def select(
     taken |= {(c.passage.metadata["source"], c.context_start) for c in chosen} | {
         c.key for c in chosen
     }
-    threshold = scorer.weights.companion_score_ratio * ranked[0].score
+    weights = scorer.weights
+    threshold = weights.companion_score_ratio * ranked[0].score
+    long_threshold = weights.long_companion_score_ratio * ranked[0].score
     quoted = {term for candidate in chosen for term in tokenize(candidate.quote)}
     # Answered from a document the question names ("In rsync 3.2.4, ..."), an answer takes
     # no companion from the documents it does not name (3.1.3's fixes).
@@ -63,12 +67,17 @@ def select(
             continue
         if any(candidate.overlaps(c) for c in chosen):
             continue  # it would quote a stretch of text again
+        if (
+            len(candidate.quote.split()) > weights.long_companion_words
+            and candidate.score < long_threshold
+        ):
+            continue  # a long sentence scored this low is context, not the answer
         terms = set(tokenize(candidate.quote))
         if candidate.features.get("code"):
             # The command a quoted explanation introduces says what the explanation does not.
             says_more = _beside_chosen_prose(candidate, chosen)
         else:
-            says_more = adds_to(terms, quoted, scorer.weights.companion_novel_share) or differs(
+            says_more = adds_to(terms, quoted, weights.companion_novel_share) or differs(
                 candidate, chosen, question
             )
         if says_more:

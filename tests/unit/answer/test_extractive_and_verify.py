@@ -620,6 +620,47 @@ def test_a_companion_joins_for_what_it_says_not_for_new_question_words() -> None
     assert [c.companion for c in chosen] == [False, True]
 
 
+def test_a_long_companion_must_score_higher_than_a_short_one() -> None:
+    """At the same share of the best score, a short sentence stating a fact joins the
+    answer and a long one that only frames it does not: legal texts' long sentences made
+    answers of three sentences and 80 words."""
+    from assistant.answer.extractive.selection import select
+    from assistant.config import AnswererWeights
+
+    lead_text = "You may convey the work in object code form under the terms of sections 4 and 5."
+    short_text = "The offer must stay valid for three years."
+    long_text = (
+        "If you convey an object code work under this section in, or with, or specifically "
+        "for use in, a User Product, and the conveying occurs as part of a transaction in "
+        "which the right of possession and use is transferred, the source must go with it."
+    )
+    passage = _passage(f"{lead_text} {short_text} {long_text}")
+    weights = AnswererWeights()
+    share = (weights.companion_score_ratio + weights.long_companion_score_ratio) / 2
+    lead, short, long = (
+        _candidate(passage, text, score, terms)
+        for text, score, terms in (
+            (lead_text, 1.0, {"convey", "object", "code"}),
+            (short_text, share, {"offer", "valid", "year"}),
+            (long_text, share, {"user", "product", "possess"}),
+        )
+    )
+
+    class Scorer:
+        def __init__(self, weights: AnswererWeights) -> None:
+            self.weights = weights
+
+        def candidates(self, question: str, passages: list) -> list:
+            return [lead, short, long]
+
+    question = "How long must the written offer for object code stay valid?"
+    chosen = select(Scorer(weights), question, [passage], 3)  # type: ignore[arg-type]
+    assert [c.text for c in chosen] == [lead_text, short_text]
+    lenient = weights.model_copy(update={"long_companion_score_ratio": 0.0})
+    chosen = select(Scorer(lenient), question, [passage], 3)  # type: ignore[arg-type]
+    assert [c.text for c in chosen] == [lead_text, short_text, long_text]
+
+
 def test_a_companion_never_decides_that_there_is_an_answer() -> None:
     """The question names Hangzhou; only a companion's document does. That is no support:
     the sentence the answer would lead with comes from a document that never mentions
