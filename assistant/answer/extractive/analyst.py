@@ -219,13 +219,18 @@ class AnalystAnswers:
     ) -> AskResult:
         """For each side, the best sentence that names it and not the other side (a year
         also by its document's date), else the best that names it; a side no passage
-        speaks to is said to be unanswered."""
+        speaks to is said to be unanswered. A sentence far below the best speaks of
+        something else: every sentence of Roosevelt's letters names Roosevelt by their file
+        names, but their best on housing was one on schools."""
         ranked = sorted(candidates, key=lambda c: -c.score)
+        floor = self.weights.comparison_score_ratio * ranked[0].score if ranked else 0.0
         found: list[tuple[str, Candidate]] = []
         missing: list[str] = []
         for side in sides:
             used = {c.key for _, c in found}
-            naming = [c for c in ranked if c.key not in used and _names_side(c, side)]
+            naming = [
+                c for c in ranked if c.key not in used and c.score >= floor and _names_side(c, side)
+            ]
             # A sentence on this side alone says more of it than one naming both sides.
             alone = [c for c in naming if not any(_names_side(c, o) for o in sides if o != side)]
             match = next(iter(alone or naming), None)
@@ -241,7 +246,8 @@ class AnalystAnswers:
             (side, [_statement(c, n)])
             for n, (side, c) in enumerate(zip(named, chosen, strict=True), start=1)
         ]
-        answer, claims = compose(groups if len(groups) > 1 else [("", groups[0][1])])
+        # One side quoted beside one unanswered still says whose words they are.
+        answer, claims = compose(groups, label_alone=bool(missing))
         result = AskResult(answer=answer, citations=_citations(chosen), claims=claims)
         if missing:
             said = " or ".join(missing)

@@ -77,3 +77,30 @@ def test_a_sides_overlong_sentence_is_quoted_by_the_clauses_on_the_compared_subj
     assert "your rights terminate automatically" in result.answer
     assert "keeps the licenses granted" not in result.answer
     assert " …" in result.answer
+
+
+def test_a_side_whose_best_sentence_is_off_the_subject_is_said_to_be_unanswered() -> None:
+    """Every sentence of Roosevelt's letters names Roosevelt through their file names; their
+    best on housing, one on schools scored far below Truman's, is no answer for his side."""
+    truman = _candidate(
+        "The housing shortage remains our most urgent problem.",
+        "1947-Truman-1.txt",
+        "1947 Truman 1",
+        0.37,
+    )
+    roosevelt = _candidate(
+        "We must also build 400 new schools in the rural districts.",
+        "1934-Roosevelt-1.txt",
+        "1934 Roosevelt 1",
+        0.02,
+    )
+    weights = AnswererWeights()
+    answers = AnalystAnswers(scorer=None, weights=weights)  # type: ignore[arg-type]
+    result = answers.comparison(("Roosevelt", "Truman"), [truman, roosevelt], {})
+    assert result.answer.startswith("The documents don't say for Roosevelt. Truman: The housing")
+    assert "schools" not in result.answer
+    lenient = AnalystAnswers(
+        scorer=None,  # type: ignore[arg-type]
+        weights=weights.model_copy(update={"comparison_score_ratio": 0.0}),
+    )
+    assert "schools" in lenient.comparison(("Roosevelt", "Truman"), [truman, roosevelt], {}).answer
