@@ -122,6 +122,23 @@ def mismatch(
     return None
 
 
+def unknown_phrases(question: str, unknown: list[str]) -> list[str]:
+    """The question's words whose terms the collection lacks, adjacent ones as the phrase
+    the question writes ("nuclear submarines", not "nuclear and submarines")."""
+    phrases: list[str] = []
+    adjacent = False
+    for word in re.findall(r"[\w-]+|\S", question):
+        if set(tokenize(word)) & set(unknown):
+            if adjacent:
+                phrases[-1] += f" {word}"
+            else:
+                phrases.append(word)
+            adjacent = True
+        else:
+            adjacent = False
+    return phrases
+
+
 def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
     """The sentence that names what the question asks about, when the best one names less
     of it: "And Sanya?" after a question on Ningbo is answered with the Sanya sentence
@@ -322,8 +339,7 @@ class ExtractiveAnswerer:
             [t for t in topic_terms(question) if not self.lexical.knows(t)] if overview else []
         )
         if unknown:
-            words = [w for w in re.findall(r"[\w-]+", question) if set(tokenize(w)) & set(unknown)]
-            return self.refusal(question, passages, words or unknown)
+            return self.refusal(question, passages, unknown_phrases(question, unknown) or unknown)
         named = documents_identity(
             self.lexical,
             {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},

@@ -1047,3 +1047,12 @@ def test_a_sentence_on_an_acronym_covers_the_words_its_document_defines_it_by() 
     }
     assert coverage["The GWR also"] == 1.0  # every word of the question, GWR's included
     assert coverage["Premier Li Q"] < 0.5
+
+
+def test_words_the_collection_lacks_are_named_as_the_question_writes_them() -> None:
+    from assistant.answer.extractive.answerer import unknown_phrases
+
+    question = "What did Eisenhower say about nuclear submarines, and about blockchains?"
+    unknown = ["nuclear", "submarin", "blockchain"]
+    assert unknown_phrases(question, unknown) == ["nuclear submarines", "blockchains"]
+    assert unknown_phrases("What about growth?", ["crypto"]) == []
