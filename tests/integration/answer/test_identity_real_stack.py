@@ -75,6 +75,15 @@ def test_a_near_miss_by_author_is_refused_and_never_said_unmentioned(letters) ->
     assert unknown.abstained and "never mention John F. Kennedy" in unknown.answer
 
 
+def test_a_comparison_side_whose_letters_are_off_the_subject_is_unanswered(letters) -> None:
+    """Every sentence of Roosevelt's letter names him through its file name; none is on
+    housing, so his side is said to be unanswered rather than quoted on schools."""
+    result = letters.ask("Compare what Roosevelt and Truman said about housing.")
+    assert result.answer.startswith("The documents don't say for Roosevelt. Truman: ")
+    assert "housing shortage" in result.answer and "schools" not in result.answer
+    assert [c.source for c in result.citations] == ["1947-Truman-1.txt"]
+
+
 @pytest.mark.parametrize(
     ("question", "source", "fact"),
     [
