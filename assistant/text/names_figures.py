@@ -125,23 +125,44 @@ def _clean(word: str) -> str:
 
 def names(text: str) -> list[str]:
     """Proper-noun phrases, possessives removed; a sentence-initial opener, a month or a
-    request's verb is not a name."""
+    request's verb is not a name. A possessive ends a name: "Shenzhen's GDP" is Shenzhen
+    and GDP, not a name "Shenzhen GDP" that any document naming GDP would carry; a plural's
+    does not ("People's Bank of China", "Workers' Party")."""
     found: list[str] = []
     for match in _PHRASE.finditer(text):
-        words = [_clean(word) for word in match.group().split()]
         before = text[: match.start()].rstrip()
         at_start = not before or before[-1] in ".?!:"
-        if at_start and words and _opens_sentence(words):
-            words = words[1:]
-        words = [word for word in words if word.lower().replace("’", "'") not in _NEVER_NAMES]
-        while words and words[0].lower() == "of":
-            words = words[1:]
-        while words and words[-1].lower() == "of":
-            words = words[:-1]
-        phrase = " ".join(words)
-        if phrase and phrase.lower() not in _OPENERS:
-            found.append(phrase)
+        for part in _possessive_parts(match.group()):
+            words = [_clean(word) for word in part.split()]
+            if at_start and words and _opens_sentence(words):
+                words = words[1:]
+            at_start = False
+            words = [w for w in words if w.lower().replace("’", "'") not in _NEVER_NAMES]
+            while words and words[0].lower() == "of":
+                words = words[1:]
+            while words and words[-1].lower() == "of":
+                words = words[:-1]
+            phrase = " ".join(words)
+            if phrase and phrase.lower() not in _OPENERS:
+                found.append(phrase)
     return found
+
+
+# The irregular plurals, common nouns whose possessive stays inside a name ("People's Bank
+# of China", "Children's Hospital"); a plural in "s'" has no "'s" to end a name at.
+_PLURAL_POSSESSORS = frozenset({"people", "children", "women", "men"})
+
+
+def _possessive_parts(phrase: str) -> list[str]:
+    """The phrase cut after each singular's possessive ("Shenzhen's | GDP")."""
+    parts: list[str] = []
+    for piece in re.split(r"(?<=['’]s)\s+", phrase):
+        possessor = parts[-1].split()[-1][:-2].lower() if parts else ""
+        if possessor in _PLURAL_POSSESSORS:
+            parts[-1] += f" {piece}"
+        else:
+            parts.append(piece)
+    return parts
 
 
 def _opens_sentence(words: list[str]) -> bool:

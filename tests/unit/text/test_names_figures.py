@@ -52,6 +52,9 @@ def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() ->
         ("Compare what Li Qiang and Wang Yi said about the debt", ["Li Qiang", "Wang Yi"]),
         ("Summarise the main themes", []),
         ("Summarise Smith's 2024 document", ["Smith"]),
+        ("What did the Global Times say on Shenzhen's GDP?", ["Global Times", "Shenzhen", "GDP"]),
+        ("What did Li Qiang’s Government Work Report say?", ["Li Qiang", "Government Work Report"]),
+        ("What did the People's Bank of China decide?", ["People Bank of China"]),
         ("Which city had the lowest target in March 2025?", []),
         ("Lowest growth target among provinces?", []),
         ("Main themes of the 2025 Two Sessions?", ["Two Sessions"]),
@@ -64,7 +67,7 @@ def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() ->
 )
 def test_hard_names(question: str, expected: list[str]) -> None:
     """Initials are one name; months, request verbs and a common first word are none; "A
-    and B" is two names."""
+    and B" is two names, and so is "A's B" unless A is a plural ("People's")."""
     assert names(question) == expected
 
 
