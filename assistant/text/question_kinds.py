@@ -156,12 +156,27 @@ _REQUEST = frozenset(tokenize(_REQUEST_WORDS))
 
 def topic_terms(question: str) -> list[str]:
     """The terms that say what an overview or list is about ("consumption"), beyond the
-    request itself and the names of documents: none for "Summarise the main themes"."""
+    request itself and the names of documents: none for "Summarise the main themes". The
+    noun a year or version qualifies is the kind of document meant ("Summarise the nano 6.0
+    release", "the 1954 message says"), not its subject."""
     named = {t for phrase in names(question) for t in tokenize(phrase)}
     figures = set(numbers(question))
+    kinds = {t for match in _KIND_AFTER_FIGURE.finditer(question) for t in tokenize(match[1])}
     return [
-        t for t in tokenize(question) if t not in _REQUEST and t not in named and t not in figures
+        t
+        for t in tokenize(question)
+        if t not in _REQUEST and t not in named and t not in figures and t not in kinds
     ]
+
+
+# A word after a year or version that ends its noun phrase: before punctuation, the end,
+# a possessive, or a verb or preposition that starts what is asked of it.
+_KIND_AFTER_FIGURE = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)*\s+([^\W\d_]+)(?=['’]s\b|\s*[?.!,;:)]|\s*$|\s+(?:say|says|said|"
+    r"cover|covers|covered|do|does|did|is|was|were|are|has|had|have|of|on|about|in|for|from|to|"
+    r"and|or|by|with)\b)",
+    re.IGNORECASE,
+)
 
 
 _COMPARING = re.compile(

@@ -84,6 +84,14 @@ def test_a_comparison_side_whose_letters_are_off_the_subject_is_unanswered(lette
     assert [c.source for c in result.citations] == ["1947-Truman-1.txt"]
 
 
+def test_a_summary_of_a_letter_named_by_author_and_year(letters) -> None:
+    """ "Speech" is what the question calls the 1949 letter, not a subject it must name."""
+    result = letters.ask("Summarise Truman's 1949 speech.")
+    assert not result.abstained
+    assert {c.source for c in result.citations} == {"1949-Truman-2.txt"}
+    assert "75 cents" in result.answer
+
+
 @pytest.mark.parametrize(
     ("question", "source", "fact"),
     [

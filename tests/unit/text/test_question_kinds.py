@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.question_kinds import question_kind
+from assistant.text.question_kinds import question_kind, topic_terms
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,18 @@ def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
 
     asked = compared_on("How do the GPL 2 and the GPL 3 differ on patents?")
     assert "differ" not in asked and "patents" in asked and "GPL 3" in asked
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Summarise Truman's 1949 speech.", []),
+        ("Summarise the nano 6.0 release.", ["nano"]),
+        ("Summarise what the 1954 address says about highways.", ["highway"]),
+        ("Which releases after 2020 added colour options?", ["releas", "add", "colour", "option"]),
+        ("What does the 2025 report say about talent?", ["talent"]),
+    ],
+)
+def test_the_noun_a_year_or_version_qualifies_is_no_topic(question: str, topic: list[str]) -> None:
+    """ "The 1949 speech" is the document, not what it is about."""
+    assert topic_terms(question) == topic
