@@ -122,6 +122,17 @@ def mismatch(
     return None
 
 
+_WHO = re.compile(r"^\W*(?:who|whose)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur)\b")
+
+
+def _asks_who_of_the_speaker(question: str, chosen: list[Candidate]) -> bool:
+    """Whether "Who ...?" is answered by a sentence in the first person ("I propose a
+    highway programme ..."): the speaker is the document's author, whom its label (from
+    metadata or the file name) names, so the answer shows the label."""
+    return _WHO.match(question) is not None and any(_FIRST_PERSON.search(c.quote) for c in chosen)
+
+
 def unknown_phrases(question: str, unknown: list[str]) -> list[str]:
     """The question's words whose terms the collection lacks, adjacent ones as the phrase
     the question writes ("nuclear submarines", not "nuclear and submarines")."""
@@ -268,7 +279,7 @@ class ExtractiveAnswerer:
         result = cited_answer(
             [cut[id(c)] for c in chosen],
             cut[id(lead)] if lead is not None else None,
-            asks_for_document(question),
+            asks_for_document(question) or _asks_who_of_the_speaker(question, chosen),
         )
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
