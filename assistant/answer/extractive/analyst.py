@@ -166,13 +166,18 @@ class AnalystAnswers:
     def listing(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
         """Every sentence that answers well enough, best first, without near-copies: of
         those meeting the question's numeric condition when it sets one, the ones within
-        `list_score_ratio` of the best of them."""
+        `list_score_ratio` of the best of them (of the named documents, when the best is of
+        one)."""
         condition = numeric_condition(question)
         ranked = sorted(candidates, key=lambda c: -c.score)
         if condition:  # the condition decides what may be listed; the scores, how far down
             ranked = [c for c in ranked if meets(c.quote, condition)]
         if not ranked:
             return []
+        # A list from a document the question names ("the proposals Truman made in 1949")
+        # lists nothing from the documents it does not name, as a single answer does.
+        if ranked[0].passage.metadata.get(NAMED_SCOPE_KEY) is True:
+            ranked = [c for c in ranked if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
         floor = self.weights.list_score_ratio * ranked[0].score
         eligible = [c for c in ranked if c.score >= floor]
         return _without_copies(

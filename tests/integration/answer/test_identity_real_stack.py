@@ -98,6 +98,12 @@ def test_who_said_it_in_the_first_person_is_answered_by_the_letters_author(lette
     assert result.answer.startswith("1954 Eisenhower 1 (1954): I propose a highway programme")
 
 
+def test_a_list_from_a_named_letter_lists_nothing_from_the_others(letters) -> None:
+    result = letters.ask("List the proposals Truman made in 1949.")
+    assert "75 cents" in result.answer
+    assert {c.source for c in result.citations} == {"1949-Truman-2.txt"}
+
+
 @pytest.mark.parametrize(
     ("question", "source", "fact"),
     [
