@@ -17,7 +17,13 @@ from pathlib import Path
 from assistant.config import LoadLimits
 from assistant.ingest.document import LoadedDocument, LoadError, SkippedFile
 from assistant.ingest.sources_file import METADATA_FILE, read_corpus_metadata
-from assistant.text.identity import date_from_path, file_suffix, title_from_path, usable_title
+from assistant.text.identity import (
+    date_from_path,
+    file_suffix,
+    stated_author,
+    title_from_path,
+    usable_title,
+)
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -82,10 +88,12 @@ def document_metadata(
     source: str, text: str, extracted: dict[str, str], listed: dict[str, str]
 ) -> dict[str, str]:
     """A document's identity, each field from the best place that has it: `sources.toml`,
-    then what the format states (an HTML <title>, a PDF's title), then the text's first
-    line when it can be a title, then the file name and folders, which are also where a
-    date is read when nothing else gives one."""
+    then what the format states (an HTML <title>, a PDF's title), then the text (its first
+    line when it can be a title, an "Author:" field among its first lines), then the file
+    name and folders, which are also where a date is read when nothing else gives one."""
     merged = {**extracted, **listed}
+    if not merged.get("author") and (author := stated_author(text)):
+        merged["author"] = author
     if not merged.get("title"):
         first = _first_line(text)
         merged["title"] = first if usable_title(first) else title_from_path(source)

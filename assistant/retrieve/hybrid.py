@@ -17,6 +17,7 @@ from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import sentence_similarities
+from assistant.text.question_kinds import asks_for_author
 
 
 class HybridRetriever(BaseRetriever):
@@ -119,6 +120,11 @@ class HybridRetriever(BaseRetriever):
                 for key, score in fused.items()
             }
         ranked = self._without_copies(fused, found, named)[:k]
+        if named and asks_for_author(query):
+            ranked = self._with_openings(ranked, sorted(named), found, fused, k)
+            if vector:
+                unscored = [key for key in ranked if key not in similarity]
+                similarity |= self._similarities(searched, unscored)
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
         if vector and searched is not vector:
             # Feedback moved the search: features read the question's own similarity.
@@ -138,6 +144,29 @@ class HybridRetriever(BaseRetriever):
             )
             for key in ranked
         ]
+
+    def _with_openings(
+        self,
+        ranked: list[str],
+        named: list[str],
+        found: dict[str, tuple[str, str, dict[str, Any]]],
+        fused: dict[str, float],
+        k: int,
+    ) -> list[str]:
+        """The ranking with the named documents' first chunks in its last places: who wrote
+        a document is stated where it opens ("Author: A. M. Kuchling"), a passage the
+        question's words seldom rank high."""
+        openings = []
+        for source in named[:k]:
+            row = self.lexical.opening(source)
+            key = self.lexical.ids[row] if row is not None else None
+            if key is None or key in ranked or key in openings:
+                continue
+            chunk_id, meta = self.lexical.occurrence(row, [source])
+            found.setdefault(key, (chunk_id, self.lexical.texts[row], meta))
+            fused.setdefault(key, min((fused[r] for r in ranked), default=0.0))
+            openings.append(key)
+        return ranked[: max(0, k - len(openings))] + openings[:k]
 
     @staticmethod
     def _without_copies(

@@ -257,6 +257,17 @@ class LexicalIndex:
             made = self._rows_by_source = (occurrences, by_source)
         return sorted({row for source in set(sources) for row in made[1].get(source, ())})
 
+    def opening(self, source: str) -> int | None:
+        """The row of a document's first chunk (where a byline or "Author:" field stands);
+        None when the document has none in the index."""
+        rows = [
+            (int(meta.get("start", 0)), row)
+            for row in self._rows_of([source])
+            for _, meta in self.occurrences[row]
+            if meta.get("source") == source
+        ]
+        return min(rows)[1] if rows else None
+
     def search(self, query: str, k: int, sources: list[str] | None = None) -> list[LexicalHit]:
         """The best rows for a query (row index and BM25 score), within `sources` if given."""
         self.refresh()

@@ -18,9 +18,9 @@ from assistant.text.terms import tokenize
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
 IDENTITY_VERSION = (
-    "identity-5"  # 5: an address list is no title ("Mr. President, Mr. Speaker, Members of
-    # the Congress:"); 4: a copyright line is no title; 3: a version after the last dot is no
-    # file type
+    "identity-6"  # 6: an "Author:" field among the first lines is the author; 5: an address
+    # list is no title ("Mr. President, Mr. Speaker, Members of the Congress:"); 4: a
+    # copyright line is no title; 3: a version after the last dot is no file type
 )
 # A date or year standing apart in a name: 2019-06-12, 2019_06_12, 20190612, 2019-06, 2019.
 _DATE = re.compile(
@@ -134,6 +134,30 @@ def usable_title(line: str) -> bool:
     if _LIST_MARK.match(text) or _CUT.search(text):
         return False  # an item of a list, or a sentence wrapped onto the next line
     return len(text.split()) <= TITLE_MAX_WORDS
+
+
+# An author field among a document's opening lines: "Author: A. M. Kuchling", "Authors:
+# Andrew Dalke and Raymond Hettinger", "Written by Vinay Sajip <vinay at red-dove dot com>".
+_AUTHOR_FIELD = re.compile(r"^\s*(?:authors?\s*:|written\s+by\b:?)\s*(?P<name>.+?)\s*$", re.I)
+# What follows a name in such a field: an address in angle brackets or parentheses.
+_CONTACT = re.compile(r"\s*[<(].*$")
+AUTHOR_LINES = 10  # the field is read among this many first non-blank lines
+_AUTHOR_MAX_WORDS = 12
+
+
+def stated_author(text: str) -> str:
+    """The author a document states in an "Author:" or "Written by" field among its first
+    lines (a HOWTO's field list, a memo's header), without the contact address that may
+    follow; "" when it states none. A name starts with a capital and is no sentence."""
+    lines = [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
+    for line in lines:
+        field = _AUTHOR_FIELD.match(line)
+        if field is None:
+            continue
+        name = _CONTACT.sub("", field["name"]).strip(" ,;")
+        if name[:1].isupper() and len(name.split()) <= _AUTHOR_MAX_WORDS and name[-1] != ".":
+            return name
+    return ""
 
 
 def month_names(text: str) -> list[str]:

@@ -190,3 +190,17 @@ def compared_on(question: str) -> str:
     quoted on ("How do the GPL 2 and the GPL 3 differ on patents?" -> patents, not a
     sentence saying versions "may differ in detail")."""
     return _COMPARING.sub(" ", question)
+
+
+# "Who wrote the Sorting HOWTO?", "Who is the author of ...": the question opens with it
+# (not "... against the Contributor who drafted it?").
+_AUTHOR_QUESTION = re.compile(
+    r"^\W*who\s+(?:wrote|authored|drafted|penned|(?:is|was|are|were)\s+the\s+authors?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_author(question: str) -> bool:
+    """Whether the question asks who wrote a document: answered where a document states
+    its author, which its opening usually does."""
+    return _AUTHOR_QUESTION.search(question) is not None

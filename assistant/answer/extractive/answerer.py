@@ -29,7 +29,7 @@ from assistant.answer.extractive.answerability import (
 )
 from assistant.answer.extractive.clauses import answering_clauses
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer, asks_for_document
-from assistant.answer.extractive.selection import conflicting, select
+from assistant.answer.extractive.selection import conflicting, select, states_author
 from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import (
     Unsupported,
@@ -268,7 +268,8 @@ class ExtractiveAnswerer:
             if shaped is not None:
                 return shaped
         chosen, missing, features = self.assess(question, passages)
-        if not chosen or not answers(self.answerability, features):
+        stated = bool(chosen) and states_author(question, chosen[0])
+        if not chosen or not (stated or answers(self.answerability, features)):
             if chosen and not missing.terms and features["figure_unstated"]:
                 note = "The documents don't state the figure asked for."
                 return partial_answer(note, cited_answer(chosen[:1]))

@@ -21,6 +21,7 @@ from assistant.text.compound_questions import question_parts
 from assistant.text.document_heading import with_heading
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
+from assistant.text.question_kinds import asks_for_author
 from assistant.text.terms import tokenize
 
 
@@ -32,6 +33,12 @@ def select(
     ranked = prose_first(scorer.candidates(question, passages), code_wanted)
     if not ranked:
         return []
+    source = ranked[0].passage.metadata["source"]
+    stating = [
+        c for c in ranked if c.passage.metadata["source"] == source and states_author(question, c)
+    ]
+    if stating:
+        return stating[:1]  # the byline alone: what else the document says is not who wrote it
     parts = question_parts(question, scorer.weights.min_question_part_words)
     chosen: list[Candidate] = []
     taken: set[tuple[str, int]] = set()
@@ -85,6 +92,14 @@ def select(
             taken.add(candidate.key)
             quoted |= terms
     return chosen
+
+
+def states_author(question: str, candidate: Candidate) -> bool:
+    """Whether the question asks who wrote a document and the sentence states the author its
+    document's metadata gives (or the "Author:" field it was read from): the answer, however
+    the model scores a field line against the question's words."""
+    author = set(tokenize(str(candidate.passage.metadata.get("author") or "")))
+    return bool(author) and asks_for_author(question) and author <= set(tokenize(candidate.quote))
 
 
 def adds_to(terms: set[str], quoted: set[str], novel_share: float) -> bool:

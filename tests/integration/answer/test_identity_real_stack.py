@@ -151,6 +151,43 @@ def test_a_pages_site_names_the_collection_it_is_of(tmp_path: Path) -> None:
     assert refused.abstained
 
 
+def _howto(title: str, author: str, paragraphs: list[str]) -> str:
+    fields = (
+        f'<dl class="field-list simple"><dt>Author<span>:</span></dt><dd><p>{author}</p></dd></dl>'
+    )
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    head = f"<html><head><title>{title}</title></head>"
+    return f"{head}<body><h1>{title}</h1>{fields}{body}</body></html>"
+
+
+def test_who_wrote_a_page_is_the_author_its_field_list_states(tmp_path: Path) -> None:
+    """A HOWTO states its author in a field list under its title and nowhere else; that
+    line answers "who wrote", however far down the page the question's words rank it, and
+    the author names the page in other questions."""
+    filler = [f"Section {n} explains how sorting handles case {n} of many." for n in range(40)]
+    docs = _assistant(
+        tmp_path,
+        {
+            "sorting.html": _howto(
+                "Sorting HOW TO",
+                "Andrew Dalke and Raymond Hettinger",
+                [*filler, "A key function is called on each element before comparisons."],
+            ),
+            "logging.html": _howto(
+                "Logging HOWTO",
+                "Vinay Sajip &lt;vinay at example dot com&gt;",
+                ["The default level is WARNING, so only warnings and errors are shown."],
+            ),
+        },
+    )
+    result = docs.ask("Who wrote the Sorting HOW TO?")
+    assert not result.abstained, result.answer
+    assert result.answer.startswith("Author: Andrew Dalke and Raymond Hettinger [1]")
+    assert [c.source for c in result.citations] == ["sorting.html"]
+    scoped = docs.ask("What does Vinay Sajip's HOWTO say the default level is?")
+    assert "WARNING" in scoped.answer and scoped.citations[0].source == "logging.html"
+
+
 def test_a_follow_up_of_a_follow_up_keeps_the_question_it_builds_on(letters) -> None:
     """ "What about Eisenhower?" after "And in 1949?" asks Eisenhower's 1949 minimum wage,
     which no letter gives: refused, not answered for the fragment "And in 1949"."""

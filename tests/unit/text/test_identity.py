@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.document_heading import heading, identity
-from assistant.text.identity import date_from_path, path_words, title_from_path, usable_title
+from assistant.text.identity import (
+    date_from_path,
+    path_words,
+    stated_author,
+    title_from_path,
+    usable_title,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +80,22 @@ def test_the_identity_carries_metadata_and_the_file_names_words_once() -> None:
 )
 def test_a_version_is_no_extension(source: str, words: list[str]) -> None:
     assert path_words(source) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        (
+            "Sorting HOW TO\nAuthor: Andrew Dalke and Raymond Hettinger\nRelease: 0.1\n",
+            "Andrew Dalke and Raymond Hettinger",
+        ),
+        ("Logging HOWTO\n\nAuthor: Vinay Sajip <vinay_sajip at red-dove dot com>\n", "Vinay Sajip"),
+        ("Authors: A.M. Kuchling, Eric S. Raymond\n", "A.M. Kuchling, Eric S. Raymond"),
+        ("Memo\nWritten by Gordon McMillan (gmcm at example dot org)\n", "Gordon McMillan"),
+        ("Author: see the list of contributors below.\n", ""),  # no name, a sentence
+        ("The authors: many people\n", ""),
+        ("line\n" * 12 + "Author: Late Person\n", ""),  # past the opening lines
+    ],
+)
+def test_an_author_field_among_the_first_lines_is_the_author(text: str, author: str) -> None:
+    assert stated_author(text) == author

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.question_kinds import question_kind, topic_terms
+from assistant.text.question_kinds import asks_for_author, question_kind, topic_terms
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,16 @@ def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
 def test_the_noun_a_year_or_version_qualifies_is_no_topic(question: str, topic: list[str]) -> None:
     """ "The 1949 speech" is the document, not what it is about."""
     assert topic_terms(question) == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who wrote the Sorting HOWTO?", True),
+        ("Who is the author of the Logging HOWTO?", True),
+        ("Under the MPL, may wording be read against the Contributor who drafted it?", False),
+        ("Who proposed a highway programme?", False),
+    ],
+)
+def test_a_question_on_who_wrote_a_document(question: str, asks: bool) -> None:
+    assert asks_for_author(question) is asks
