@@ -74,6 +74,13 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 # whenever in doubt (the answers issue asks for at most 0.10 on collections nobody tuned on;
 # half of that leaves room for them).
 FALSE_REFUSAL_BUDGET = 0.05
+# Options whose held-out refusals differ by less than one unanswerable case of the smallest
+# corpus's tuning part (5 of them: 0.2, or 0.05 of a mean over four corpora) are equals, and
+# the first of them in FEATURE_SETS x REGULARISATION order (more features, then stronger
+# regularisation) is taken: picking the top of near-equal noisy figures chose a different
+# option on every refit (fold models flipped between four options over three runs of the
+# same data with one more document's author; shipped test refusals 0.75 <-> 0.667).
+EQUAL_REFUSED = 0.05
 CURVE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
@@ -178,6 +185,15 @@ def best_threshold(rows: Sequence[CaseFeatures], probabilities: Sequence[float])
     return max(candidates, key=judged)
 
 
+def first_of_the_best(tried: list[tuple[tuple[float, float], Option, float, dict]]) -> tuple:
+    """The first option (in the order tried) whose held-out refusals are within
+    EQUAL_REFUSED of the best of those whose false refusals keep within the budget (of all,
+    when none does)."""
+    within = [t for t in tried if -t[0][1] <= FALSE_REFUSAL_BUDGET] or tried
+    best = max(t[0][0] for t in within)
+    return next(t for t in within if t[0][0] >= best - EQUAL_REFUSED)
+
+
 def held_out_probabilities(rows: Sequence[CaseFeatures], option: Option) -> dict[str, list[float]]:
     """Each row's probability from the model fitted without its corpus, by case id."""
     found: dict[str, list[float]] = {}
@@ -221,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         judged = (mean_of(by_corpus, "refused"), -mean_of(by_corpus, "false_refusals"))
         tried.append((judged, option, threshold, by_corpus))
         print(f"held-out refused / false refusals {judged} at {threshold:.3f}  {option}")
-    score, option, threshold, by_corpus = max(tried, key=lambda t: t[0])
+    score, option, threshold, by_corpus = first_of_the_best(tried)
 
     # Each corpus's tuning and test figures from the fold where it was held out.
     report: dict[str, dict] = {}
