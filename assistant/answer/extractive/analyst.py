@@ -25,7 +25,7 @@ from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Citation
-from assistant.text.document_heading import with_heading
+from assistant.text.document_heading import identity
 from assistant.text.names_figures import YEAR, occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
@@ -289,13 +289,15 @@ def _covers(a: Candidate, b: Candidate) -> bool:
 def _names_side(candidate: Candidate, side: str) -> bool:
     """Whether the sentence speaks of the side: it names it, or its document's identity
     does (a sentence of grep 3.8's notes speaks of "grep 3.8"; one of a 2025 report, of
-    2025)."""
+    2025), every word of the side in one or the other whole."""
     meta = candidate.passage.metadata
     if occurs(side, normalise_for_matching(candidate.quote)):
         return True
     if YEAR.match(side):
         return str(meta.get("published") or "").startswith(side)
-    identified = normalise_for_matching(with_heading(candidate.quote, meta))
+    # Word by word only in the identity: a side's version is no number of the quote ("GPL
+    # 2" is not a GPL 3 sentence saying "(2) arrange to deprive yourself ...").
+    identified = normalise_for_matching(identity(meta))
     return all(occurs(word, identified) for word in side.split())
 
 

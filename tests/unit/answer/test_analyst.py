@@ -104,3 +104,17 @@ def test_a_side_whose_best_sentence_is_off_the_subject_is_said_to_be_unanswered(
         weights=weights.model_copy(update={"comparison_score_ratio": 0.0}),
     )
     assert "schools" in lenient.comparison(("Roosevelt", "Truman"), [truman, roosevelt], {}).answer
+
+
+def test_a_sides_version_is_no_number_of_another_documents_sentence() -> None:
+    """ "(2) arrange to deprive yourself ..." of GPL-3 is no sentence on the GPL 2."""
+    gpl3 = _candidate(
+        "Then you must either (1) make the source available, or (2) arrange to deprive "
+        "yourself of the benefit of the patent license.",
+        "GPL-3",
+        "GNU General Public License",
+        0.9,
+    )
+    answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
+    result = answers.comparison(("GPL 2", "GPL 3"), [gpl3], {})
+    assert result.answer.startswith("The documents don't say for GPL 2. GPL 3: Then you must")
