@@ -17,7 +17,7 @@ from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import sentence_similarities
-from assistant.text.question_kinds import asks_for_author, question_kind
+from assistant.text.question_kinds import asks_for_author
 
 
 class HybridRetriever(BaseRetriever):
@@ -72,14 +72,6 @@ class HybridRetriever(BaseRetriever):
         vector: list[float] = []  # the question's own vector: its sentences' similarities
         searched: list[float] = []  # the vector searched with, moved by feedback
         named = self._scope(query, sources)
-        # A comparison names each side's documents: all of them are the scope ("the GPL 2
-        # and the GPL 3"), not only those whose terms the whole question weighs most.
-        shape = question_kind(query)
-        sided = [self._scope(side, sources) for side in shape.sides]
-        if shape.kind == "comparison" and sided and all(sided):
-            named = named.union(*sided)
-        else:
-            sided = []
         # The named documents are searched on their own too, so their passages are candidates
         # however many other documents say similar things.
         searches = [sources, *([sorted(named)] if named else [])]
@@ -127,8 +119,7 @@ class HybridRetriever(BaseRetriever):
                 key: score + (boost if found[key][2].get("source") in named else 0.0)
                 for key, score in fused.items()
             }
-        ranked = self._without_copies(fused, found, named)
-        ranked = (self._by_sides(ranked, sided, found) if sided else ranked)[:k]
+        ranked = self._without_copies(fused, found, named)[:k]
         if named and asks_for_author(query):
             ranked = self._with_openings(ranked, sorted(named), found, fused, k)
             if vector:
@@ -176,24 +167,6 @@ class HybridRetriever(BaseRetriever):
             fused.setdefault(key, min((fused[r] for r in ranked), default=0.0))
             openings.append(key)
         return ranked[: max(0, k - len(openings))] + openings[:k]
-
-    @staticmethod
-    def _by_sides(
-        ranked: list[str], sides: list[set[str]], found: dict[str, tuple[str, str, dict[str, Any]]]
-    ) -> list[str]:
-        """A comparison's passages taken in turn from each side's documents, best first,
-        then the rest: the side the question's words favour would otherwise fill the first
-        places ("Compare what the GPL 2 and the GPL 3 say about patents" ranked GPL 3's five
-        passages before any of GPL 2's)."""
-        queues = [[key for key in ranked if found[key][2].get("source") in own] for own in sides]
-        taken: list[str] = []
-        while any(queues):
-            for queue in queues:
-                while queue and queue[0] in taken:
-                    queue.pop(0)
-                if queue:
-                    taken.append(queue.pop(0))
-        return taken + [key for key in ranked if key not in taken]
 
     @staticmethod
     def _without_copies(
