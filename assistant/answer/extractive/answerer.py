@@ -136,10 +136,11 @@ def _asks_who_of_the_speaker(question: str, chosen: list[Candidate]) -> bool:
 def unknown_phrases(question: str, unknown: list[str]) -> list[str]:
     """The question's words whose terms the collection lacks, adjacent ones as the phrase
     the question writes ("nuclear submarines", not "nuclear and submarines")."""
+    lacking = set(unknown)
     phrases: list[str] = []
     adjacent = False
     for word in re.findall(r"[\w-]+|\S", question):
-        if set(tokenize(word)) & set(unknown):
+        if set(tokenize(word)) & lacking:
             if adjacent:
                 phrases[-1] += f" {word}"
             else:

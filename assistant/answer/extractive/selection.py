@@ -33,12 +33,18 @@ def select(
     ranked = prose_first(scorer.candidates(question, passages), code_wanted)
     if not ranked:
         return []
-    source = ranked[0].passage.metadata["source"]
-    stating = [
-        c for c in ranked if c.passage.metadata["source"] == source and states_author(question, c)
-    ]
-    if stating:
-        return stating[:1]  # the byline alone: what else the document says is not who wrote it
+    if asks_for_author(question):
+        source = ranked[0].passage.metadata["source"]
+        stating = next(
+            (
+                c
+                for c in ranked
+                if c.passage.metadata["source"] == source and states_author(question, c)
+            ),
+            None,
+        )
+        if stating is not None:
+            return [stating]  # the byline alone: what else the document says is not who wrote it
     parts = question_parts(question, scorer.weights.min_question_part_words)
     chosen: list[Candidate] = []
     taken: set[tuple[str, int]] = set()
@@ -98,8 +104,10 @@ def states_author(question: str, candidate: Candidate) -> bool:
     """Whether the question asks who wrote a document and the sentence states the author its
     document's metadata gives (or the "Author:" field it was read from): the answer, however
     the model scores a field line against the question's words."""
+    if not asks_for_author(question):
+        return False
     author = set(tokenize(str(candidate.passage.metadata.get("author") or "")))
-    return bool(author) and asks_for_author(question) and author <= set(tokenize(candidate.quote))
+    return bool(author) and author <= set(tokenize(candidate.quote))
 
 
 def adds_to(terms: set[str], quoted: set[str], novel_share: float) -> bool:
