@@ -148,9 +148,9 @@ def names(text: str) -> list[str]:
     return found
 
 
-# The irregular plurals, common nouns whose possessive stays inside a name ("People's Bank
-# of China", "Children's Hospital"); a plural in "s'" has no "'s" to end a name at.
-_PLURAL_POSSESSORS = frozenset({"people", "children", "women", "men"})
+# Nouns plural without an "s". Their possessive stays inside a name ("People's Bank of
+# China", "Children's Hospital"); a plural in "s'" has no "'s" to end a name at.
+IRREGULAR_PLURALS = frozenset({"people", "children", "women", "men"})
 
 
 def _possessive_parts(phrase: str) -> list[str]:
@@ -158,7 +158,7 @@ def _possessive_parts(phrase: str) -> list[str]:
     parts: list[str] = []
     for piece in re.split(r"(?<=['’]s)\s+", phrase):
         possessor = parts[-1].split()[-1][:-2].lower() if parts else ""
-        if possessor in _PLURAL_POSSESSORS:
+        if possessor in IRREGULAR_PLURALS:
             parts[-1] += f" {piece}"
         else:
             parts.append(piece)

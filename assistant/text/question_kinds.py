@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.text.compound_questions import question_parts
-from assistant.text.names_figures import names, numbers
+from assistant.text.names_figures import IRREGULAR_PLURALS, names, numbers
 from assistant.text.terms import tokenize
 
 QuestionKind = Literal["fact", "overview", "list", "timeline", "comparison"]
@@ -34,6 +34,41 @@ _LIST = re.compile(
     r"|\bevery\s+(?:city|province|region|country|measure|release|version)\b",
     re.IGNORECASE,
 )
+# "Which infinite iterators does itertools provide?", "In nano 6.0, which new color names
+# were added?", "Which subdirectories of /var does the FHS mark optional?": the noun the
+# question word asks about (the word before the first auxiliary, or before "of") is the
+# answer's kind, and a plural one asks for several things. Without an auxiliary the noun is
+# not told from the verb ("Which command warns users ...?") and a preposition ends the
+# phrase ("Which experiment for reflowing paragraphs did sed drop?" asks for one thing).
+_AUXILIARY = (
+    r"(?:do|does|did|are|were|is|was|have|has|had|can|could|will|would|should|must|may|might)"
+)
+_PREPOSITION = r"(?:of|in|on|for|from|to|with|under|about|over|at|by|into|than|if|that)"
+_ASKED_NOUN = re.compile(
+    r"(?:^|[,;:]\s*)(?:which|what)\s+(?:of\s+the\s+|(?:are|were)\s+the\s+)?"
+    rf"(?:(?!{_AUXILIARY}\b|{_PREPOSITION}\b)[\w'’./“”\"-]+\s+){{0,4}}?"
+    rf"(?!{_AUXILIARY}\b|{_PREPOSITION}\b)([\w'’./-]+)[“”\"]?\s+(?:{_AUXILIARY}|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _plural(word: str) -> bool:
+    """Whether a noun is plural: "iterators", "CVEs", "people"; not "process", "status",
+    "analysis" or a possessive."""
+    lower = word.lower()
+    return lower in IRREGULAR_PLURALS or (
+        len(lower) > 3
+        and lower.endswith("s")
+        and not lower.endswith(("ss", "us", "is", "'s", "’s"))
+    )
+
+
+def asks_for_several(question: str) -> bool:
+    """Whether the thing the question word asks about is plural."""
+    found = _ASKED_NOUN.search(question)
+    return found is not None and _plural(found[1])
+
+
 _YEAR = r"(?:19|20)\d\d"
 _SPAN = re.compile(rf"\bfrom\s+({_YEAR})\s+(?:to|until|through)\s+({_YEAR})\b", re.IGNORECASE)
 # "from version 3.1.3 to 3.2.7", "from 7.0 to 8.0.4": a span of releases, not of years.
@@ -101,7 +136,7 @@ def question_kind(question: str) -> QuestionShape:
         return QuestionShape("timeline")
     if _OVERVIEW.search(question):
         return QuestionShape("overview")
-    if _LIST.search(question):
+    if _LIST.search(question) or asks_for_several(question):
         return QuestionShape("list")
     return QuestionShape("fact")
 

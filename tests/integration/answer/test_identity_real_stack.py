@@ -104,6 +104,20 @@ def test_a_list_from_a_named_letter_lists_nothing_from_the_others(letters) -> No
     assert {c.source for c in result.citations} == {"1949-Truman-2.txt"}
 
 
+def test_a_question_asking_which_things_is_answered_with_each_of_them(tmp_path: Path) -> None:
+    """ "Which proposals ...?" asks for several things, as "List the proposals ..." does: a
+    single fact's answer would quote at most three of the four."""
+    proposals = ["9 billion dollars", "500 new hospitals", "10 billion dollars", "20,000"]
+    kennedy = (
+        f"I propose a space programme of {proposals[0]}. I propose {proposals[1]} in the "
+        f"cities. I propose a tax cut of {proposals[2]} for families. I propose a peace "
+        f"corps of {proposals[3]} volunteers."
+    )
+    assistant = _assistant(tmp_path, {**LETTERS, "1961-Kennedy-1.txt": ADDRESS + kennedy})
+    result = assistant.ask("Which proposals did Kennedy make in 1961?")
+    assert all(proposal in result.answer for proposal in proposals), result.answer
+
+
 @pytest.mark.parametrize(
     ("question", "source", "fact"),
     [

@@ -38,6 +38,21 @@ from assistant.text.question_kinds import asks_for_author, question_kind, topic_
         ("Which cities each set a target above 6 percent?", "list"),
         ("What GDP growth target did China set for 2025?", "fact"),
         ("Which module keeps the smallest item at the front?", "fact"),
+        # The noun the question word asks about says how many things are asked for.
+        ("Which infinite iterators does the itertools module provide?", "list"),
+        ("Which of the collections module's container types are dict subclasses?", "list"),
+        ("Which subdirectories of /var does the FHS mark as optional?", "list"),
+        ("In nano 6.0, which new color names were added?", "list"),
+        ("Which CVEs do rsync's release notes say were fixed?", "list"),
+        ("What two things must you do when object code uses a header file?", "list"),
+        ("Which people did the report thank?", "list"),
+        ("Which process does the kernel start first?", "fact"),
+        ("Which status does the command report?", "fact"),
+        ("Which command warns users that they exceed their quota?", "fact"),
+        ("Which long-failed experiment for reflowing paragraphs did sed drop?", "fact"),
+        ("What must reviewing courts do if the disclaimer has no effect?", "fact"),
+        ("What idea about how officials should judge themselves is shared?", "fact"),
+        ("Which province's Two Sessions opened the 2026 round?", "fact"),
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
