@@ -36,11 +36,7 @@ def select(
     if asks_for_author(question):
         source = ranked[0].passage.metadata["source"]
         stating = next(
-            (
-                c
-                for c in ranked
-                if c.passage.metadata["source"] == source and states_author(question, c)
-            ),
+            (c for c in ranked if c.passage.metadata["source"] == source and _writes_author(c)),
             None,
         )
         if stating is not None:
@@ -104,8 +100,11 @@ def states_author(question: str, candidate: Candidate) -> bool:
     """Whether the question asks who wrote a document and the sentence states the author its
     document's metadata gives (or the "Author:" field it was read from): the answer, however
     the model scores a field line against the question's words."""
-    if not asks_for_author(question):
-        return False
+    return asks_for_author(question) and _writes_author(candidate)
+
+
+def _writes_author(candidate: Candidate) -> bool:
+    """Whether the sentence writes every word of its document's author."""
     author = set(tokenize(str(candidate.passage.metadata.get("author") or "")))
     return bool(author) and author <= set(tokenize(candidate.quote))
 
