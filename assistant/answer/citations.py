@@ -37,6 +37,20 @@ def citation(
     )
 
 
+def document_label(passage: Document, date_first: bool = False) -> str:
+    """ "Title (date)", or "date — Title" in a timeline: how an answer drawing on several
+    documents introduces each. A title made from a dated file name carries the date already
+    ("sed › 2016-12-30 v4.3", "2013 Smith 2") and is not followed by it again; a year inside
+    a title names its subject ("China's 2025 Two Sessions"), so the date still follows."""
+    meta = passage.metadata
+    title = str(meta.get("title") or meta["source"])
+    published = str(meta.get("published") or "")
+    carried = published in title and ("-" in published or title.startswith(published))
+    if not published or carried:
+        return title
+    return f"{published} — {title}" if date_first else f"{title} ({published})"
+
+
 def page_label(meta: dict) -> str:
     """ "12", or "12-13" for a passage across two pages; "" when pages are not known."""
     first, last = int(meta.get("page") or 0), int(meta.get("page_end") or 0)

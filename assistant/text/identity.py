@@ -18,15 +18,21 @@ from assistant.text.terms import tokenize
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
 IDENTITY_VERSION = (
-    "identity-6"  # 6: an "Author:" field among the first lines is the author; 5: an address
-    # list is no title ("Mr. President, Mr. Speaker, Members of the Congress:"); 4: a
-    # copyright line is no title; 3: a version after the last dot is no file type
+    "identity-7"  # 7: a date spread over folders (2019/06/12/) is one date; 6: an "Author:"
+    # field among the first lines is the author; 5: an address list is no title ("Mr.
+    # President, Mr. Speaker, Members of the Congress:"); 4: a copyright line is no title;
+    # 3: a version after the last dot is no file type
 )
 # A date or year standing apart in a name: 2019-06-12, 2019_06_12, 20190612, 2019-06, 2019.
 _DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)"
     r"(?:(?P<sep>[-_.]?)(?P<month>0[1-9]|1[0-2])(?:(?P=sep)(?P<day>0[1-9]|[12]\d|3[01]))?)?"
     r"(?!\d)"
+)
+# A date spread over folders, year first: `minutes/2019/06/12.txt`, `archive/2019/06/`.
+_FOLDER_DATE = re.compile(
+    r"(?<![^/])(?P<year>(?:19|20)\d\d)/(?P<month>0[1-9]|1[0-2])(?:/(?P<day>0[1-9]|[12]\d|3[01]))?"
+    r"(?=[/._-]|$)"
 )
 # A version of three parts or more ("8.0.0", "3.11.4"), whose leading parts name its series.
 _VERSION = re.compile(r"\d+(?:\.\d+){2,}")
@@ -70,7 +76,7 @@ def file_suffix(name: str) -> str:
 def path_words(source: str) -> list[str]:
     """The meaningful words of a path, folders first, without extension, hashes or serial
     numbers: `reports/2019-06-12_board-minutes.txt` → reports 2019-06-12 board minutes."""
-    path = PurePosixPath(source)
+    path = _folder_dates_joined(source)
     own = path.stem if file_suffix(path.name) else path.name
     parts = [*path.parent.parts, own]
     words: list[str] = []
@@ -97,11 +103,19 @@ def _iso(match: re.Match[str]) -> str:
     return "-".join(p for p in (match["year"], match["month"], match["day"]) if p)
 
 
+def _folder_dates_joined(source: str) -> PurePosixPath:
+    """The path with a date spread over folders written as one: `minutes/2019/06/12.txt` →
+    `minutes/2019-06-12.txt`, so that its month and day are read as a date, not dropped as
+    serial numbers."""
+    return PurePosixPath(_FOLDER_DATE.sub(_iso, source))
+
+
 def title_from_path(source: str) -> str:
     """A readable title made of the path's words: `2019-06-12_board-minutes.txt` →
     "2019-06-12 board minutes"; the folders lead ("minutes › 2019-06-12 board")."""
-    path = PurePosixPath(source)
-    folders = " › ".join(" ".join(path_words(part)) for part in path.parent.parts if part != ".")
+    path = _folder_dates_joined(source)
+    named = (" ".join(path_words(part)) for part in path.parent.parts if part != ".")
+    folders = " › ".join(words for words in named if words)
     own = " ".join(path_words(path.name)) or path.name
     return f"{folders} › {own}" if folders else own
 
@@ -109,7 +123,7 @@ def title_from_path(source: str) -> str:
 def date_from_path(source: str) -> str:
     """The most precise date in the path, the file name before its folders: "2019-06-12",
     "2019-06" or "2019"; "" when none."""
-    path = PurePosixPath(source)
+    path = _folder_dates_joined(source)
     for part in [path.name, *reversed(path.parent.parts)]:
         precision = lambda m: bool(m["month"]) + bool(m["day"])  # noqa: E731
         best = max(_DATE.finditer(part), key=precision, default=None)

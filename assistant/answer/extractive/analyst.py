@@ -17,9 +17,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-from langchain_core.documents import Document
 
-from assistant.answer.citations import Statement, citation, compose, prefaced
+from assistant.answer.citations import Statement, citation, compose, document_label, prefaced
 from assistant.answer.extractive.clauses import answering_clauses
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer
 from assistant.config import AnswererWeights
@@ -214,7 +213,8 @@ class AnalystAnswers:
         kept.sort(key=lambda c: (str(c.passage.metadata.get("published") or "9999"), c.start))
         kept = self.quoted(kept, weights)
         groups = [
-            (_dated_label(c.passage), [_statement(c, n)]) for n, c in enumerate(kept, start=1)
+            (document_label(c.passage, date_first=True), [_statement(c, n)])
+            for n, c in enumerate(kept, start=1)
         ]
         answer, claims = compose(groups)
         return AskResult(answer=answer, citations=_citations(kept), claims=claims)
@@ -299,13 +299,6 @@ def _names_side(candidate: Candidate, side: str) -> bool:
     # 2" is not a GPL 3 sentence saying "(2) arrange to deprive yourself ...").
     identified = normalise_for_matching(identity(meta))
     return all(occurs(word, identified) for word in side.split())
-
-
-def _dated_label(passage: Document) -> str:
-    meta = passage.metadata
-    title = str(meta.get("title") or meta["source"])
-    published = str(meta.get("published") or "")
-    return f"{published} — {title}" if published else title
 
 
 def _statement(candidate: Candidate, n: int) -> Statement:

@@ -18,6 +18,7 @@ from assistant.answer.citations import (
     abstention,
     citation,
     compose,
+    document_label,
     partial_answer,
     prefaced,
 )
@@ -166,14 +167,6 @@ def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
     best = max(chosen, key=named)
     opening = by_document(chosen)[0][0]
     return best if named(best) > named(opening) else None
-
-
-def document_label(passage: Document) -> str:
-    """ "Title (date)": how an answer drawing on several documents introduces each."""
-    meta = passage.metadata
-    title = str(meta.get("title") or meta["source"])
-    published = str(meta.get("published") or "")
-    return f"{title} ({published})" if published else title
 
 
 def cited_answer(

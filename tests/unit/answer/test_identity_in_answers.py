@@ -7,7 +7,7 @@ from collections import Counter
 
 from langchain_core.documents import Document
 
-from assistant.answer.citations import abstention
+from assistant.answer.citations import abstention, document_label
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.scoring import SentenceScorer, states_only_identity
 from assistant.answer.extractive.sentence_model import SentenceModel
@@ -242,3 +242,22 @@ def test_a_person_named_in_full_is_the_author_a_file_name_gives_by_surname() -> 
     assert "never mention" not in refused.answer
     elsewhere = answerer.refusal("What did John F. Kennedy propose?", [other], ["John F. Kennedy"])
     assert "never mention John F. Kennedy" in elsewhere.answer
+
+
+def test_a_label_gives_the_date_once() -> None:
+    """A title made from a dated file name carries its date; the label does not repeat it.
+    A year inside a title is its subject's, not the date of the document."""
+
+    def passage(title: str, published: str) -> Document:
+        return Document("", metadata={"source": "x.txt", "title": title, "published": published})
+
+    dated_name = passage("sed › 2016-12-30 v4.3", "2016-12-30")
+    assert document_label(dated_name) == "sed › 2016-12-30 v4.3"
+    assert document_label(dated_name, date_first=True) == "sed › 2016-12-30 v4.3"
+    report = passage("Local Two Sessions Conclude", "2026-01")
+    assert document_label(report) == "Local Two Sessions Conclude (2026-01)"
+    assert document_label(report, date_first=True) == "2026-01 — Local Two Sessions Conclude"
+    assert document_label(passage("2013 Smith 2", "2013")) == "2013 Smith 2"
+    subject_year = passage("What reports signal ahead of the 2025 Two Sessions", "2025")
+    assert document_label(subject_year) == f"{subject_year.metadata['title']} (2025)"
+    assert document_label(passage("GPL 3.0", "")) == "GPL 3.0"

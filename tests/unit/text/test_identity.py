@@ -24,6 +24,10 @@ from assistant.text.identity import (
         ("GPL-3.0.txt", "GPL 3.0", ""),
         ("curl/2021-03_v7.76.0.md", "curl › 2021-03 v7.76.0", "2021-03"),
         ("NOTES", "NOTES", ""),
+        # A date spread over folders is one date, not a year and two serial numbers.
+        ("minutes/2019/06/12.txt", "minutes › 2019-06-12", "2019-06-12"),
+        ("archive/2019/06/board-minutes.txt", "archive › 2019-06 › board minutes", "2019-06"),
+        ("reports/2019/13/q4.txt", "reports › 2019 › 13 › q4", "2019"),
     ],
 )
 def test_a_file_name_gives_a_title_and_a_date(source: str, title: str, date: str) -> None:
