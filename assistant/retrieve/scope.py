@@ -24,12 +24,24 @@ from assistant.text.terms import tokenize
 NAMED_SCOPE_KEY = "named_scope"
 
 
+# A word that a kind of document follows says which one: "the secrets module", "the budget
+# report", "the kbd package". Common words too: the noun makes them a name.
+_BEFORE_DOCUMENT_NOUN = re.compile(
+    r"\b(?:the|this|that)\s+([a-z][\w.-]*)\s+(?:module|package|command|page|section|chapter|"
+    r"manual|guide|handbook|howto|faq|document|report|letter|article|licen[cs]e|speech|memo|"
+    r"minutes|tutorial|paper|statement)s?\b",
+    re.IGNORECASE,
+)
+
+
 def identity_terms(question: str, max_zipf: float) -> set[str]:
     """The question's terms that can say which document it means: figures (years,
     versions), months, the words of its names (a version glued to a name also without its
-    ".0": "GPL-3.0" is `GPL-3`) and its words rare in English."""
+    ".0": "GPL-3.0" is `GPL-3`), its words rare in English and a word that a kind of
+    document follows ("the secrets module")."""
     words = [*numbers(question), *month_names(question)]
     words += distinctive_words(question, max_zipf)
+    words += _BEFORE_DOCUMENT_NOUN.findall(question)
     terms = {token for word in words for token in tokenize(word)}
     named = [word for phrase in names(question) for word in phrase_words(phrase)]
     return terms | {without_trailing_zeros(t) for word in named for t in tokenize(word)}

@@ -34,11 +34,26 @@ LICENSES = {
     "the files.",
 }
 
+# Library pages on neighbouring subjects, each named by a common English word.
+PAGES = {
+    "library/secrets.txt": "secrets — Generate secure random numbers\n\n"
+    "This module generates cryptographically strong random numbers for managing passwords "
+    "and security tokens. It provides the most secure source of randomness that your "
+    "operating system provides.",
+    "library/random.txt": "random — Generate pseudo-random numbers\n\n"
+    "This module implements pseudo-random number generators for various distributions. "
+    "Its generators should not be used for security purposes such as passwords or tokens.",
+    "library/statistics.txt": "statistics — Mathematical statistics functions\n\n"
+    "This module provides functions for calculating statistics of numeric data, such as "
+    "the mean and the mode.",
+}
+
 
 def _assistant(tmp: Path, files: dict[str, str]) -> Assistant:
     corpus = tmp / "corpus"
     corpus.mkdir()
     for name, text in files.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
         (corpus / name).write_text(text + "\n", encoding="utf-8")
     settings = make_settings(tmp, corpus=corpus)
     build_index(settings)
@@ -53,6 +68,19 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 @pytest.fixture(scope="module")
 def licenses(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return _assistant(tmp_path_factory.mktemp("licenses"), LICENSES)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return _assistant(tmp_path_factory.mktemp("pages"), PAGES)
+
+
+def test_a_page_named_by_a_common_word_before_its_kind_is_the_one_summarised(pages) -> None:
+    """ "secrets" is common English; "the secrets module" says which page is meant, so its
+    overview quotes that page alone, not the random module's page on the same subject."""
+    result = pages.ask("Give me an overview of the secrets module.")
+    assert not result.abstained
+    assert {c.source for c in result.citations} == {"library/secrets.txt"}
 
 
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:

@@ -71,6 +71,20 @@ def test_a_question_naming_no_document_has_no_scope() -> None:
     assert scope("What did Brown say in 1999?", LETTERS, MAX_ZIPF) == {}
 
 
+def test_a_common_word_before_a_kind_of_document_names_it() -> None:
+    """ "secrets" is common English, but "the secrets module" says which page is meant; a
+    word no document's identity carries still names none."""
+    pages = _identities(
+        {"source": "library/secrets.html", "title": "secrets — Generate secure random numbers"},
+        {"source": "library/random.html", "title": "random — Generate pseudo-random numbers"},
+        {"source": "howto/logging.html", "title": "Logging HOWTO"},
+    )
+    question = "Give me an overview of the documentation page for the secrets module."
+    assert set(scope(question, pages, MAX_ZIPF)) == {"library/secrets.html"}
+    assert scope("What do the secrets say about numbers?", pages, MAX_ZIPF) == {}
+    assert scope("What does the budget report say?", pages, MAX_ZIPF) == {}
+
+
 PSF = "Python Software Foundation"
 GUIDES = _identities(
     {"source": "howto/logging.html", "title": "Logging HOWTO"},
