@@ -107,6 +107,20 @@ def is_fragment(sentence: str, min_words: int, kind: str = "paragraph") -> bool:
     return not ends and len(_QUOTED_OR_BRACKETED.sub(" ", sentence).split()) < min_words
 
 
+# A sentence that only sends the reader elsewhere: "See The testing distribution.", "For more
+# details, please see the FAQ.", "Refer to Section 4."; it states nothing itself.
+_POINTER = re.compile(
+    r"^\W*(?:for (?:more |further )?(?:details|information)[^,.]*,\s*)?(?:please\s+)?"
+    r"(?:see|refer to|cf\.)\s",
+    re.IGNORECASE,
+)
+_POINTER_MAX_WORDS = 15  # a longer sentence opening with "See" says more than where to look
+
+
+def is_pointer(sentence: str) -> bool:
+    return _POINTER.match(sentence) is not None and len(sentence.split()) <= _POINTER_MAX_WORDS
+
+
 # "Which release ...", "In which year's report ...": asks which document.
 _DOCUMENT_QUESTION = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:versions?|releases?|editions?|documents?|"
@@ -408,6 +422,7 @@ class SentenceScorer:
                 if (
                     is_fragment(sentence, tuned.min_sentence_words, kind)
                     or is_instruction(sentence)
+                    or is_pointer(sentence)
                     or (lead_in and end == span.end)
                     or (not about_documents and states_only_identity(sentence, byline))
                 ):

@@ -254,6 +254,20 @@ def states_asked_figure(
     return any(brings(numbers(c.quote), asked, wants) or spelled_figures(c.quote) for c in chosen)
 
 
+def topic_phrases(question: str, topic: set[str]) -> list[frozenset[str]]:
+    """The terms of each run of two or more adjacent topic words in the question: "global
+    interpreter lock" in "What do the docs say about the global interpreter lock?"; none in
+    "talent and hukou", whose words stand apart."""
+    runs: list[list[str]] = [[]]
+    for word in re.findall(r"[\w'’-]+", question):
+        terms = tokenize(word)
+        if terms and set(terms) <= topic:
+            runs[-1] += terms
+        elif runs[-1]:
+            runs.append([])
+    return [frozenset(run) for run in runs if len(set(run)) >= 2]
+
+
 def on_subject(
     lexical: LexicalIndex, question: str, candidates: list[Candidate], max_zipf: float
 ) -> list[Candidate]:
@@ -271,10 +285,18 @@ def on_subject(
     ]
     if not subjects:
         # No name: the question's own words on its subject ("talent and hukou"), those
-        # that do not say which document is meant.
+        # that do not say which document is meant; a subject of several words ("the global
+        # interpreter lock") is all of them, when some sentences (or their sections, or an
+        # acronym they define) say them all: "the global namespace" is not on it.
         topic = set(topic_terms(asked)) - carried
         focused = [c for c in candidates if topic & set(tokenize(c.quote))]
-        return focused or candidates
+        phrases = topic_phrases(asked, topic)
+
+        def says_whole(c: Candidate) -> bool:
+            said = c.terms | set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata)))
+            return any(phrase <= said for phrase in phrases)
+
+        return [c for c in focused if says_whole(c)] or focused or candidates
     said = {
         id(candidate): normalise_for_matching(
             with_heading(candidate.quote, candidate.passage.metadata)

@@ -700,6 +700,17 @@ def test_a_term_and_its_translation_is_no_answer_but_quoted_speech_is() -> None:
     assert not is_fragment(code, 4, "code") and is_fragment(code, 4)
 
 
+def test_a_sentence_that_only_says_where_to_look_is_no_answer() -> None:
+    from assistant.answer.extractive.scoring import is_pointer
+
+    assert is_pointer("See The testing distribution.")
+    assert is_pointer("For more details, please see the The testing distribution.")
+    assert is_pointer("Refer to Section 4 of the manual.")
+    assert not is_pointer("Seeing the results, the committee raised the target to 5%.")
+    long_see = "See how the packages in unstable are not well tested and might have bugs in them"
+    assert not is_pointer(f"{long_see} for a good while after they are uploaded.")
+
+
 def test_a_hard_wrapped_quote_reads_as_one_line_in_the_answer() -> None:
     from assistant.answer.extractive.answerer import cited_answer
 

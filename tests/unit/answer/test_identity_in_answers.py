@@ -261,3 +261,28 @@ def test_a_label_gives_the_date_once() -> None:
     subject_year = passage("What reports signal ahead of the 2025 Two Sessions", "2025")
     assert document_label(subject_year) == f"{subject_year.metadata['title']} (2025)"
     assert document_label(passage("GPL 3.0", "")) == "GPL 3.0"
+
+
+def test_an_overview_of_a_subject_of_several_words_quotes_sentences_saying_them_all() -> None:
+    """ "The global interpreter lock" is not the subject of a sentence on the global
+    namespace; words the question writes apart ("talent and hukou") are each a subject."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.support import on_subject, topic_phrases
+
+    def candidate(text: str, source: str) -> Candidate:
+        meta = {"source": source, "title": source, "start": 0, "end": len(text)}
+        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
+
+    lock = candidate("The global interpreter lock lets one thread run at a time.", "faq")
+    namespace = candidate("The global namespace lasts until the interpreter quits.", "classes")
+    talent = candidate("Cities compete for talent with housing subsidies.", "a")
+    hukou = candidate("Several provinces relax hukou rules for graduates.", "b")
+    texts = {c.passage.metadata["source"]: c.quote for c in (lock, namespace, talent, hukou)}
+    collection = Collection(texts, {})
+    question = "What do the documents say about the global interpreter lock?"
+    assert on_subject(collection, question, [namespace, lock], 3.0) == [lock]  # type: ignore[arg-type]
+    assert on_subject(collection, "What about talent and hukou?", [talent, hukou], 3.0) == [
+        talent,
+        hukou,
+    ]  # type: ignore[arg-type]
+    assert topic_phrases("the talent and hukou rules", {"talent", "hukou"}) == []
