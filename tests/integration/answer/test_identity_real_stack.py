@@ -46,6 +46,12 @@ PAGES = {
     "library/statistics.txt": "statistics — Mathematical statistics functions\n\n"
     "This module provides functions for calculating statistics of numeric data, such as "
     "the mean and the mode.",
+    "library/threading.txt": "threading — Thread-based parallelism\n\n"
+    "In CPython, because of the global interpreter lock, only one thread can execute Python "
+    "code at once. Use multiprocessing to make better use of several cores.",
+    "tutorial/classes.txt": "Classes\n\n"
+    "The global namespace for a module is created when the module definition is read in and "
+    "normally lasts until the interpreter quits.",
 }
 
 
@@ -81,6 +87,14 @@ def test_a_page_named_by_a_common_word_before_its_kind_is_the_one_summarised(pag
     result = pages.ask("Give me an overview of the secrets module.")
     assert not result.abstained
     assert {c.source for c in result.citations} == {"library/secrets.txt"}
+
+
+def test_an_overview_of_a_subject_of_several_words_quotes_what_says_them_all(pages) -> None:
+    """A sentence on the global namespace says "global" and "interpreter" but is not about
+    the global interpreter lock."""
+    result = pages.ask("What do the documents say about the global interpreter lock?")
+    assert not result.abstained
+    assert {c.source for c in result.citations} == {"library/threading.txt"}
 
 
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:
