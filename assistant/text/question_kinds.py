@@ -182,6 +182,7 @@ summarise summarize summary overview outline sum main key major central theme th
 points topic topics takeaway takeaways message messages idea ideas document documents
 collection text texts article articles report reports note notes analysis analyses paper
 papers page pages piece pieces letter letters chapter chapters section sections cover covers
+docs documentation handbook handbooks manual manuals guide guides
 say says said give provide write brief short list name every all each
 compare comparison versus change changed evolve evolved develop developed over years time
 timeline evolution since between difference differences differ differs differed please me

@@ -100,10 +100,16 @@ def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
         ("Summarise what the 1954 address says about highways.", ["highway"]),
         ("Which releases after 2020 added colour options?", ["releas", "add", "colour", "option"]),
         ("What does the 2025 report say about talent?", ["talent"]),
+        (
+            "What do the Python docs say about the global interpreter lock?",
+            ["global", "interpret", "lock"],
+        ),
+        ("What does the Debian handbook say about scheduling tasks?", ["schedul", "task"]),
     ],
 )
 def test_the_noun_a_year_or_version_qualifies_is_no_topic(question: str, topic: list[str]) -> None:
-    """ "The 1949 speech" is the document, not what it is about."""
+    """ "The 1949 speech" is the document, not what it is about, and so are "the docs" and
+    "the handbook"."""
     assert topic_terms(question) == topic
 
 
