@@ -52,8 +52,11 @@ WRAP_WIDTH = 100
 MIN_WRAP_WIDTH = 40
 _ITEM_MARK = r"[-*+•‣◦]|\d{1,3}[.)]"
 _LIST_ITEM = re.compile(rf"^(?:{_ITEM_MARK})\s")
-# An enumerated item, lettered and numbered ones too: "a) Give ...", "(ii) withdraw ...".
-_ENUMERATED = re.compile(rf"^\s*(?:{_ITEM_MARK}|\(?(?:[a-z]|[ivx]{{1,4}}|\d{{1,3}})\))\s")
+# An enumerated item, lettered and numbered ones too: "a) Give ...", "(ii) withdraw ...",
+# "iii. publicity ...", "c. Affirmer disclaims ..." (lower case: "J. Smith" is a name).
+_ENUMERATED = re.compile(
+    rf"^\s*(?:{_ITEM_MARK}|\(?(?:[a-z]|[ivx]{{1,4}}|\d{{1,3}})\)|(?:[a-z]|[ivx]{{1,4}})\.)\s"
+)
 _SENTENCE_END = tuple(".!?:;。！？…")
 _CLOSING_QUOTES = '"”'  # a quotation closing after a full stop: '... it said."'
 # A full stop quoted on its own ("the regular expression '.' no longer fails") ends no

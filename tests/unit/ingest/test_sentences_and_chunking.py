@@ -153,3 +153,16 @@ def test_announced_items_are_all_the_enumerated_sentences_or_none() -> None:
     assert text[: announced_items(text, spans, 0, 60)].endswith("with the license.")
     assert announced_items(text, spans, 0, 6) == spans[0].end  # part of the list: none
     assert announced_items(text, spans, 3, 60) == spans[3].end  # nothing enumerated after
+
+
+def test_items_lettered_or_numbered_in_roman_with_a_full_stop_are_announced_items() -> None:
+    """Legal texts number their items "i.", "ii." or "a.", "b."; "J. Smith" is a name."""
+    text = (
+        "Rights include the following:\n\n  i. the right to reproduce a Work;\n"
+        " ii. moral rights retained by the author;\n\nc. Affirmer disclaims responsibility.\n\n"
+        "J. Smith signed it."
+    )
+    spans = sentence_spans(text)
+    quoted = text[: announced_items(text, spans, 0, 60)]
+    assert quoted.endswith("Affirmer disclaims responsibility.")
+    assert "J. Smith" not in quoted
