@@ -101,7 +101,7 @@ class Assistant:
                 for path in models
             ),
         )
-        rules = RuleCondenser(weights.max_follow_up_words)
+        rules = RuleCondenser(weights.max_follow_up_words, weights.distinctive_max_zipf)
         modes = {"extractive": AnswerMode(rules, self.extractive)}
         if self.settings.llm_base_url or self.settings.llm_gguf_path:
             # Imported only when configured: langchain's chat-model modules are a cold

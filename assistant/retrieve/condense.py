@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.schema import ChatMessage
+from assistant.text.distinctive import distinctive_words
 from assistant.text.follow_ups import joined
 from assistant.text.names_figures import names, numbers
 from assistant.text.terms import tokenize
@@ -27,6 +28,15 @@ _FOLLOW_UP = re.compile(
 _LEAD_IN = re.compile(
     r"^\s*(and|but|also|so|then)?\s*((what|how) about|what of|for|in)?\s*(the case of\s*)?",
     re.IGNORECASE,
+)
+
+
+# "it" and "its" stand for one thing: the one the previous answer named, when it named one.
+_IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
+_CITATION_MARK = re.compile(r"\[\d+\]")
+# An answer's document label before its quotes: "Title (2025-01-10): ", "2024-03: ".
+_DATED_LABEL = re.compile(
+    r"^(?:[^\n]{1,200}? \(\d{4}[^)\n]*\)|\d{4}(?:-\d\d){0,2}): ", re.MULTILINE
 )
 
 
@@ -48,16 +58,45 @@ def _is_follow_up(question: str, max_words: int) -> bool:
     return _FOLLOW_UP.search(question) is not None and len(question.split()) <= max_words
 
 
-def rewrite_follow_up(question: str, history: Sequence[ChatMessage], max_words: int = 14) -> str:
+def answered_thing(history: Sequence[ChatMessage], max_zipf: float) -> str | None:
+    """What the last answer named that its question did not: "vsftpd" in "They picked
+    vsftpd, because ..." after "Which FTP server did the administrators pick?", "timeit" in
+    "Use the timeit module ..." after "How do I time a snippet of code?". A name, or a word
+    rare in English (a program's, a module's), whichever the answer says first; none when
+    the answer names nothing new (then "it" is the question's own subject)."""
+    if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
+        return None
+    asked = set(tokenize(history[-2].content))
+    answer = _CITATION_MARK.sub(" ", _DATED_LABEL.sub("", history[-1].content))
+    found = [*names(answer), *distinctive_words(answer, max_zipf)]
+    new = [thing for thing in found if not set(tokenize(thing)) <= asked]
+    return min(new, key=answer.find, default=None)
+
+
+def rewrite_follow_up(
+    question: str,
+    history: Sequence[ChatMessage],
+    max_words: int = 14,
+    max_zipf: float | None = None,
+) -> str:
     """The rule: an elliptical follow-up ("And Sanya?", "And in 2026?") swaps its new
     subject into the previous question; one that says more ("Which of those carried over
     into 2025?", "How does that compare with Sanya?") is joined to it, so what "those" and
     "that" refer to stays in the query. The previous question is taken as it was searched:
     a follow-up of a follow-up ("What about Eisenhower?" after "And in 1949?") builds on
     "What minimum wage did Truman recommend in 1949?", not on the fragment "And in 1949?".
-    Only the run of follow-ups since the last question that stood alone is replayed."""
+    Only the run of follow-ups since the last question that stood alone is replayed.
+
+    "It" in a follow-up that says more is the thing the last answer named, when it named
+    one (`answered_thing`, with words rarer than `max_zipf`): "Which directory does it make
+    available?" after an answer naming vsftpd is "Which directory does vsftpd make
+    available?", a question of its own; joined to the earlier one, its answer would be
+    quoted again."""
     if not _is_follow_up(question, max_words):
         return question
+    thing = answered_thing(history, max_zipf) if max_zipf is not None else None
+    if thing and _IT.search(question):
+        return _IT.sub(lambda m: thing if m[1].lower() == "it" else f"{thing}'s", question)
     asked = _questions(history)
     start = max(
         (at for at, earlier in enumerate(asked) if not _is_follow_up(earlier, max_words)),
@@ -121,11 +160,12 @@ class KeepQuestion:
 class RuleCondenser:
     """The no-LLM rule of `rewrite_follow_up`."""
 
-    def __init__(self, max_words: int = 14) -> None:
+    def __init__(self, max_words: int = 14, max_zipf: float | None = None) -> None:
         self.max_words = max_words
+        self.max_zipf = max_zipf
 
     def condense(self, question: str, history: Sequence[ChatMessage]) -> str:
-        return rewrite_follow_up(question, history, self.max_words)
+        return rewrite_follow_up(question, history, self.max_words, self.max_zipf)
 
 
 class LLMCondenser:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import build_index, make_settings
 
+from assistant.schema import ChatMessage
 from assistant.service import Assistant
 
 ADDRESS = "Mr. President, Mr. Speaker, Members of the Congress:\n\n"
@@ -49,6 +50,10 @@ PAGES = {
     "library/threading.txt": "threading — Thread-based parallelism\n\n"
     "In CPython, because of the global interpreter lock, only one thread can execute Python "
     "code at once. Use multiprocessing to make better use of several cores.",
+    "servers/ftp.txt": "FTP servers\n\n"
+    "The administrators picked vsftpd, because they only use the FTP server to distribute a "
+    "few files. Out of the box, vsftpd makes the /srv/ftp directory available to anonymous "
+    "users.",
     "tutorial/classes.txt": "Classes\n\n"
     "The global namespace for a module is created when the module definition is read in and "
     "normally lasts until the interpreter quits.",
@@ -95,6 +100,24 @@ def test_an_overview_of_a_subject_of_several_words_quotes_what_says_them_all(pag
     result = pages.ask("What do the documents say about the global interpreter lock?")
     assert not result.abstained
     assert {c.source for c in result.citations} == {"library/threading.txt"}
+
+
+def test_it_in_a_follow_up_is_the_program_the_last_answer_named(pages) -> None:
+    """ "It" is vsftpd, which the first answer named: the follow-up is answered with the
+    directory, not with the first answer's sentence again."""
+    first_question = "Which FTP server did the administrators pick?"
+    first = pages.ask(first_question)
+    assert "vsftpd" in first.answer
+    history = [
+        ChatMessage(role="user", content=first_question),
+        ChatMessage(role="assistant", content=first.answer),
+    ]
+    result = pages.ask("Which directory does it make available to anonymous users?", history)
+    assert (
+        result.standalone_question
+        == "Which directory does vsftpd make available to anonymous users?"
+    )
+    assert "/srv/ftp" in result.answer and "picked vsftpd" not in result.answer
 
 
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:

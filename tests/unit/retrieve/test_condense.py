@@ -63,3 +63,51 @@ def test_a_long_conversation_is_replayed_from_its_last_standalone_question() -> 
     conversation of 800 questions is no deeper to resolve than its last one."""
     turns = [turn for _ in range(800) for turn in history("What did Ningbo set for 2025?")]
     assert rewrite_follow_up("And Sanya?", turns) == "What did Sanya set for 2025?"
+
+
+def exchange(question: str, answer: str) -> list[ChatMessage]:
+    return [
+        ChatMessage(role="user", content=question),
+        ChatMessage(role="assistant", content=answer),
+    ]
+
+
+FTP = exchange(
+    "Which FTP server did the Falcot Corp administrators pick?",
+    "The Falcot Corp administrators picked vsftpd, because they only use the FTP server to "
+    "distribute a few files (including a Debian package repository). [1]",
+)
+TIMEIT = exchange(
+    "How do I time a small snippet of Python code?",
+    "Functional HOWTO (2023-02-08): Use the timeit module: timeit.timeit(stmt) runs it. [1]",
+)
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "turns", "standalone"),
+    [
+        # "It" is what the answer named that the question did not; the result stands alone.
+        (
+            "Which directory does it make available to anonymous users?",
+            FTP,
+            "Which directory does vsftpd make available to anonymous users?",
+        ),
+        ("And what are its defaults?", FTP, "And what are vsftpd's defaults?"),
+        # A label says which document, not what "it" is ("Functional HOWTO").
+        (
+            "How many times does it run the statement?",
+            TIMEIT,
+            "How many times does timeit run the statement?",
+        ),
+        # An answer that names nothing new leaves "it" to the question's own subject.
+        (
+            "What did it say about consumption?",
+            exchange("What target did Ningbo set?", "Ningbo set more than 5.5 percent. [1]"),
+            "What target did Ningbo set — What did it say about consumption?",
+        ),
+    ],
+)
+def test_it_is_the_thing_the_last_answer_named(
+    follow_up: str, turns: list[ChatMessage], standalone: str
+) -> None:
+    assert rewrite_follow_up(follow_up, turns, max_zipf=1.5) == standalone
