@@ -31,7 +31,7 @@ from assistant.ingest.sources_file import (
     read_corpus_metadata,
     write_document_metadata,
 )
-from assistant.retrieve.condense import LLMCondenser, RuleCondenser
+from assistant.retrieve.condense import LLMCondenser, Rarity, RuleCondenser
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.schema import AskResult, ChatMessage, DocumentError
 from assistant.store.bm25 import LexicalIndex
@@ -101,7 +101,8 @@ class Assistant:
                 for path in models
             ),
         )
-        rules = RuleCondenser(weights.max_follow_up_words, weights.distinctive_max_zipf)
+        rarity = Rarity(weights.distinctive_max_zipf, weights.naming_word_max_zipf)
+        rules = RuleCondenser(weights.max_follow_up_words, rarity)
         modes = {"extractive": AnswerMode(rules, self.extractive)}
         if self.settings.llm_base_url or self.settings.llm_gguf_path:
             # Imported only when configured: langchain's chat-model modules are a cold

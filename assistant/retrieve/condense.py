@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.schema import ChatMessage
-from assistant.text.distinctive import distinctive_words
+from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.follow_ups import joined
 from assistant.text.names_figures import names, numbers
 from assistant.text.terms import tokenize
@@ -34,6 +35,7 @@ _LEAD_IN = re.compile(
 # "it" and "its" stand for one thing: the one the previous answer named, when it named one.
 _IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
 _CITATION_MARK = re.compile(r"\[\d+\]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # An answer's document label before its quotes: "Title (2025-01-10): ", "2024-03: ".
 _DATED_LABEL = re.compile(
     r"^(?:[^\n]{1,200}? \(\d{4}[^)\n]*\)|\d{4}(?:-\d\d){0,2}): ", re.MULTILINE
@@ -58,17 +60,32 @@ def _is_follow_up(question: str, max_words: int) -> bool:
     return _FOLLOW_UP.search(question) is not None and len(question.split()) <= max_words
 
 
-def answered_thing(history: Sequence[ChatMessage], max_zipf: float) -> str | None:
+@dataclass(frozen=True)
+class Rarity:
+    """How rare in English (wordfreq's Zipf scale) what an answer names must be to be the
+    thing "it" stands for: a word alone below `word` (a program's, a module's: "vsftpd"),
+    a capitalised name with one word below `name` ("Mersenne Twister", not "Command-Line
+    Interface")."""
+
+    word: float
+    name: float
+
+
+def answered_thing(history: Sequence[ChatMessage], rarity: Rarity) -> str | None:
     """What the last answer named that its question did not: "vsftpd" in "They picked
     vsftpd, because ..." after "Which FTP server did the administrators pick?", "timeit" in
-    "Use the timeit module ..." after "How do I time a snippet of code?". A name, or a word
-    rare in English (a program's, a module's), whichever the answer says first; none when
-    the answer names nothing new (then "it" is the question's own subject)."""
+    "Use the timeit module ..." after "How do I time a snippet of code?". A rare name or
+    word, whichever the answer says first; none when the answer names nothing new (then
+    "it" is the question's own subject) or only in common words."""
     if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
         return None
     asked = set(tokenize(history[-2].content))
     answer = _CITATION_MARK.sub(" ", _DATED_LABEL.sub("", history[-1].content))
-    found = [*names(answer), *distinctive_words(answer, max_zipf)]
+
+    def rare_name(name: str) -> bool:
+        return any(english_zipf(w.lower()) < rarity.name for w in _LETTERS.findall(name))
+
+    found = [*filter(rare_name, names(answer)), *distinctive_words(answer, rarity.word)]
     new = [thing for thing in found if not set(tokenize(thing)) <= asked]
     return min(new, key=answer.find, default=None)
 
@@ -77,7 +94,7 @@ def rewrite_follow_up(
     question: str,
     history: Sequence[ChatMessage],
     max_words: int = 14,
-    max_zipf: float | None = None,
+    rarity: Rarity | None = None,
 ) -> str:
     """The rule: an elliptical follow-up ("And Sanya?", "And in 2026?") swaps its new
     subject into the previous question; one that says more ("Which of those carried over
@@ -88,13 +105,13 @@ def rewrite_follow_up(
     Only the run of follow-ups since the last question that stood alone is replayed.
 
     "It" in a follow-up that says more is the thing the last answer named, when it named
-    one (`answered_thing`, with words rarer than `max_zipf`): "Which directory does it make
+    one (`answered_thing`, rare as `rarity` says): "Which directory does it make
     available?" after an answer naming vsftpd is "Which directory does vsftpd make
     available?", a question of its own; joined to the earlier one, its answer would be
     quoted again."""
     if not _is_follow_up(question, max_words):
         return question
-    thing = answered_thing(history, max_zipf) if max_zipf is not None else None
+    thing = answered_thing(history, rarity) if rarity is not None else None
     if thing and _IT.search(question):
         return _IT.sub(lambda m: thing if m[1].lower() == "it" else f"{thing}'s", question)
     asked = _questions(history)
@@ -160,12 +177,12 @@ class KeepQuestion:
 class RuleCondenser:
     """The no-LLM rule of `rewrite_follow_up`."""
 
-    def __init__(self, max_words: int = 14, max_zipf: float | None = None) -> None:
+    def __init__(self, max_words: int = 14, rarity: Rarity | None = None) -> None:
         self.max_words = max_words
-        self.max_zipf = max_zipf
+        self.rarity = rarity
 
     def condense(self, question: str, history: Sequence[ChatMessage]) -> str:
-        return rewrite_follow_up(question, history, self.max_words, self.max_zipf)
+        return rewrite_follow_up(question, history, self.max_words, self.rarity)
 
 
 class LLMCondenser:

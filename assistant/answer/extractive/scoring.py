@@ -117,7 +117,12 @@ _POINTER = re.compile(
 _POINTER_MAX_WORDS = 15  # a longer sentence opening with "See" says more than where to look
 
 
+_SEE_ALSO = re.compile(r"^\W*(?:see also|cf\.)\s", re.IGNORECASE)  # a pointer however long
+
+
 def is_pointer(sentence: str) -> bool:
+    if _SEE_ALSO.match(sentence):
+        return True
     return _POINTER.match(sentence) is not None and len(sentence.split()) <= _POINTER_MAX_WORDS
 
 

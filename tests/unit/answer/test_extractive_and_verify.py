@@ -706,6 +706,10 @@ def test_a_sentence_that_only_says_where_to_look_is_no_answer() -> None:
     assert is_pointer("See The testing distribution.")
     assert is_pointer("For more details, please see the The testing distribution.")
     assert is_pointer("Refer to Section 4 of the manual.")
+    assert is_pointer(
+        "See also Tim Peters’ introduction to the “Algorithms” chapter in the second edition "
+        "of Python Cookbook, published by O’Reilly."
+    )
     assert not is_pointer("Seeing the results, the committee raised the target to 5%.")
     long_see = "See how the packages in unstable are not well tested and might have bugs in them"
     assert not is_pointer(f"{long_see} for a good while after they are uploaded.")

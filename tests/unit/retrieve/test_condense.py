@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve.condense import rewrite_follow_up
+from assistant.retrieve.condense import Rarity, rewrite_follow_up
 from assistant.schema import ChatMessage
 
 
@@ -99,6 +99,22 @@ TIMEIT = exchange(
             TIMEIT,
             "How many times does timeit run the statement?",
         ),
+        # A name in common words ("Command-Line Interface") is no program "it" can be.
+        (
+            "How many times does it run the statement?",
+            exchange(
+                "How do I time a small snippet of Python code?",
+                "This module provides a simple way to time small bits of Python code. It has "
+                "both a Command-Line Interface as well as a callable one. [1]",
+            ),
+            "How do I time a small snippet of Python code — How many times does it run the "
+            "statement?",
+        ),
+        (
+            "Should I use it for tokens?",
+            exchange("Which generator does random use?", "The Mersenne Twister. [1]"),
+            "Should I use Mersenne Twister for tokens?",
+        ),
         # An answer that names nothing new leaves "it" to the question's own subject.
         (
             "What did it say about consumption?",
@@ -110,4 +126,4 @@ TIMEIT = exchange(
 def test_it_is_the_thing_the_last_answer_named(
     follow_up: str, turns: list[ChatMessage], standalone: str
 ) -> None:
-    assert rewrite_follow_up(follow_up, turns, max_zipf=1.5) == standalone
+    assert rewrite_follow_up(follow_up, turns, rarity=Rarity(word=1.5, name=4.0)) == standalone
