@@ -76,6 +76,7 @@ class LexicalIndex:
         self._rows_by_source: tuple[list[Any], dict[Any, list[int]]] | None = None
         self._identity_carriers: tuple[dict[str, frozenset[str]], Counter[str]] | None = None
         self._titles: tuple[list[dict[str, Any]], dict[str, str]] | None = None
+        self._shared_dates: tuple[list[dict[str, Any]], frozenset[str]] | None = None
 
     def refresh(self) -> None:
         """Rebuild (or load the saved build) if the store changed since the last build."""
@@ -205,6 +206,20 @@ class LexicalIndex:
                 for _, meta in found:
                     titles.setdefault(str(meta.get("source")), str(meta.get("title") or ""))
             made = self._titles = (self.metadatas, titles)
+        return made[1]
+
+    def shared_dates(self) -> frozenset[str]:
+        """The dates that more than half of the documents carry (a documentation set's
+        build date, a handbook's edition): such a date tells no document from another."""
+        made = self._shared_dates
+        if made is None or made[0] is not self.metadatas:
+            dates: dict[str, str] = {}
+            for found in self.occurrences:
+                for _, meta in found:
+                    dates.setdefault(str(meta.get("source")), str(meta.get("published") or ""))
+            counted = Counter(date for date in dates.values() if date)
+            shared = frozenset(d for d, n in counted.items() if n > len(dates) / 2)
+            made = self._shared_dates = (self.metadatas, shared)
         return made[1]
 
     def identity_carriers(self) -> Counter[str]:

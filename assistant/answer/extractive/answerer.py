@@ -7,7 +7,7 @@ answer is deterministic and each claim is exactly what its citation says.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import NamedTuple
 
 from langchain_core.documents import Document
@@ -170,11 +170,15 @@ def subject_lead(question: str, chosen: list[Candidate]) -> Candidate | None:
 
 
 def cited_answer(
-    chosen: list[Candidate], lead: Candidate | None = None, labelled: bool = False
+    chosen: list[Candidate],
+    lead: Candidate | None = None,
+    labelled: bool = False,
+    shared_dates: Container[str] = (),
 ) -> AskResult:
     """The chosen sentences as claims grouped by document, one citation per passage; the
     `lead` sentence's document and the sentence itself first. `labelled`: one document's
-    sentences under its label too, when which document says it is the answer."""
+    sentences under its label too, when which document says it is the answer. A date most
+    of the collection shares (`shared_dates`) does not label a figure: it dates nothing."""
     if not chosen:
         return AskResult(answer="", abstained=True)
     if lead is not None:
@@ -206,7 +210,8 @@ def cited_answer(
     # alone is the label, which keeps the answer short.
     published = str(groups[0][0].passage.metadata.get("published") or "")
     figures = any(not YEAR.match(n) for c in chosen for n in numbers(c.quote))
-    dated = len(statements) == 1 and bool(published) and figures and not labelled
+    distinct = bool(published) and published not in shared_dates
+    dated = len(statements) == 1 and distinct and figures and not labelled
     if dated:
         statements = [(published, statements[0][1])]
     answer, claims = compose(statements, label_alone=dated or labelled)
@@ -266,7 +271,9 @@ class ExtractiveAnswerer:
         if not chosen or not (stated or answers(self.answerability, features)):
             if chosen and not missing.terms and features["figure_unstated"]:
                 note = "The documents don't state the figure asked for."
-                return partial_answer(note, cited_answer(chosen[:1]))
+                return partial_answer(
+                    note, cited_answer(chosen[:1], shared_dates=self.lexical.shared_dates())
+                )
             return self.refusal(question, passages, missing.terms)
         lead = subject_lead(question, chosen)
         limit, weights = self.scorer.weights.max_quote_words, self.scorer.term_weights(question)
@@ -275,6 +282,7 @@ class ExtractiveAnswerer:
             [cut[id(c)] for c in chosen],
             cut[id(lead)] if lead is not None else None,
             asks_for_document(question) or _asks_who_of_the_speaker(question, chosen),
+            self.lexical.shared_dates(),
         )
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)
@@ -367,7 +375,8 @@ class ExtractiveAnswerer:
                 return None
             # What the question is about must be in a quoted document: "What did the Global
             # Times say about Guangdong's target?" is not answered with other cities' targets.
-            return self._as_asked(question, passages, items, cited_answer(items))
+            answered = cited_answer(items, shared_dates=self.lexical.shared_dates())
+            return self._as_asked(question, passages, items, answered)
         weights = self.scorer.term_weights(scored)
         result = (
             self.analyst.timeline(candidates, weights)

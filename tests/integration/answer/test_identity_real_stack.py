@@ -59,6 +59,16 @@ PAGES = {
     "normally lasts until the interpreter quits.",
 }
 
+# A manual's pages share the date of its build (their folder's); one FAQ has its own.
+MANUAL = {
+    "2022-12-01/bash.txt": "Shell variables\n\nMAILCHECK specifies how often bash checks for "
+    "mail. The default is 60 seconds.",
+    "2022-12-01/history.txt": "History\n\nHISTSIZE is the number of commands to remember. The "
+    "default value is 500 commands.",
+    "2022-12-01/cron.txt": "Cron\n\nThe cron daemon checks the crontab files every minute.",
+    "2021-01-05_faq.txt": "FAQ\n\nThe archives are updated twice a day, at 8 and 20 o'clock.",
+}
+
 
 def _assistant(tmp: Path, files: dict[str, str]) -> Assistant:
     corpus = tmp / "corpus"
@@ -118,6 +128,19 @@ def test_it_in_a_follow_up_is_the_program_the_last_answer_named(pages) -> None:
         == "Which directory does vsftpd make available to anonymous users?"
     )
     assert "/srv/ftp" in result.answer and "picked vsftpd" not in result.answer
+
+
+@pytest.fixture(scope="module")
+def manual(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return _assistant(tmp_path_factory.mktemp("manual"), MANUAL)
+
+
+def test_a_figure_is_dated_only_by_a_date_that_tells_its_document_apart(manual) -> None:
+    """The build date every manual page shares dates nothing; the FAQ's own date does."""
+    shared = manual.ask("How often does bash check for mail by default?")
+    assert shared.answer.startswith("MAILCHECK specifies how often bash checks for mail.")
+    own = manual.ask("How often are the archives updated?")
+    assert own.answer.startswith("2021-01-05: The archives are updated twice a day")
 
 
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:

@@ -80,6 +80,9 @@ class UniformIdf:
     def identity_carriers(self) -> Counter[str]:
         return Counter()
 
+    def shared_dates(self) -> frozenset[str]:
+        return frozenset()
+
 
 class KnownTexts(UniformIdf):
     """Every document reads as the given text (the names a question asks about are in it)."""
@@ -723,6 +726,17 @@ def test_a_hard_wrapped_quote_reads_as_one_line_in_the_answer() -> None:
     result = cited_answer([_candidate(passage, text, 0.9, {"fund"})])
     assert result.answer.startswith("The fund will grow to 40 billion yuan by 2027")
     assert result.citations[0].quote == text  # the citation keeps the source's own text
+
+
+def test_a_figure_is_labelled_with_its_date_unless_most_documents_share_it() -> None:
+    """ "2025-01-10: ..." dates a figure; a documentation set's one build date dates nothing."""
+    from assistant.answer.extractive.answerer import cited_answer
+
+    text = "The default is 60 seconds."
+    passage = _passage(text, "bash.pdf", published="2022")
+    quoted = [_candidate(passage, text, 0.9, {"default"})]
+    assert cited_answer(quoted).answer.startswith("2022: The default is 60 seconds.")
+    assert cited_answer(quoted, shared_dates={"2022"}).answer.startswith("The default is 60")
 
 
 def test_an_answer_leads_with_the_sentence_naming_what_was_asked() -> None:

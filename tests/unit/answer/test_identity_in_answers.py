@@ -59,6 +59,9 @@ class Collection:
     def identity_carriers(self) -> Counter[str]:
         return Counter(term for terms in self._identities.values() for term in terms)
 
+    def shared_dates(self) -> frozenset[str]:
+        return frozenset()
+
 
 def _passage(text: str, source: str, named: bool | None = None, **metadata: str) -> Document:
     meta = {"source": source, "start": 0, "end": len(text), "chunk_id": source, **metadata}
