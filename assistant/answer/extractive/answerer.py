@@ -58,7 +58,7 @@ from assistant.text.names_figures import (
     spells_initials,
     without_attribution,
 )
-from assistant.text.normalise import normalise_for_matching
+from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
 from assistant.text.question_kinds import (
     QuestionShape,
     compared_on,
@@ -106,6 +106,9 @@ def mismatch(
     quoted = " ".join(c.quote for c in chosen)
     headings = " ".join(heading(c.passage.metadata) for c in chosen)
     identity = documents_identity(lexical, sources)
+    version = _unquoted_version(asked, said, identity)
+    if version:  # "Summarise the Click 6.5 release", answered from 6.0, 6.6 and 7.0
+        return Unstated(version, absent=True)
     for phrase in asked_names(lexical, asked, sources, naming_max_zipf):
         words = phrase_words(phrase)
         if not words:
@@ -120,6 +123,25 @@ def mismatch(
             return Unstated(phrase, absent=True)
         if all(only_as_place(word, asked, quoted) for word in words):
             return Unstated(phrase, absent=False)
+    return None
+
+
+# A version the question writes (a number with a dot), with the name before it if any.
+_VERSION = re.compile(r"(?:\b([A-Za-z][\w+-]*)\s+v?)?(?<![\d.])(\d+(?:\.\d+)+)(?![\d.]*\d)")
+
+
+def _unquoted_version(asked: str, said: str, identity: frozenset[str]) -> str | None:
+    """A version the question asks about ("Click 6.5") that neither the quotes nor their
+    documents' identity carry; a list's threshold ("above 6.5 percent") is no version."""
+    condition = numeric_condition(asked)
+    for match in _VERSION.finditer(asked):
+        name, version = match[1], match[2]
+        if YEAR.match(version) or (condition and float(version) == condition[1]):
+            continue
+        carried = set(tokenize(version)) <= identity
+        carried = carried or set(tokenize(without_trailing_zeros(version))) <= identity
+        if not carried and not occurs(version, said):
+            return f"{name} {version}" if name else version
     return None
 
 

@@ -69,6 +69,16 @@ MANUAL = {
     "2021-01-05_faq.txt": "FAQ\n\nThe archives are updated twice a day, at 8 and 20 o'clock.",
 }
 
+# Release notes whose version and date only their file names give.
+RELEASES = {
+    "click/2015-11-24_v6.0.txt": "Changes\n\n- Click used to return byte strings on Python 2 "
+    "in some unit-testing situations. This has been fixed.",
+    "click/2016-04-04_v6.6.txt": "Changes\n\n- Fix bug in click.Path where it would crash when "
+    "passed a dash.",
+    "click/2018-09-25_v7.0.txt": "Changes\n\n- Added support for bash completion of Choice "
+    "types for options and arguments.",
+}
+
 
 def _assistant(tmp: Path, files: dict[str, str]) -> Assistant:
     corpus = tmp / "corpus"
@@ -141,6 +151,20 @@ def test_a_figure_is_dated_only_by_a_date_that_tells_its_document_apart(manual) 
     assert shared.answer.startswith("MAILCHECK specifies how often bash checks for mail.")
     own = manual.ask("How often are the archives updated?")
     assert own.answer.startswith("2021-01-05: The archives are updated twice a day")
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return _assistant(tmp_path_factory.mktemp("releases"), RELEASES)
+
+
+def test_a_summary_of_a_release_no_file_is_of_is_refused(releases) -> None:
+    """No file is Click 6.5: its summary is not made of 6.0's, 6.6's and 7.0's notes."""
+    missing = releases.ask("Summarise the Click 6.5 release.")
+    assert missing.abstained and "Click 6.5" in missing.answer
+    present = releases.ask("Summarise the Click 6.6 release.")
+    assert not present.abstained
+    assert {c.source for c in present.citations} == {"click/2016-04-04_v6.6.txt"}
 
 
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:

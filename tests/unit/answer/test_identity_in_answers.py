@@ -289,3 +289,15 @@ def test_an_overview_of_a_subject_of_several_words_quotes_sentences_saying_them_
         hukou,
     ]  # type: ignore[arg-type]
     assert topic_phrases("the talent and hukou rules", {"talent", "hukou"}) == []
+
+
+def test_a_version_no_quoted_document_carries_is_unquoted() -> None:
+    """ "Click 6.5" answered from 6.6's notes is not answered; "6.6" in the identity is, and
+    a list's threshold ("above 6.5 percent") is no version."""
+    from assistant.answer.extractive.answerer import _unquoted_version
+
+    identity = frozenset(tokenize("click 2016-04-04 v6.6 6.6"))
+    assert _unquoted_version("Summarise the Click 6.5 release.", "", identity) == "Click 6.5"
+    assert _unquoted_version("Summarise the Click 6.6 release.", "", identity) is None
+    assert _unquoted_version("Which cities set targets above 6.5 percent?", "", identity) is None
+    assert _unquoted_version("What did version 2.0 add?", "version 2.0 adds x", identity) is None
