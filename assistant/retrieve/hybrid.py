@@ -17,7 +17,7 @@ from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import sentence_similarities
-from assistant.text.question_kinds import asks_for_author
+from assistant.text.question_kinds import asks_for_identity
 
 
 class HybridRetriever(BaseRetriever):
@@ -120,7 +120,7 @@ class HybridRetriever(BaseRetriever):
                 for key, score in fused.items()
             }
         ranked = self._without_copies(fused, found, named)[:k]
-        if named and asks_for_author(query):
+        if named and asks_for_identity(query):
             ranked = self._with_openings(ranked, sorted(named), found, fused, k)
             if vector:
                 unscored = [key for key in ranked if key not in similarity]

@@ -18,7 +18,8 @@ from assistant.text.terms import tokenize
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
 IDENTITY_VERSION = (
-    "identity-7"  # 7: a date spread over folders (2019/06/12/) is one date; 6: an "Author:"
+    "identity-8"  # 8: a date in the header's first lines is the date when nothing else
+    # gives one; 7: a date spread over folders (2019/06/12/) is one date; 6: an "Author:"
     # field among the first lines is the author; 5: an address list is no title ("Mr.
     # President, Mr. Speaker, Members of the Congress:"); 4: a copyright line is no title;
     # 3: a version after the last dot is no file type
@@ -172,6 +173,46 @@ def stated_author(text: str) -> str:
         if name[:1].isupper() and len(name.split()) <= _AUTHOR_MAX_WORDS and name[-1] != ".":
             return name
     return ""
+
+
+_MONTH_WORD = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_YEAR_WORD = r"(?P<year>(?:19|20)\d\d)"
+# A date written out: "29 June 2007", "June 29, 2007", "January 2004", "2007-06-29".
+_STATED_DATES = [
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH_WORD}\s*,?\s+{_YEAR_WORD}\b", re.I),
+    re.compile(rf"\b{_MONTH_WORD}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR_WORD}\b", re.I),
+    re.compile(rf"\b{_MONTH_WORD}\s*,?\s+{_YEAR_WORD}\b", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<number>0[1-9]|1[0-2])-(?P<day>[0-3]\d)\b"),
+]
+_HEADER_LINE_WORDS = 12  # a longer line is the text's prose, whose dates are its subject's
+
+
+def stated_date(text: str) -> str:
+    """The date a document's header states among its first lines ("Version 3, 29 June
+    2007", "Version 2.0, January 2004", a memo's date line) as "2007-06-29" or "2004-01";
+    "" when none. A bare year says less (a copyright line's) and is not taken."""
+    lines = [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
+    for line in lines:
+        if len(line.split()) > _HEADER_LINE_WORDS:
+            continue
+        for pattern in _STATED_DATES:
+            found = pattern.search(line)
+            if found is None:
+                continue
+            groups = found.groupdict()
+            number = groups.get("number") or ""
+            if groups.get("month"):
+                number = f"{[m[:3] for m in _MONTHS].index(groups['month'][:3].lower()) + 1:02d}"
+            day = int(groups["day"]) if groups.get("day") else 0
+            if day > 31:
+                continue
+            return "-".join([found["year"], number, *([f"{day:02d}"] if day else [])])
+    return ""
+
+
+def month_name(number: int) -> str:
+    """The English name of month `number` (1-12), in lower case: 6 → "june"."""
+    return _MONTHS[number - 1]
 
 
 def month_names(text: str) -> list[str]:

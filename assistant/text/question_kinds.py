@@ -240,3 +240,23 @@ def asks_for_author(question: str) -> bool:
     """Whether the question asks who wrote a document: answered where a document states
     its author, which its opening usually does."""
     return _AUTHOR_QUESTION.search(question) is not None
+
+
+# "When was the GPL version 3 published?", "When did nano 7.0 come out?": the date of a
+# document, which its header or file name gives (not "When did Guido start writing Python?").
+_DATE_QUESTION = re.compile(
+    r"^\W*when\s+(?:was|were|did)\b[^?]{0,80}?\b(?:published|released|issued|written|dated|"
+    r"adopted|signed|enacted|come\s+out|appear(?:ed)?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_date(question: str) -> bool:
+    """Whether the question asks when a document appeared: answered, like its author, where
+    the document states its date."""
+    return _DATE_QUESTION.search(question) is not None
+
+
+def asks_for_identity(question: str) -> bool:
+    """Whether the question asks who wrote a document or when it appeared."""
+    return asks_for_author(question) or asks_for_date(question)

@@ -30,7 +30,7 @@ from assistant.answer.extractive.answerability import (
 )
 from assistant.answer.extractive.clauses import answering_clauses
 from assistant.answer.extractive.scoring import Candidate, SentenceScorer, asks_for_document
-from assistant.answer.extractive.selection import conflicting, select, states_author
+from assistant.answer.extractive.selection import conflicting, select, states_identity
 from assistant.answer.extractive.sentence_model import SentenceModel
 from assistant.answer.extractive.support import (
     Unsupported,
@@ -127,7 +127,10 @@ def mismatch(
 
 
 # A version the question writes (a number with a dot), with the name before it if any.
-_VERSION = re.compile(r"(?:\b([A-Za-z][\w+-]*)\s+v?)?(?<![\d.])(\d+(?:\.\d+)+)(?![\d.]*\d)")
+_VERSION = re.compile(
+    r"(?:\b([A-Za-z][\w+]*(?:-[A-Za-z][\w+]*)*)(?:\s+v?|-v?|v))?(?<![\d.])(\d+(?:\.\d+)+)"
+    r"(?![\d.]*\d)"
+)
 
 
 def _unquoted_version(asked: str, said: str, identity: frozenset[str]) -> str | None:
@@ -141,7 +144,7 @@ def _unquoted_version(asked: str, said: str, identity: frozenset[str]) -> str | 
         carried = set(tokenize(version)) <= identity
         carried = carried or set(tokenize(without_trailing_zeros(version))) <= identity
         if not carried and not occurs(version, said):
-            return f"{name} {version}" if name else version
+            return match[0] if name else version  # as the question writes it: "MPL-3.0"
     return None
 
 
@@ -289,7 +292,7 @@ class ExtractiveAnswerer:
             if shaped is not None:
                 return shaped
         chosen, missing, features = self.assess(question, passages)
-        stated = bool(chosen) and states_author(question, chosen[0])
+        stated = bool(chosen) and states_identity(question, chosen[0])
         if not chosen or not (stated or answers(self.answerability, features)):
             if chosen and not missing.terms and features["figure_unstated"]:
                 note = "The documents don't state the figure asked for."

@@ -5,6 +5,7 @@ Adoption."); a long one scored far below the best is context, so it must score h
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from langchain_core.documents import Document
@@ -19,9 +20,10 @@ from assistant.answer.extractive.scoring import (
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.text.compound_questions import question_parts
 from assistant.text.document_heading import with_heading
+from assistant.text.identity import month_name
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.question_kinds import asks_for_author
+from assistant.text.question_kinds import asks_for_author, asks_for_date, asks_for_identity
 from assistant.text.terms import tokenize
 
 
@@ -33,14 +35,15 @@ def select(
     ranked = prose_first(scorer.candidates(question, passages), code_wanted)
     if not ranked:
         return []
-    if asks_for_author(question):
+    writes = _writes_author if asks_for_author(question) else _writes_date
+    if asks_for_identity(question):
         source = ranked[0].passage.metadata["source"]
         stating = next(
-            (c for c in ranked if c.passage.metadata["source"] == source and _writes_author(c)),
+            (c for c in ranked if c.passage.metadata["source"] == source and writes(c)),
             None,
         )
         if stating is not None:
-            return [stating]  # the byline alone: what else the document says is not who wrote it
+            return [stating]  # the byline or dateline alone: what else it says is not that
     parts = question_parts(question, scorer.weights.min_question_part_words)
     chosen: list[Candidate] = []
     taken: set[tuple[str, int]] = set()
@@ -96,17 +99,35 @@ def select(
     return chosen
 
 
-def states_author(question: str, candidate: Candidate) -> bool:
-    """Whether the question asks who wrote a document and the sentence states the author its
-    document's metadata gives (or the "Author:" field it was read from): the answer, however
-    the model scores a field line against the question's words."""
-    return asks_for_author(question) and _writes_author(candidate)
+def states_identity(question: str, candidate: Candidate) -> bool:
+    """Whether the question asks who wrote a document or when it appeared, and the sentence
+    states the author or date its document's metadata gives (or the "Author:" field or
+    header it was read from): the answer, however the model scores a field line against
+    the question's words."""
+    if asks_for_author(question):
+        return _writes_author(candidate)
+    return asks_for_date(question) and _writes_date(candidate)
 
 
 def _writes_author(candidate: Candidate) -> bool:
     """Whether the sentence writes every word of its document's author."""
     author = set(tokenize(str(candidate.passage.metadata.get("author") or "")))
     return bool(author) and author <= set(tokenize(candidate.quote))
+
+
+def _writes_date(candidate: Candidate) -> bool:
+    """Whether the sentence writes its document's date: the year, and the month when the
+    date has one (by name, "29 June 2007", or in digits, "2022-11-06")."""
+    published = str(candidate.passage.metadata.get("published") or "")
+    year, _, rest = published.partition("-")
+    quote = candidate.quote
+    if not YEAR.match(year) or re.search(rf"(?<!\d){year}(?!\d)", quote) is None:
+        return False
+    if not rest[:2].isdigit():
+        return True
+    month = month_name(int(rest[:2]))
+    named = re.search(rf"\b{month[:3]}", quote, re.IGNORECASE) is not None
+    return named or f"{year}-{rest[:2]}" in quote
 
 
 def adds_to(terms: set[str], quoted: set[str], novel_share: float) -> bool:

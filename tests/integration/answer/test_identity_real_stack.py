@@ -251,6 +251,15 @@ def test_a_licence_version_no_file_has_is_never_mentioned(licenses) -> None:
     assert result.abstained and "never mention GPLv4" in result.answer
 
 
+def test_a_licence_is_dated_by_its_header_and_answers_when_it_was_published(licenses) -> None:
+    """No file name or metadata dates the GPL 3; its header's "29 June 2007" does, and that
+    line alone answers when it was published."""
+    result = licenses.ask("When was the GPL version 3 published?")
+    assert not result.abstained
+    assert "Version 3, 29 June 2007" in result.answer and len(result.citations) == 1
+    assert (result.citations[0].source, result.citations[0].published) == ("GPL-3", "2007-06-29")
+
+
 def _page(title: str, body: str) -> str:
     return (
         f"<html><head><title>{title} &#8212; Leasekeeper 2.4.1 documentation</title></head>"

@@ -301,3 +301,4 @@ def test_a_version_no_quoted_document_carries_is_unquoted() -> None:
     assert _unquoted_version("Summarise the Click 6.6 release.", "", identity) is None
     assert _unquoted_version("Which cities set targets above 6.5 percent?", "", identity) is None
     assert _unquoted_version("What did version 2.0 add?", "version 2.0 adds x", identity) is None
+    assert _unquoted_version("Under the MPL-3.0, what is reinstated?", "", identity) == "MPL-3.0"

@@ -9,6 +9,7 @@ from assistant.text.identity import (
     date_from_path,
     path_words,
     stated_author,
+    stated_date,
     title_from_path,
     usable_title,
 )
@@ -103,3 +104,25 @@ def test_a_version_is_no_extension(source: str, words: list[str]) -> None:
 )
 def test_an_author_field_among_the_first_lines_is_the_author(text: str, author: str) -> None:
     assert stated_author(text) == author
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (
+            "GNU GENERAL PUBLIC LICENSE\n   Version 3, 29 June 2007\n\nCopyright (C) 2007 FSF",
+            "2007-06-29",
+        ),
+        ("Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/", "2004-01"),
+        ("March 3, 2013\n\nDear Members,\n\nI write to propose ...", "2013-03-03"),
+        ("Memorandum\nDate: 2019-06-12\nTo: the board", "2019-06-12"),
+        # A bare year (a copyright line's) says less; a long line is the text's own prose.
+        ("Copyright (c) 1998 The Regents\n\nRedistribution is permitted.", ""),
+        (
+            "The colonies declared their independence from Britain on 4 July 1776 and then fought.",
+            "",
+        ),
+    ],
+)
+def test_a_date_the_header_states_is_read(text: str, date: str) -> None:
+    assert stated_date(text) == date

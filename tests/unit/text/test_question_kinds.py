@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.question_kinds import asks_for_author, question_kind, topic_terms
+from assistant.text.question_kinds import asks_for_author, asks_for_date, question_kind, topic_terms
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,17 @@ def test_the_noun_a_year_or_version_qualifies_is_no_topic(question: str, topic: 
 )
 def test_a_question_on_who_wrote_a_document(question: str, asks: bool) -> None:
     assert asks_for_author(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When was the GPL version 3 published?", True),
+        ("When did nano 7.0 come out?", True),
+        ("When was version 1 of the GNU General Public License issued?", True),
+        ("When did Guido van Rossum start writing Python?", False),
+        ("When did the CPPCC meet in 2024?", False),
+    ],
+)
+def test_a_question_on_when_a_document_appeared(question: str, asks: bool) -> None:
+    assert asks_for_date(question) is asks
