@@ -197,15 +197,19 @@ class LexicalIndex:
         """Each document's identity (title, author, publisher, date, file name) as terms."""
         return self._identity
 
+    def _field_by_source(self, key: str) -> dict[str, str]:
+        """One metadata field of each document, from its first chunk in the index."""
+        values: dict[str, str] = {}
+        for found in self.occurrences:
+            for _, meta in found:
+                values.setdefault(str(meta.get("source")), str(meta.get(key) or ""))
+        return values
+
     def titles(self) -> dict[str, str]:
-        """Each document's title, from the metadata of its first chunk in the index."""
+        """Each document's title: read once per build, not per question."""
         made = self._titles
         if made is None or made[0] is not self.metadatas:
-            titles: dict[str, str] = {}
-            for found in self.occurrences:
-                for _, meta in found:
-                    titles.setdefault(str(meta.get("source")), str(meta.get("title") or ""))
-            made = self._titles = (self.metadatas, titles)
+            made = self._titles = (self.metadatas, self._field_by_source("title"))
         return made[1]
 
     def shared_dates(self) -> frozenset[str]:
@@ -213,10 +217,7 @@ class LexicalIndex:
         build date, a handbook's edition): such a date tells no document from another."""
         made = self._shared_dates
         if made is None or made[0] is not self.metadatas:
-            dates: dict[str, str] = {}
-            for found in self.occurrences:
-                for _, meta in found:
-                    dates.setdefault(str(meta.get("source")), str(meta.get("published") or ""))
+            dates = self._field_by_source("published")
             counted = Counter(date for date in dates.values() if date)
             shared = frozenset(d for d, n in counted.items() if n > len(dates) / 2)
             made = self._shared_dates = (self.metadatas, shared)
