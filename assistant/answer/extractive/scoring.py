@@ -111,16 +111,15 @@ def is_fragment(sentence: str, min_words: int, kind: str = "paragraph") -> bool:
 # details, please see the FAQ.", "Refer to Section 4."; it states nothing itself.
 _POINTER = re.compile(
     r"^\W*(?:for (?:more |further )?(?:details|information)[^,.]*,\s*)?(?:please\s+)?"
-    r"(?:see|refer to|cf\.)\s",
+    r"(?:see|refer to)\s",
     re.IGNORECASE,
 )
 _POINTER_MAX_WORDS = 15  # a longer sentence opening with "See" says more than where to look
-
-
 _SEE_ALSO = re.compile(r"^\W*(?:see also|cf\.)\s", re.IGNORECASE)  # a pointer however long
 
 
 def is_pointer(sentence: str) -> bool:
+    """Whether the sentence only says where to look; no answer quotes it."""
     if _SEE_ALSO.match(sentence):
         return True
     return _POINTER.match(sentence) is not None and len(sentence.split()) <= _POINTER_MAX_WORDS
