@@ -36,6 +36,7 @@ from assistant.answer.extractive.answerability import (
 )
 from assistant.answer.extractive.sentence_model import ANSWERABILITY_MODEL_FILE, SentenceModel
 from assistant.evaluation.fitting import (
+    first_of_the_best,
     fit_arguments,
     set_name,
     single_fact_cases,
@@ -185,13 +186,12 @@ def best_threshold(rows: Sequence[CaseFeatures], probabilities: Sequence[float])
     return max(candidates, key=judged)
 
 
-def first_of_the_best(tried: list[tuple[tuple[float, float], Option, float, dict]]) -> tuple:
+def chosen_option(tried: list[tuple[tuple[float, float], Option, float, dict]]) -> tuple:
     """The first option (in the order tried) whose held-out refusals are within
     EQUAL_REFUSED of the best of those whose false refusals keep within the budget (of all,
     when none does)."""
     within = [t for t in tried if -t[0][1] <= FALSE_REFUSAL_BUDGET] or tried
-    best = max(t[0][0] for t in within)
-    return next(t for t in within if t[0][0] >= best - EQUAL_REFUSED)
+    return first_of_the_best(within, lambda t: t[0][0], EQUAL_REFUSED)
 
 
 def held_out_probabilities(rows: Sequence[CaseFeatures], option: Option) -> dict[str, list[float]]:
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         judged = (mean_of(by_corpus, "refused"), -mean_of(by_corpus, "false_refusals"))
         tried.append((judged, option, threshold, by_corpus))
         print(f"held-out refused / false refusals {judged} at {threshold:.3f}  {option}")
-    score, option, threshold, by_corpus = first_of_the_best(tried)
+    score, option, threshold, by_corpus = chosen_option(tried)
 
     # Each corpus's tuning and test figures from the fold where it was held out.
     report: dict[str, dict] = {}

@@ -4,9 +4,9 @@ asked as `assistant ask` would (follow-ups and analyst questions left out)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from tqdm import tqdm
 
@@ -16,6 +16,8 @@ from assistant.evaluation.golden import GoldenCase, load_golden, read_corpus
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
+
+Tried = TypeVar("Tried")
 
 
 def fit_arguments(
@@ -31,6 +33,16 @@ def fit_arguments(
     )
     parser.add_argument("--out", type=Path, default=default_out)
     return parser.parse_args(argv)
+
+
+def first_of_the_best(
+    tried: Sequence[Tried], figure: Callable[[Tried], float], tolerance: float
+) -> Tried:
+    """The first option tried whose figure is within `tolerance` of the best: near-equal
+    noisy figures count as equals, so a refit on slightly different data keeps its choice
+    (the options are tried simplest and most regularised first)."""
+    best = max(figure(option) for option in tried)
+    return next(option for option in tried if figure(option) >= best - tolerance)
 
 
 def set_name(spec: str) -> str:

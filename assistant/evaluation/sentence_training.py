@@ -34,6 +34,7 @@ from assistant.answer.extractive.sentence_model import (
     load_sentence_model,
 )
 from assistant.evaluation.fitting import (
+    first_of_the_best,
     fit_arguments,
     set_name,
     single_fact_cases,
@@ -195,6 +196,18 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 OPTIONS = [Option(features, c, balanced=False) for features in FEATURE_SETS for c in REGULARISATION]
 
 
+# Options whose cross-validated best-3 is within this of the best are equals, and the first
+# tried (fewest features removed, most regularised) is taken: about one case of the smallest
+# corpus (16 tuning cases of licences, one of four folds: 1 / 16 / 4). Taking the top of
+# near-equal figures chose another option whenever one corpus's features moved (2026-12-07:
+# licences' new header dates flipped the shipped fold from "no figures, C=1.0" at .825 to
+# "all, C=1.0" at .851, and its held-out fact recall from .865 / .833 to .832 / .788; with
+# this rule it takes "all, C=0.1": .870 / .833. Over the five folds and both parts, summed:
+# fact recall 7.49 -> 7.69, false refusals .833 -> .823, refused unanswerable 9.15 -> 8.82
+# (one of licences' three tuning near misses is answered again).
+EQUAL_CV = 0.015
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = fit_arguments(__doc__.split("\n")[0], MODEL_FILE, argv)
     rows = [row for spec in args.set for row in collect(spec)]
@@ -207,8 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for option in OPTIONS:
         tried.append((cross_validated(tuning, option), option))
         print(f"cv {tried[-1][0]}  {option}")
-    # Best-3 first: the answer quotes up to three sentences; best-1 breaks ties.
-    cv, option = max(tried, key=lambda pair: (pair[0]["best_3"], pair[0]["best_1"]))
+    # Best-3: the answer quotes up to three sentences.
+    cv, option = first_of_the_best(tried, lambda pair: pair[0]["best_3"], EQUAL_CV)
     model = fit(tuning, option)
     held_out_test = {
         corpus: judged(fit([c for c in train if c.part == "tuning"], option), mine)

@@ -33,3 +33,17 @@ def test_best_k_counts_only_cases_that_have_a_positive() -> None:
     scores = [np.array([0.9, 0.5, 0.1]), np.array([0.8, 0.2]), np.array([0.5, 0.4])]
     assert best_k(cases, scores, 1) == 0.5
     assert best_k(cases, scores, 2) == 1.0
+
+
+def test_near_equal_options_go_to_the_first_tried() -> None:
+    """A refit whose figures move by less than a case keeps its option."""
+    from assistant.evaluation.fitting import first_of_the_best
+    from assistant.evaluation.sentence_training import EQUAL_CV
+
+    def best_3(pair: tuple[dict[str, float], str]) -> float:
+        return pair[0]["best_3"]
+
+    near = [({"best_3": 0.818}, "all, C=0.1"), ({"best_3": 0.825}, "no figures, C=1.0")]
+    assert first_of_the_best(near, best_3, EQUAL_CV)[1] == "all, C=0.1"
+    clear = [({"best_3": 0.780}, "all, C=0.01"), ({"best_3": 0.825}, "no figures, C=1.0")]
+    assert first_of_the_best(clear, best_3, EQUAL_CV)[1] == "no figures, C=1.0"
