@@ -22,6 +22,7 @@ from assistant.text.identity import (
     file_suffix,
     stated_author,
     stated_date,
+    stated_publisher,
     title_from_path,
     usable_title,
 )
@@ -90,12 +91,15 @@ def document_metadata(
 ) -> dict[str, str]:
     """A document's identity, each field from the best place that has it: `sources.toml`,
     then what the format states (an HTML <title>, a PDF's title), then the text (its first
-    line when it can be a title, an "Author:" field among its first lines), then the file
-    name and folders, which are also where a date is read when nothing else gives one, and
-    last a date the header's first lines write out ("Version 3, 29 June 2007")."""
+    line when it can be a title, an "Author:" field or a copyright line among its first
+    lines), then the file name and folders, which are also where a date is read when nothing
+    else gives one, and last a date the header's first lines write out ("Version 3, 29 June
+    2007")."""
     merged = {**extracted, **listed}
     if not merged.get("author") and (author := stated_author(text)):
         merged["author"] = author
+    if not merged.get("publisher") and (holder := stated_publisher(text)):
+        merged["publisher"] = holder
     if not merged.get("title"):
         first = _first_line(text)
         merged["title"] = first if usable_title(first) else title_from_path(source)

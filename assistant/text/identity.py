@@ -18,7 +18,8 @@ from assistant.text.terms import tokenize
 # `assistant index` then loads every file again (documents whose identity changed are
 # re-embedded; the others keep their vectors).
 IDENTITY_VERSION = (
-    "identity-8"  # 8: a date in the header's first lines is the date when nothing else
+    "identity-9"  # 9: a copyright line's holder is the publisher when nothing else gives
+    # one; 8: a date in the header's first lines is the date when nothing else
     # gives one; 7: a date spread over folders (2019/06/12/) is one date; 6: an "Author:"
     # field among the first lines is the author; 5: an address list is no title ("Mr.
     # President, Mr. Speaker, Members of the Congress:"); 4: a copyright line is no title;
@@ -172,6 +173,36 @@ def stated_author(text: str) -> str:
         name = _CONTACT.sub("", field["name"]).strip(" ,;")
         if name[:1].isupper() and len(name.split()) <= _AUTHOR_MAX_WORDS and name[-1] != ".":
             return name
+    return ""
+
+
+# A copyright line among the first: "Copyright (C) 2007 Free Software Foundation, Inc.",
+# "© 2023 Brookings Institution. All rights reserved.", "Copyright (c) The Regents of ...".
+_COPYRIGHT_LINE = re.compile(
+    r"^\s*(?:copyright\b\s*(?:\(c\)|©)?|©|\(c\))\s*"
+    r"(?:(?:19|20)\d\d(?:\s*[-,–]\s*(?:(?:19|20)\d\d|\d\d))*\s*[,.]?\s*)?"
+    r"(?P<holder>[A-Z][^<(\n]*?)\s*(?:[.,;]?\s*all rights reserved\b.*|[.,;]*\s*(?:[<(].*)?)$",
+    re.IGNORECASE,
+)
+_HOLDER_MAX_WORDS = 10
+
+
+def stated_publisher(text: str) -> str:
+    """Whose the document is, by the copyright line among its first lines ("Free Software
+    Foundation, Inc."); "" when none. A template's placeholder ("<name of author>", "YEAR
+    YOUR NAME") names no one."""
+    lines = [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
+    for line in lines:
+        found = _COPYRIGHT_LINE.match(line)
+        if found is None:
+            continue
+        holder = found["holder"].strip(" ,;")
+        if (
+            holder[:1].isupper()
+            and not holder.isupper()
+            and len(holder.split()) <= _HOLDER_MAX_WORDS
+        ):
+            return holder
     return ""
 
 

@@ -110,8 +110,10 @@ def states_identity(question: str, candidate: Candidate) -> bool:
 
 
 def _writes_author(candidate: Candidate) -> bool:
-    """Whether the sentence writes every word of its document's author."""
-    author = set(tokenize(str(candidate.passage.metadata.get("author") or "")))
+    """Whether the sentence writes every word of its document's author, or of its publisher
+    when it names no author (a licence's copyright holder wrote it)."""
+    meta = candidate.passage.metadata
+    author = set(tokenize(str(meta.get("author") or meta.get("publisher") or "")))
     return bool(author) and author <= set(tokenize(candidate.quote))
 
 

@@ -26,6 +26,7 @@ LETTERS = {
 }
 LICENSES = {
     "GPL-2": "GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991\n\n"
+    " Copyright (C) 1989, 1991 Free Software Foundation, Inc.\n\n"
     "You may charge a fee for the physical act of transferring a copy.",
     "GPL-3": "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n\n"
     'A "User Product" is either a consumer product or anything designed or sold for '
@@ -258,6 +259,16 @@ def test_a_licence_is_dated_by_its_header_and_answers_when_it_was_published(lice
     assert not result.abstained
     assert "Version 3, 29 June 2007" in result.answer and len(result.citations) == 1
     assert (result.citations[0].source, result.citations[0].published) == ("GPL-3", "2007-06-29")
+
+
+def test_a_licence_without_an_author_was_written_by_its_copyright_holder(licenses) -> None:
+    """The GPL 2 names no author; its copyright line gives whose it is, and answers who
+    wrote it."""
+    result = licenses.ask("Who wrote the GPL version 2?")
+    assert not result.abstained
+    assert result.answer.startswith("Copyright (C) 1989, 1991 Free Software Foundation")
+    cited = result.citations[0]
+    assert (cited.source, cited.publisher) == ("GPL-2", "Free Software Foundation, Inc")
 
 
 def _page(title: str, body: str) -> str:

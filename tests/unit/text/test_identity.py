@@ -10,6 +10,7 @@ from assistant.text.identity import (
     path_words,
     stated_author,
     stated_date,
+    stated_publisher,
     title_from_path,
     usable_title,
 )
@@ -126,3 +127,25 @@ def test_an_author_field_among_the_first_lines_is_the_author(text: str, author: 
 )
 def test_a_date_the_header_states_is_read(text: str, date: str) -> None:
     assert stated_date(text) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        (
+            "GNU GPL\n Copyright (C) 1989, 1991 Free Software Foundation, Inc.\n",
+            "Free Software Foundation, Inc",
+        ),
+        ("© 2023 Brookings Institution. All rights reserved.\nReport", "Brookings Institution"),
+        (
+            "Copyright (c) The Regents of the University of California.\n",
+            "The Regents of the University of California",
+        ),
+        # A template's placeholders name no one; a sentence on copyright is no copyright line.
+        ("Copyright (c) <year> <copyright holders>\n", ""),
+        ("    Copyright (c)  YEAR  YOUR NAME.\n", ""),
+        ("Copyright notices must be kept in every copy of the work.", ""),
+    ],
+)
+def test_a_copyright_line_says_whose_the_document_is(text: str, holder: str) -> None:
+    assert stated_publisher(text) == holder
