@@ -35,6 +35,12 @@ _LEAD_IN = re.compile(
 # "it" and "its" stand for one thing: the one the previous answer named, when it named one.
 _IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
 _CITATION_MARK = re.compile(r"\[\d+\]")
+# A question whose answer is a thing (a program, a module, a person), which "it" may then
+# stand for; a date's, a figure's or a reason's answer leaves "it" the question's subject.
+_ASKS_FOR_A_THING = re.compile(
+    r"^\W*(?:which|what|who|how\s+(?:do|can|should|would|could)\s+(?:i|we|you|one))\b",
+    re.IGNORECASE,
+)
 _LETTERS = re.compile(r"[^\W\d_]+")
 # An answer's document label before its quotes: "Title (2025-01-10): ", "2024-03: ".
 _DATED_LABEL = re.compile(
@@ -76,9 +82,12 @@ def answered_thing(history: Sequence[ChatMessage], rarity: Rarity) -> str | None
     vsftpd, because ..." after "Which FTP server did the administrators pick?", "timeit" in
     "Use the timeit module ..." after "How do I time a snippet of code?". A rare name or
     word, whichever the answer says first; none when the answer names nothing new (then
-    "it" is the question's own subject) or only in common words."""
+    "it" is the question's own subject) or only in common words, or when the question asked
+    for no thing (when, how many, why)."""
     if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
         return None
+    if not _ASKS_FOR_A_THING.match(history[-2].content):
+        return None  # "When was the GPL 3 published?": "it" is still the GPL 3
     asked = set(tokenize(history[-2].content))
     answer = _CITATION_MARK.sub(" ", _DATED_LABEL.sub("", history[-1].content))
 

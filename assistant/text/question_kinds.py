@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.text.compound_questions import question_parts
+from assistant.text.follow_ups import asked_now
 from assistant.text.names_figures import IRREGULAR_PLURALS, names, numbers
 from assistant.text.terms import tokenize
 
@@ -238,8 +239,9 @@ _AUTHOR_QUESTION = re.compile(
 
 def asks_for_author(question: str) -> bool:
     """Whether the question asks who wrote a document: answered where a document states
-    its author, which its opening usually does."""
-    return _AUTHOR_QUESTION.search(question) is not None
+    its author, which its opening usually does. Of a follow-up joined to the question before
+    ("When was the GPL 3 published — Who wrote it?"), what is asked now."""
+    return _AUTHOR_QUESTION.search(asked_now(question)) is not None
 
 
 # "When was the GPL version 3 published?", "When did nano 7.0 come out?": the date of a
@@ -254,7 +256,7 @@ _DATE_QUESTION = re.compile(
 def asks_for_date(question: str) -> bool:
     """Whether the question asks when a document appeared: answered, like its author, where
     the document states its date."""
-    return _DATE_QUESTION.search(question) is not None
+    return _DATE_QUESTION.search(asked_now(question)) is not None
 
 
 def asks_for_identity(question: str) -> bool:

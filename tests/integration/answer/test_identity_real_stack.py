@@ -29,6 +29,7 @@ LICENSES = {
     " Copyright (C) 1989, 1991 Free Software Foundation, Inc.\n\n"
     "You may charge a fee for the physical act of transferring a copy.",
     "GPL-3": "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n\n"
+    " Copyright (C) 2007 Free Software Foundation, Inc.\n\n"
     'A "User Product" is either a consumer product or anything designed or sold for '
     "incorporation into a dwelling.",
     "Apache-2.0": "Apache License\nVersion 2.0, January 2004\n\n"
@@ -269,6 +270,21 @@ def test_a_licence_without_an_author_was_written_by_its_copyright_holder(license
     assert result.answer.startswith("Copyright (C) 1989, 1991 Free Software Foundation")
     cited = result.citations[0]
     assert (cited.source, cited.publisher) == ("GPL-2", "Free Software Foundation, Inc")
+
+
+def test_who_wrote_it_after_when_it_was_published_is_asked_of_the_same_licence(licenses) -> None:
+    """A date's answer names no new thing: "it" stays the GPL 2, and the follow-up asks who
+    wrote it (not when, and not of the licence its title line names best)."""
+    first_question = "When was the GPL version 2 published?"
+    first = licenses.ask(first_question)
+    history = [
+        ChatMessage(role="user", content=first_question),
+        ChatMessage(role="assistant", content=first.answer),
+    ]
+    result = licenses.ask("Who wrote it?", history)
+    assert result.standalone_question.endswith("GPL version 2 published — Who wrote it?")
+    assert result.answer.startswith("Copyright (C) 1989, 1991 Free Software Foundation")
+    assert [c.source for c in result.citations] == ["GPL-2"]
 
 
 def _page(title: str, body: str) -> str:

@@ -115,6 +115,15 @@ TIMEIT = exchange(
             exchange("Which generator does random use?", "The Mersenne Twister. [1]"),
             "Should I use Mersenne Twister for tokens?",
         ),
+        # A question for a date asks for no thing: "it" is still the document asked about.
+        (
+            "Who wrote it?",
+            exchange(
+                "When was the GPL version 3 published?",
+                "2007-06-29: GNU GENERAL PUBLIC LICENSE Version 3, 29 June 2007 [1]",
+            ),
+            "When was the GPL version 3 published — Who wrote it?",
+        ),
         # An answer that names nothing new leaves "it" to the question's own subject.
         (
             "What did it say about consumption?",

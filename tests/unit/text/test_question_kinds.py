@@ -120,6 +120,7 @@ def test_the_noun_a_year_or_version_qualifies_is_no_topic(question: str, topic: 
         ("Who is the author of the Logging HOWTO?", True),
         ("Under the MPL, may wording be read against the Contributor who drafted it?", False),
         ("Who proposed a highway programme?", False),
+        ("When was the GPL version 3 published — Who wrote it?", True),  # asked now
     ],
 )
 def test_a_question_on_who_wrote_a_document(question: str, asks: bool) -> None:
