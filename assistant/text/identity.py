@@ -65,6 +65,7 @@ TITLE_MAX_WORDS = 15  # a longer first line is a sentence of the text, not its t
 _MONTH_NAMES = """january february march april may june july august september october
 november december"""
 _MONTHS = _MONTH_NAMES.split()
+_MONTH_NUMBER = {name[:3]: number for number, name in enumerate(_MONTHS, start=1)}
 _ISO_MONTH = re.compile(r"(?<!\d)(?:19|20)\d\d-(0[1-9]|1[0-2])(?!\d)")
 
 
@@ -161,12 +162,17 @@ AUTHOR_LINES = 10  # the field is read among this many first non-blank lines
 _AUTHOR_MAX_WORDS = 12
 
 
+def _opening_lines(text: str) -> list[str]:
+    """The first AUTHOR_LINES non-blank lines, where a document's header states who wrote
+    it, whose it is and when."""
+    return [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
+
+
 def stated_author(text: str) -> str:
     """The author a document states in an "Author:" or "Written by" field among its first
     lines (a HOWTO's field list, a memo's header), without the contact address that may
     follow; "" when it states none. A name starts with a capital and is no sentence."""
-    lines = [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
-    for line in lines:
+    for line in _opening_lines(text):
         field = _AUTHOR_FIELD.match(line)
         if field is None:
             continue
@@ -191,8 +197,7 @@ def stated_publisher(text: str) -> str:
     """Whose the document is, by the copyright line among its first lines ("Free Software
     Foundation, Inc."); "" when none. A template's placeholder ("<name of author>", "YEAR
     YOUR NAME") names no one."""
-    lines = [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
-    for line in lines:
+    for line in _opening_lines(text):
         found = _COPYRIGHT_LINE.match(line)
         if found is None:
             continue
@@ -206,7 +211,7 @@ def stated_publisher(text: str) -> str:
     return ""
 
 
-_MONTH_WORD = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH_WORD = rf"(?P<month>{_MONTH})"
 _YEAR_WORD = r"(?P<year>(?:19|20)\d\d)"
 # A date written out: "29 June 2007", "June 29, 2007", "January 2004", "2007-06-29".
 _STATED_DATES = [
@@ -222,8 +227,7 @@ def stated_date(text: str) -> str:
     """The date a document's header states among its first lines ("Version 3, 29 June
     2007", "Version 2.0, January 2004", a memo's date line) as "2007-06-29" or "2004-01";
     "" when none. A bare year says less (a copyright line's) and is not taken."""
-    lines = [line for line in text.splitlines() if line.strip()][:AUTHOR_LINES]
-    for line in lines:
+    for line in _opening_lines(text):
         if len(line.split()) > _HEADER_LINE_WORDS:
             continue
         for pattern in _STATED_DATES:
@@ -233,7 +237,7 @@ def stated_date(text: str) -> str:
             groups = found.groupdict()
             number = groups.get("number") or ""
             if groups.get("month"):
-                number = f"{[m[:3] for m in _MONTHS].index(groups['month'][:3].lower()) + 1:02d}"
+                number = f"{_MONTH_NUMBER[groups['month'][:3].lower()]:02d}"
             day = int(groups["day"]) if groups.get("day") else 0
             if day > 31:
                 continue

@@ -246,7 +246,7 @@ def asks_for_author(question: str) -> bool:
 
 # "When was the GPL version 3 published?", "When did nano 7.0 come out?": the date of a
 # document, which its header or file name gives (not "When did Guido start writing Python?").
-_DATE_QUESTION = re.compile(
+_DOCUMENT_DATE_QUESTION = re.compile(
     r"^\W*when\s+(?:was|were|did)\b[^?]{0,80}?\b(?:published|released|issued|written|dated|"
     r"adopted|signed|enacted|come\s+out|appear(?:ed)?)\b",
     re.IGNORECASE,
@@ -256,7 +256,7 @@ _DATE_QUESTION = re.compile(
 def asks_for_date(question: str) -> bool:
     """Whether the question asks when a document appeared: answered, like its author, where
     the document states its date."""
-    return _DATE_QUESTION.search(asked_now(question)) is not None
+    return _DOCUMENT_DATE_QUESTION.search(asked_now(question)) is not None
 
 
 def asks_for_identity(question: str) -> bool:

@@ -6,6 +6,7 @@ Adoption."); a long one scored far below the best is context, so it must score h
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from langchain_core.documents import Document
@@ -23,7 +24,7 @@ from assistant.text.document_heading import with_heading
 from assistant.text.identity import month_name
 from assistant.text.names_figures import YEAR, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
-from assistant.text.question_kinds import asks_for_author, asks_for_date, asks_for_identity
+from assistant.text.question_kinds import asks_for_author, asks_for_date
 from assistant.text.terms import tokenize
 
 
@@ -35,8 +36,8 @@ def select(
     ranked = prose_first(scorer.candidates(question, passages), code_wanted)
     if not ranked:
         return []
-    writes = _writes_author if asks_for_author(question) else _writes_date
-    if asks_for_identity(question):
+    writes = _identity_writer(question)
+    if writes is not None:
         source = ranked[0].passage.metadata["source"]
         stating = next(
             (c for c in ranked if c.passage.metadata["source"] == source and writes(c)),
@@ -104,9 +105,16 @@ def states_identity(question: str, candidate: Candidate) -> bool:
     states the author or date its document's metadata gives (or the "Author:" field or
     header it was read from): the answer, however the model scores a field line against
     the question's words."""
+    writes = _identity_writer(question)
+    return writes is not None and writes(candidate)
+
+
+def _identity_writer(question: str) -> Callable[[Candidate], bool] | None:
+    """What a sentence must write to answer a question on who wrote a document or when it
+    appeared; None for any other question."""
     if asks_for_author(question):
-        return _writes_author(candidate)
-    return asks_for_date(question) and _writes_date(candidate)
+        return _writes_author
+    return _writes_date if asks_for_date(question) else None
 
 
 def _writes_author(candidate: Candidate) -> bool:
