@@ -52,7 +52,7 @@ _MISSING_AND_CLOSENESS = (
     "missing_name",
     "missing_number",
     "missing_metric",
-    "figure_unstated",
+    "answer_unstated",
 )
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "all": ANSWERABILITY_FEATURES,

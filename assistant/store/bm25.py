@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import threading
 from collections import Counter
@@ -272,6 +273,19 @@ class LexicalIndex:
                     by_source.setdefault(source, []).append(row)
             made = self._rows_by_source = (occurrences, by_source)
         return sorted({row for source in set(sources) for row in made[1].get(source, ())})
+
+    def proper_name(self, word: str, source: str) -> bool:
+        """Whether the document uses the word as a proper name: never in lower case and never
+        defined in quotes. "Zhejiang" is one; "the Program" of a licence that speaks of "a
+        program" is not, nor its "Contribution", which it defines as ("Contribution" shall
+        mean ...)."""
+        escaped = re.escape(word)
+        lower = re.compile(rf"(?<![\w-]){escaped.lower()}(?![\w-])")
+        defined = re.compile(rf"[\"“']{escaped}[\"”']")
+        return not any(
+            lower.search(text) or defined.search(text)
+            for text in (self.texts[row] for row in self._rows_of([source]))
+        )
 
     def opening(self, source: str) -> int | None:
         """The row of a document's first chunk (where a byline or "Author:" field stands);

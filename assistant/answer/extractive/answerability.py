@@ -25,8 +25,6 @@ from assistant.answer.extractive.sentence_model import (
 from assistant.answer.extractive.support import (
     Unsupported,
     asked_names,
-    documents_identity,
-    states_asked_figure,
 )
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.text.document_heading import with_heading
@@ -46,7 +44,7 @@ ANSWERABILITY_FEATURES = (
     "name_outside_passage",  # a name asked about is not in the best sentence's passage
     "missing_number",  # a figure asked about is in no quoted passage or its identity
     "missing_metric",  # the word naming the asked-for metric is in no passage
-    "figure_unstated",  # a figure is asked for and the quotes state none
+    "answer_unstated",  # a figure or a named place or body is asked for; the quotes give none
     "names_documents",  # the question names documents by identity
     "from_named_document",  # and the best sentence is from one of them
 )
@@ -58,6 +56,7 @@ def answerability_features(
     passages: list[Document],
     chosen: list[Candidate],
     missing: Unsupported,
+    unstated: str | None,
 ) -> dict[str, float]:
     """The answerability model's inputs for the chosen sentences."""
     dense = [p.metadata["dense_score"] for p in passages if p.metadata.get("dense_score")]
@@ -82,14 +81,7 @@ def answerability_features(
         "name_outside_passage": float(best is not None and _name_outside(scorer, question, best)),
         "missing_number": float(bool(missing.numbers)),
         "missing_metric": float(bool(missing.metrics)),
-        "figure_unstated": float(
-            bool(chosen)
-            and not states_asked_figure(
-                question,
-                chosen,
-                documents_identity(scorer.lexical, {c.passage.metadata["source"] for c in chosen}),
-            )
-        ),
+        "answer_unstated": float(unstated is not None),
         "names_documents": float(any(NAMED_SCOPE_KEY in p.metadata for p in passages)),
         "from_named_document": float(
             best is not None and best.passage.metadata.get(NAMED_SCOPE_KEY) is True

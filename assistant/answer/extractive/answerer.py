@@ -40,6 +40,7 @@ from assistant.answer.extractive.support import (
     on_subject,
     select_supported,
     surname_carried,
+    unstated_answer,
     unsupported,
 )
 from assistant.config import AnswererWeights
@@ -247,6 +248,7 @@ class Assessment(NamedTuple):
     chosen: list[Candidate]
     missing: Unsupported
     features: dict[str, float]
+    unstated: str | None  # what is asked for and not said ("state the figure")
 
 
 class ExtractiveAnswerer:
@@ -282,8 +284,11 @@ class ExtractiveAnswerer:
             chosen, missing = select_supported(
                 self.scorer, self.select, question, passages, chosen, missing
             )
-        features = answerability_features(self.scorer, question, passages, chosen, missing)
-        return Assessment(chosen, missing, features)
+        unstated = unstated_answer(self.lexical, question, chosen)
+        features = answerability_features(
+            self.scorer, question, passages, chosen, missing, unstated
+        )
+        return Assessment(chosen, missing, features, unstated)
 
     def answer(self, question: str, passages: list[Document]) -> AskResult:
         shape = question_kind(question)
@@ -291,11 +296,11 @@ class ExtractiveAnswerer:
             shaped = self._analyst_answer(shape, question, passages)
             if shaped is not None:
                 return shaped
-        chosen, missing, features = self.assess(question, passages)
+        chosen, missing, features, unstated = self.assess(question, passages)
         stated = bool(chosen) and states_identity(question, chosen[0])
         if not chosen or not (stated or answers(self.answerability, features)):
-            if chosen and not missing.terms and features["figure_unstated"]:
-                note = "The documents don't state the figure asked for."
+            if chosen and not missing.terms and unstated:
+                note = f"The documents don't {unstated} asked for."
                 return partial_answer(
                     note, cited_answer(chosen[:1], shared_dates=self.lexical.shared_dates())
                 )

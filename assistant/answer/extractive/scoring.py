@@ -45,9 +45,9 @@ _GENERIC = set(
 # Questions answered by a figure, and those answered by a date: a sentence that brings one
 # the question does not already contain is more likely to be the answer.
 _QUANTITY_QUESTION = re.compile(
-    r"\b(how (much|many|fast|large|big|high|low|long|often)|what (percentage|share|proportion|rate|"
-    r"number|figure|amount|level|sum)|(what|which) ([\w-]+ ){0,3}(target|rate|ratio|budget)|"
-    r"percent)\b",
+    r"\b(how (much|many|fast|large|big|high|low|long|often)|what (percentage|share|proportion|"
+    r"rate|number|figure|amount|level|sum)|(what|which) ([\w-]+ ){0,3}(target|rate|ratio|budget|"
+    r"fee|price)|percent)\b",
     re.IGNORECASE,
 )
 # "Which tool ...", "What package ...": the answer is the name of a thing on the system.
@@ -67,6 +67,14 @@ _CODE_QUESTION = re.compile(
 # A path or a name joined by "_", "-", "." or "/" ("/etc/inputrc", "isc-dhcp-server").
 _IDENTIFIER = re.compile(r"(?<!\S)\S*\w[/_.-]\w\S*|(?<!\S)/\w\S*")
 _MIN_IDENTIFIER_CHARS = 3  # "e.g" is no name
+# "Which court ...", "What country's law ...": the answer names a place, a body or a court,
+# so a quote that names none answers something else: a near miss, in a legal text often.
+_NAMED_ANSWER = re.compile(
+    r"(?:which|what)\s+(?:[\w-]+\s+)?(countr(?:y|ies)|states?|cit(?:y|ies)|provinces?|"
+    r"regions?|courts?|compan(?:y|ies)|organi[sz]ations?|institutions?|universit(?:y|ies)|"
+    r"agenc(?:y|ies)|ministr(?:y|ies)|bod(?:y|ies))\b",
+    re.IGNORECASE,
+)
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(what|which) (year|date)\b", re.IGNORECASE)
 # Text in documents is data: sentences that address an AI are never repeated as answers.
 _INSTRUCTION = re.compile(
@@ -198,6 +206,14 @@ def wanted_figure(question: str) -> str | None:
     if asks(_QUANTITY_QUESTION):
         return "quantity"
     return "date" if asks(_DATE_QUESTION) else None
+
+
+def asked_kind_of_name(question: str) -> str | None:
+    """The kind of named thing the question asks for ("court" of "Which court has
+    jurisdiction ...?"), when its first interrogative asks for one."""
+    first = _INTERROGATIVE.search(question)
+    found = _NAMED_ANSWER.match(question, first.start()) if first else None
+    return found[1].lower() if found else None
 
 
 def asks_for_artefact(question: str) -> bool:

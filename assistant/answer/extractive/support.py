@@ -12,6 +12,7 @@ from langchain_core.documents import Document
 from assistant.answer.extractive.scoring import (
     Candidate,
     SentenceScorer,
+    asked_kind_of_name,
     brings,
     byline_terms,
     wanted_figure,
@@ -252,6 +253,35 @@ def states_asked_figure(
         in_unit = re.compile(rf"\b(?:\d[\d,.]*|{_SPELLED})\W+(?:\w+\W+){{0,2}}{unit[1]}", re.I)
         return any(in_unit.search(c.quote) for c in chosen)
     return any(brings(numbers(c.quote), asked, wants) or spelled_figures(c.quote) for c in chosen)
+
+
+def unstated_answer(lexical: LexicalIndex, question: str, chosen: list[Candidate]) -> str | None:
+    """What the question asks for that the quotes leave unsaid, as the refusal puts it
+    ("state the figure", "name the court"); None when they say it or nothing checkable is
+    asked."""
+    if not chosen:
+        return None
+    kind = asked_kind_of_name(question)
+    if kind:
+        named = any(_brings_name(lexical, c, question) for c in chosen)
+        return None if named else f"name the {kind}"
+    identity = documents_identity(lexical, {c.passage.metadata["source"] for c in chosen})
+    return None if states_asked_figure(question, chosen, identity) else "state the figure"
+
+
+def _brings_name(lexical: LexicalIndex, quoted: Candidate, question: str) -> bool:
+    """Whether a quote names something other than the question and the quote's document
+    ("the License" of a licence titled so): an acronym, or a word the document uses as a
+    proper name ("Zhejiang", not a licence's defined "Program")."""
+    asked = {word.lower() for phrase in names(question) for word in phrase.split()}
+    source = quoted.passage.metadata["source"]
+    own = documents_identity(lexical, {source})
+    return any(
+        word.isupper() or lexical.proper_name(word, source)
+        for phrase in names(quoted.quote)
+        for word in phrase.split()
+        if word.lower() not in asked and not set(tokenize(word)) <= own
+    )
 
 
 def topic_phrases(question: str, topic: set[str]) -> list[frozenset[str]]:

@@ -27,14 +27,20 @@ LETTERS = {
 LICENSES = {
     "GPL-2": "GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991\n\n"
     " Copyright (C) 1989, 1991 Free Software Foundation, Inc.\n\n"
-    "You may charge a fee for the physical act of transferring a copy.",
+    'You may charge a fee for the physical act of transferring a copy. The "Program" '
+    "refers to any program or work which contains such a notice. If the distribution "
+    "and/or use of the Program is restricted in certain countries either by patents or by "
+    "copyrighted interfaces, the original copyright holder who places the Program under this "
+    "License may add an explicit geographical distribution limitation.",
     "GPL-3": "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n\n"
     " Copyright (C) 2007 Free Software Foundation, Inc.\n\n"
     'A "User Product" is either a consumer product or anything designed or sold for '
     "incorporation into a dwelling.",
     "Apache-2.0": "Apache License\nVersion 2.0, January 2004\n\n"
     "You must cause any modified files to carry prominent notices stating that You changed "
-    "the files.",
+    'the files. "Contribution" shall mean any work of authorship submitted to the Licensor. '
+    "If You institute patent litigation alleging that a Contribution infringes a patent, "
+    "the patent licenses granted to You terminate.",
 }
 
 # Library pages on neighbouring subjects, each named by a common English word.
@@ -251,6 +257,39 @@ def test_a_licence_asked_about_by_its_short_name(licenses, question, source, fac
 def test_a_licence_version_no_file_has_is_never_mentioned(licenses) -> None:
     result = licenses.ask("Under GPLv4, may I charge for transferring a copy?")
     assert result.abstained and "never mention GPLv4" in result.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which country's law governs the GPL version 2?", "country"),
+        ("Which court hears patent litigation under the Apache License 2.0?", "court"),
+    ],
+)
+def test_a_licence_that_names_no_country_or_court_asked_for_is_not_quoted_as_if_it_did(
+    licenses, question, kind
+) -> None:
+    """The nearest sentence speaks of "certain countries" or of litigation but names none;
+    a term the licence defines ("Contribution") or always capitalises ("the Program") is not
+    a name either."""
+    result = licenses.ask(question)
+    assert result.abstained, result.answer
+    assert result.answer.startswith(f"The documents don't name the {kind} asked for.")
+
+
+def test_a_question_for_a_province_is_answered_by_the_sentence_naming_it(tmp_path) -> None:
+    assistant = _assistant(
+        tmp_path,
+        {
+            "2025-ports.txt": "Ports\n\nNingbo, a port city in Zhejiang, plans a world-class "
+            "hub port. The port handled 1.3 billion tonnes of cargo last year.",
+            "2025-talent.txt": "Talent\n\nLocal governments are relaxing household "
+            "registration rules to attract skilled workers.",
+        },
+    )
+    result = assistant.ask("Which province is Ningbo a port city in?")
+    assert not result.abstained, result.answer
+    assert "Zhejiang" in result.answer
 
 
 def test_a_licence_is_dated_by_its_header_and_answers_when_it_was_published(licenses) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from assistant.answer.llm import split_claims
 from assistant.answer.verify import verify
 from assistant.schema import AskResult, Citation
@@ -406,10 +408,33 @@ def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
     assert wanted_figure("What GDP growth target did Ningbo set?") == "quantity"
     assert wanted_figure("When did the NPC meet?") == "date"
     assert wanted_figure("What does TBI say China's GDP target fundamentally is?") is None
+    assert wanted_figure("What fee does the foundation charge for an exception?") == "quantity"
+    assert wanted_figure("What may a distributor charge a fee for?") is None
     assert not brings(numbers("Four times as many in 2025 than in 2024"), {"2025"}, "quantity")
     assert brings(numbers("listed by 19 out of 31 provinces for 2025"), {"2025"}, "quantity")
     assert brings(numbers("The NPC met from March 5 to 11"), {"2024"}, "date")
     assert not brings(numbers("The NPC met in 2024"), {"2024"}, "date")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which court has jurisdiction over disputes?", "court"),
+        ("Which country's law governs the licence?", "country"),
+        ("Which US state's law governs it?", "state"),
+        ("Which two provinces were left out of the chart?", "provinces"),
+        ("Which city in Sichuan forecast growth of over 6.5 percent?", "city"),
+        ("In 2025, which body called for loyal cadres?", "body"),
+        ("What does the GPL state about patents?", None),  # "state" the verb
+        ("What may a written offer charge a third party?", None),
+        ("How did the province's target change?", None),  # asks how, not which province
+        ("Which command sets the state of the service?", None),  # asks for a command
+    ],
+)
+def test_which_kind_of_named_thing_a_question_asks_for(question: str, kind: str | None) -> None:
+    from assistant.answer.extractive.scoring import asked_kind_of_name
+
+    assert asked_kind_of_name(question) == kind
 
 
 def test_a_sentence_about_another_year_loses_to_one_about_the_asked_year() -> None:
