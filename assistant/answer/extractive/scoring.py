@@ -22,6 +22,7 @@ from assistant.config import AnswererWeights
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
+from assistant.text.follow_ups import asked_now
 from assistant.text.identity import identity_tokens, path_words
 from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, acronym_definitions, names, numbers, occurs
@@ -382,9 +383,13 @@ class SentenceScorer:
         return known[1]
 
     def term_weights(self, question: str) -> dict[str, float]:
-        """The question's subject terms, each weighted by its IDF."""
+        """The question's subject terms, each weighted by its IDF; in a joined follow-up
+        ("How do I restrict crontab — is there an equivalent for at?"), a term only the
+        earlier question has weighs less: what is asked now decides the answer."""
         terms = [t for t in tokenize(question) if t not in _GENERIC]
-        return {term: self.lexical.idf(term) for term in terms}
+        now = set(tokenize(asked_now(question)))
+        earlier = self.weights.earlier_question_weight
+        return {term: self.lexical.idf(term) * (1.0 if term in now else earlier) for term in terms}
 
     def coverage(self, question: str, candidate: Candidate) -> float:
         weights = self.term_weights(question)

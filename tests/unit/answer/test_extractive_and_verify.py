@@ -416,6 +416,20 @@ def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
     assert not brings(numbers("The NPC met in 2024"), {"2024"}, "date")
 
 
+def test_in_a_joined_follow_up_the_earlier_questions_terms_weigh_less() -> None:
+    from assistant.answer.extractive.scoring import SentenceScorer
+    from assistant.config import AnswererWeights
+    from assistant.text.follow_ups import joined
+
+    weights = AnswererWeights(earlier_question_weight=0.5)
+    scorer = SentenceScorer(UniformIdf(), weights)
+    question = joined("How do I restrict crontab?", "Is there an equivalent for the at command")
+    terms = scorer.term_weights(question)
+    assert terms["crontab"] == 0.5 and terms["equival"] == terms["command"] == 1.0
+    alone = scorer.term_weights("How do I restrict crontab for the at command?")
+    assert set(alone.values()) == {1.0}
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
