@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from assistant.config import Settings
 from assistant.retrieve.fusion import rrf, weighted
-from assistant.retrieve.scope import NAMED_SCOPE_KEY, scope
+from assistant.retrieve.scope import NAMED_SCOPE_KEY, narrowed, scope
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
@@ -126,6 +126,9 @@ class HybridRetriever(BaseRetriever):
                 unscored = [key for key in ranked if key not in similarity]
                 similarity |= self._similarities(searched, unscored)
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
+        meant = narrowed(
+            named, query, self.lexical.identities(), self.settings.answerer.naming_word_max_zipf
+        )
         if vector and searched is not vector:
             # Feedback moved the search: features read the question's own similarity.
             similarity = self._similarities(vector, ranked)
@@ -139,7 +142,7 @@ class HybridRetriever(BaseRetriever):
                     "dense_score": similarity.get(key),
                     "lexical_score": lexical.get(key),
                     "sentence_similarities": sentences.get(key, []),
-                    **({NAMED_SCOPE_KEY: found[key][2].get("source") in named} if named else {}),
+                    **({NAMED_SCOPE_KEY: found[key][2].get("source") in meant} if named else {}),
                 },
             )
             for key in ranked

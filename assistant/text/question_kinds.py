@@ -23,7 +23,11 @@ _OVERVIEW = re.compile(
     r"|\bwhat\s+(?:do|does)\s+(?:the\s+)?[\w' -]{0,60}?\b(?:cover|discuss)\b"
     # "... say about why Python uses indentation?" asks one thing of the document: a fact.
     r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\bsay\s+about\b"
-    r"(?!\s+(?:why|how|whether|what|which|when|where|who)\b)",
+    r"(?!\s+(?:why|how|whether|what|which|when|where|who)\b)"
+    # "What changed in nano 7.0?", "What did sed 4.9 change?": all a release changed; not
+    # "What did sed 4.9 change about --debug?", which asks one thing.
+    r"|^\s*what\s+(?:has\s+|have\s+)?changed\s+in\s+[^?]{1,60}\??\s*$"
+    r"|^\s*what\s+(?:did|does)\s+[^?]{1,60}?\s+change\s*\??\s*$",
     re.IGNORECASE,
 )
 _LIST = re.compile(

@@ -88,6 +88,20 @@ RELEASES = {
 }
 
 
+# Two programs' releases that share a version number.
+SHARED_VERSIONS = {
+    "sed/2022-11-06_v4.9.txt": "Noteworthy changes\n\n* 'sed --follow-symlinks -i' no longer "
+    "loops forever when its operand is a symbolic link cycle.\n* The 'r' command now accepts "
+    "address 0, allowing inserting a file before the first line.",
+    "nano/2020-03-24_v4.9.txt": "Bug fixes\n\n* Trying to justify an empty selection does not "
+    "crash.\n* The cursor is no longer misplaced after a paste.",
+    "nano/2020-03-31_v4.9.1.txt": "Bug fixes\n\n* Two bugs introduced in version 4.9 are "
+    "fixed: the cursor getting misplaced, and a crash when undoing.",
+    "grep/2022-09-02_v3.8.txt": "Noteworthy changes\n\n* The egrep and fgrep commands now "
+    "warn that they are obsolescent.",
+}
+
+
 def _assistant(tmp: Path, files: dict[str, str]) -> Assistant:
     corpus = tmp / "corpus"
     corpus.mkdir()
@@ -164,6 +178,17 @@ def test_a_figure_is_dated_only_by_a_date_that_tells_its_document_apart(manual) 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return _assistant(tmp_path_factory.mktemp("releases"), RELEASES)
+
+
+def test_what_a_release_changed_is_summarised_from_that_programs_release(tmp_path) -> None:
+    """A summary of what sed 4.9 changed quotes sed's notes alone: nano's 4.9 shares the
+    version, not the program. "What did sed 4.9 change?" asks for the same summary."""
+    assistant = _assistant(tmp_path, SHARED_VERSIONS)
+    for question in ["Summarise what changed in sed 4.9.", "What did sed 4.9 change?"]:
+        result = assistant.ask(question)
+        assert not result.abstained, result.answer
+        assert "symbolic link cycle" in result.answer and "address 0" in result.answer
+        assert {c.source for c in result.citations} == {"sed/2022-11-06_v4.9.txt"}
 
 
 def test_a_summary_of_a_release_no_file_is_of_is_refused(releases) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve.scope import scope
+from assistant.retrieve.scope import narrowed, scope
 from assistant.text.document_heading import identity
 from assistant.text.identity import identity_tokens
 
@@ -44,6 +44,24 @@ def test_a_version_series_names_every_release_in_it() -> None:
     named = scope("What changed in Click 8.0?", releases, MAX_ZIPF)
     assert set(named) == {"click/2021-05-11_v8.0.0.txt", "click/2021-05-19_v8.0.1.txt"}
     assert scope("What changed in 3.1?", releases, MAX_ZIPF) == {}
+
+
+def test_a_naming_word_says_which_of_the_named_releases_is_meant() -> None:
+    """ "sed 4.9" names every release 4.9 by its version; "sed" (common enough in English
+    never to name a document alone) says it is sed's, not nano's."""
+    releases = _identities(
+        {"source": "sed/2022-11-06_v4.9.txt", "title": "Noteworthy changes"},
+        {"source": "nano/2020-03-24_v4.9.txt", "title": "Bug fixes"},
+        {"source": "nano/2020-03-31_v4.9.1.txt", "title": "Bug fixes"},
+        {"source": "grep/2022-09-02_v3.8.txt", "title": "Noteworthy changes"},
+    )
+    question = "What did sed 4.9 change?"
+    named = set(scope(question, releases, MAX_ZIPF))
+    assert "sed/2022-11-06_v4.9.txt" in named and "nano/2020-03-24_v4.9.txt" in named
+    assert narrowed(named, question, releases, 4.0) == {"sed/2022-11-06_v4.9.txt"}
+    # A word no named document carries changes nothing; nor does a common one ("changes").
+    assert narrowed(named, "What did 4.9 change for vim?", releases, 4.0) == named
+    assert narrowed(named, "Which changes came with 4.9?", releases, 4.0) == named
 
 
 def test_a_license_named_by_its_short_name_and_version() -> None:

@@ -23,7 +23,10 @@ from assistant.text.question_kinds import asks_for_author, asks_for_date, questi
         ("How did suspending the editor change across releases?", "timeline"),
         ("How did checksums develop from version 3.1.3 to 3.2.7?", "timeline"),
         ("How did completion change from 7.0 to 8.0.4?", "timeline"),
-        ("What changed in version 3.2.7?", "fact"),
+        ("What changed in version 3.2.7?", "overview"),  # all that the release changed
+        ("What did sed 4.9 change?", "overview"),
+        ("What did sed 4.9 change about the --debug option?", "fact"),
+        ("What changed about the --debug option in sed 4.9?", "fact"),
         (
             "How did the archive's size change from the 2021 FAQ to the 2022 handbook and the "
             "2023 reference?",
