@@ -17,7 +17,7 @@ from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import sentence_similarities
-from assistant.text.question_kinds import asks_for_identity
+from assistant.text.question_kinds import asks_for_identity, overviews_documents
 
 
 class HybridRetriever(BaseRetriever):
@@ -122,6 +122,9 @@ class HybridRetriever(BaseRetriever):
         ranked = self._without_copies(fused, found, named)[:k]
         if named and asks_for_identity(query):
             ranked = self._with_openings(ranked, sorted(named), found, fused, k)
+        elif named and overviews_documents(query):
+            opening = self.settings.overview_opening_chunks
+            ranked = self._with_openings(ranked, sorted(named), found, fused, k, opening)
             if vector:
                 unscored = [key for key in ranked if key not in similarity]
                 similarity |= self._similarities(searched, unscored)
@@ -155,20 +158,21 @@ class HybridRetriever(BaseRetriever):
         found: dict[str, tuple[str, str, dict[str, Any]]],
         fused: dict[str, float],
         k: int,
+        per_document: int = 1,
     ) -> list[str]:
         """The ranking with the named documents' first chunks in its last places: who wrote
-        a document is stated where it opens ("Author: A. M. Kuchling"), a passage the
-        question's words seldom rank high."""
+        a document is stated where it opens ("Author: A. M. Kuchling"), and what it is about
+        in its introduction, passages the question's words seldom rank high."""
         openings = []
         for source in named[:k]:
-            row = self.lexical.opening(source)
-            key = self.lexical.ids[row] if row is not None else None
-            if key is None or key in ranked or key in openings:
-                continue
-            chunk_id, meta = self.lexical.occurrence(row, [source])
-            found.setdefault(key, (chunk_id, self.lexical.texts[row], meta))
-            fused.setdefault(key, min((fused[r] for r in ranked), default=0.0))
-            openings.append(key)
+            for row in self.lexical.openings(source, per_document):
+                key = self.lexical.ids[row]
+                if key in ranked or key in openings:
+                    continue
+                chunk_id, meta = self.lexical.occurrence(row, [source])
+                found.setdefault(key, (chunk_id, self.lexical.texts[row], meta))
+                fused.setdefault(key, min((fused[r] for r in ranked), default=0.0))
+                openings.append(key)
         return ranked[: max(0, k - len(openings))] + openings[:k]
 
     @staticmethod

@@ -290,13 +290,18 @@ class LexicalIndex:
     def opening(self, source: str) -> int | None:
         """The row of a document's first chunk (where a byline or "Author:" field stands);
         None when the document has none in the index."""
-        rows = [
-            (int(meta.get("start", 0)), row)
+        first = self.openings(source, 1)
+        return first[0] if first else None
+
+    def openings(self, source: str, count: int) -> list[int]:
+        """The rows of a document's first `count` chunks, in reading order."""
+        rows = {
+            row: int(meta.get("start", 0))
             for row in self._rows_of([source])
             for _, meta in self.occurrences[row]
             if meta.get("source") == source
-        ]
-        return min(rows)[1] if rows else None
+        }
+        return sorted(rows, key=rows.__getitem__)[:count]
 
     def search(self, query: str, k: int, sources: list[str] | None = None) -> list[LexicalHit]:
         """The best rows for a query (row index and BM25 score), within `sources` if given."""

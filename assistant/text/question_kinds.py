@@ -210,6 +210,12 @@ def topic_terms(question: str) -> list[str]:
     ]
 
 
+def overviews_documents(question: str) -> bool:
+    """Whether the question asks for an overview of documents as a whole ("Give me an
+    overview of the Gutenprint 5.2 User's Manual"), naming no subject in them."""
+    return question_kind(question).kind == "overview" and not topic_terms(question)
+
+
 # A word after a year or version that ends its noun phrase: before punctuation, the end,
 # a possessive, or a verb or preposition that starts what is asked of it.
 _KIND_AFTER_FIGURE = re.compile(

@@ -191,6 +191,38 @@ def test_what_a_release_changed_is_summarised_from_that_programs_release(tmp_pat
         assert {c.source for c in result.citations} == {"sed/2022-11-06_v4.9.txt"}
 
 
+def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
+    """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
+    the introduction's, and the option pages repeat the manual's name, so the overview also
+    reads the manual's first chunks, where it says what it is."""
+    intro = (
+        "Gutenprint, formerly named Gimp-Print, is a suite of printer drivers that may be "
+        "used with most common UNIX and Linux print spooling systems."
+    )
+    options = "\n\n".join(
+        f"Option {n}\n\nThe Gutenprint 5.2 User's Manual describes option {n} here. In the "
+        f"Gutenprint 5.2 User's Manual, option {n} sets value {n} of the driver's settings."
+        for n in range(1, 40)
+    )
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "gutenprint-manual.txt").write_text(
+        f"Gutenprint 5.2 User's Manual\n\n{intro}\n\n{options}\n", encoding="utf-8"
+    )
+    (corpus / "other.txt").write_text("Printing\n\nCUPS manages print queues.\n")
+    question = "Give me an overview of the Gutenprint 5.2 User's Manual."
+    read = {}
+    for chunks in (0, 3):
+        settings = make_settings(
+            tmp_path / str(chunks), corpus=corpus, overview_opening_chunks=chunks
+        )
+        build_index(settings)
+        passages = Assistant(settings).retrieve(question, k=5)
+        read[chunks] = " ".join(p.page_content for p in passages)
+    assert "suite of printer drivers" in read[3]
+    assert "suite of printer drivers" not in read[0]
+
+
 def test_a_summary_of_a_release_no_file_is_of_is_refused(releases) -> None:
     """No file is Click 6.5: its summary is not made of 6.0's, 6.6's and 7.0's notes."""
     missing = releases.ask("Summarise the Click 6.5 release.")

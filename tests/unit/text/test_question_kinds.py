@@ -62,6 +62,15 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
     assert question_kind(question).kind == kind
 
 
+def test_an_overview_of_documents_as_a_whole_names_no_subject_in_them() -> None:
+    from assistant.text.question_kinds import overviews_documents
+
+    assert overviews_documents("Give me an overview of the Gutenprint 5.2 User's Manual.")
+    assert overviews_documents("What are the main themes of the 2025 Two Sessions?")
+    assert not overviews_documents("What does the handbook say about scheduling tasks?")
+    assert not overviews_documents("Who wrote the Gutenprint 5.2 User's Manual?")
+
+
 @pytest.mark.parametrize(
     ("question", "sides"),
     [
