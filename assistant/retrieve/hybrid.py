@@ -125,9 +125,9 @@ class HybridRetriever(BaseRetriever):
         elif named and overviews_documents(query):
             opening = self.settings.overview_opening_chunks
             ranked = self._with_openings(ranked, sorted(named), found, fused, k, opening)
-            if vector:
-                unscored = [key for key in ranked if key not in similarity]
-                similarity |= self._similarities(searched, unscored)
+        if vector:  # the openings added are scored like the passages found
+            unscored = [key for key in ranked if key not in similarity]
+            similarity |= self._similarities(searched, unscored)
         sentences = self._sentence_similarities(vector, ranked) if vector else {}
         meant = narrowed(
             named, query, self.lexical.identities(), self.settings.answerer.naming_word_max_zipf

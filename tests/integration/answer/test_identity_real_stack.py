@@ -207,7 +207,8 @@ def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) ->
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "gutenprint-manual.txt").write_text(
-        f"Gutenprint 5.2 User's Manual\n\n{intro}\n\n{options}\n", encoding="utf-8"
+        f"Gutenprint 5.2 User's Manual\n\nRobert Krawitz\n\n{intro}\n\n{options}\n",
+        encoding="utf-8",
     )
     (corpus / "other.txt").write_text("Printing\n\nCUPS manages print queues.\n")
     question = "Give me an overview of the Gutenprint 5.2 User's Manual."
@@ -219,8 +220,13 @@ def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) ->
         build_index(settings)
         passages = Assistant(settings).retrieve(question, k=5)
         read[chunks] = " ".join(p.page_content for p in passages)
+        assert all(p.metadata["dense_score"] is not None for p in passages)
     assert "suite of printer drivers" in read[3]
     assert "suite of printer drivers" not in read[0]
+    # The opening read for "Who wrote ...?" is scored in meaning like every passage.
+    passages = Assistant(settings).retrieve("Who wrote the Gutenprint 5.2 User's Manual?", k=5)
+    assert "Robert Krawitz" in " ".join(p.page_content for p in passages)
+    assert all(p.metadata["dense_score"] is not None for p in passages)
 
 
 def test_a_summary_of_a_release_no_file_is_of_is_refused(releases) -> None:
