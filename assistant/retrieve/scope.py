@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Mapping
 
 from assistant.text.distinctive import distinctive_words
@@ -103,16 +102,18 @@ def narrowed(
     named documents an answer quotes; all of them are searched and lifted."""
     if len(named) < 2:
         return named
-    total = len(identities)
-    frequency = Counter(t for tokens in identities.values() for t in tokens)
     words = distinctive_words(question, naming_zipf)
-    weight = {
-        t: math.log(total / frequency[t])
-        for t in {token for word in words for token in tokenize(word)}
-        if 0 < frequency[t] < total
-    }
+    weight = _selectivity({token for word in words for token in tokenize(word)}, identities)
     carried = {s: sum(w for t, w in weight.items() if t in identities.get(s, ())) for s in named}
     return set(_best(carried)) or named
+
+
+def _selectivity(terms: set[str], identities: Mapping[str, frozenset[str]]) -> dict[str, float]:
+    """Each term's inverse document frequency among the identities, for the terms some but
+    not all documents carry (a term every document carries selects none)."""
+    total = len(identities)
+    carrying = {t: sum(t in tokens for tokens in identities.values()) for t in terms}
+    return {t: math.log(total / n) for t, n in carrying.items() if 0 < n < total}
 
 
 def _best(scores: Mapping[str, float]) -> dict[str, float]:
@@ -135,12 +136,10 @@ def scope(
     release notes all titled "Bug fixes", those its identity terms choose); the identity
     terms outside the titles written may name more ("How do the FHS and the Debian FAQ
     differ?": the FAQ by its title, the FHS by its file name)."""
-    total = len(identities)
-    if total < 2:
+    if len(identities) < 2:
         return {}
     terms = identity_terms(question, max_zipf)
-    frequency = {t: sum(t in tokens for tokens in identities.values()) for t in terms}
-    weight = {t: math.log(total / n) for t, n in frequency.items() if 0 < n < total}
+    weight = _selectivity(terms, identities)
 
     def scores(among: Mapping[str, frozenset[str]], used: set[str]) -> dict[str, float]:
         return {

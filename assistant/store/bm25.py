@@ -287,21 +287,17 @@ class LexicalIndex:
             for text in (self.texts[row] for row in self._rows_of([source]))
         )
 
-    def opening(self, source: str) -> int | None:
-        """The row of a document's first chunk (where a byline or "Author:" field stands);
-        None when the document has none in the index."""
-        first = self.openings(source, 1)
-        return first[0] if first else None
-
     def openings(self, source: str, count: int) -> list[int]:
-        """The rows of a document's first `count` chunks, in reading order."""
-        rows = {
-            row: int(meta.get("start", 0))
-            for row in self._rows_of([source])
-            for _, meta in self.occurrences[row]
-            if meta.get("source") == source
-        }
-        return sorted(rows, key=rows.__getitem__)[:count]
+        """The rows of a document's first `count` chunks, in reading order (a row the
+        document holds twice is placed where it first occurs): where a byline or "Author:"
+        field stands, and an introduction."""
+        starts: dict[int, int] = {}
+        for row in self._rows_of([source]):
+            for _, meta in self.occurrences[row]:
+                if meta.get("source") == source:
+                    start = int(meta.get("start", 0))
+                    starts[row] = min(start, starts.get(row, start))
+        return sorted(starts, key=starts.__getitem__)[:count]
 
     def search(self, query: str, k: int, sources: list[str] | None = None) -> list[LexicalHit]:
         """The best rows for a query (row index and BM25 score), within `sources` if given."""
