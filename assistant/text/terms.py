@@ -43,6 +43,23 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens, normalised numbers, CJK bigrams."""
+    if len(text) > _CACHED_MAX_CHARS:
+        return list(_tokens(text, keep_stopwords))
+    return list(_cached_tokens(text, keep_stopwords))
+
+
+# Every ask tokenizes each sentence of its passages several times (scoring, the identity
+# checks) and the same passages come back across asks, so a sentence is tokenized once.
+# Whole chunks (indexing, BM25) are not kept; 8,192 sentences hold at most about 50 MB.
+_CACHED_MAX_CHARS = 600
+
+
+@lru_cache(maxsize=8_192)
+def _cached_tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
+    return _tokens(text, keep_stopwords)
+
+
+def _tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
     tokens: list[str] = []
     words: list[str] = []
     for match in _TOKEN.finditer(_GLUED_VERSION.sub(" ", text).lower()):
@@ -58,7 +75,7 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
             word = match["word"].replace("’", "'").removesuffix("'s")
             if keep_stopwords or word not in STOPWORDS:
                 words.append(word)
-    return tokens + _stemmer().stemWords(words)
+    return (*tokens, *_stemmer().stemWords(words))
 
 
 # A word's other forms: its stem with an inflection ("earmark" in "earmarked"), and for a

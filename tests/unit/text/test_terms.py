@@ -29,3 +29,14 @@ def test_a_version_glued_to_an_acronym_is_two_terms() -> None:
     """ "GPLv3" is searched as "GPL 3", the way file names and headings write it."""
     assert sorted(tokenize("GPLv3")) == sorted(tokenize("GPL 3")) == ["3", "gpl"]
     assert tokenize("rev2") == ["2", "rev"]  # a lower-case word keeps its "v"
+
+
+@pytest.mark.parametrize("text", ["Growth targets rose 5%.", "word " * 200])
+def test_tokens_are_the_callers_own_whether_cached_or_not(text: str) -> None:
+    """A sentence is tokenized once (cached) and a long text every time; either way a
+    caller that changes its list cannot change what the next caller gets."""
+    first = tokenize(text)
+    expected = list(first)
+    first.append("changed")
+    first[0] = "changed"
+    assert tokenize(text) == expected
