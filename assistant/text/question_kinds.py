@@ -24,10 +24,16 @@ _OVERVIEW = re.compile(
     # "... say about why Python uses indentation?" asks one thing of the document: a fact.
     r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\bsay\s+about\b"
     r"(?!\s+(?:why|how|whether|what|which|when|where|who)\b)"
-    # "What changed in nano 7.0?", "What did sed 4.9 change?": all a release changed; not
-    # "What did sed 4.9 change about --debug?", which asks one thing.
-    r"|^\s*what\s+(?:has\s+|have\s+)?changed\s+in\s+[^?]{1,60}\??\s*$"
-    r"|^\s*what\s+(?:did|does)\s+[^?]{1,60}?\s+change\s*\??\s*$",
+    # "What changed in nano 7.0?": all a release changed; not "What changed in nano 7.0
+    # about ...", which asks one thing.
+    r"|^\s*what\s+(?:has\s+|have\s+)?changed\s+in\s+[^?]{1,60}\??\s*$",
+    re.IGNORECASE,
+)
+# "What did sed 4.9 change?", "What did the October 2021 Click releases fix?": all that the
+# releases did of that kind, an overview whose verb is the request, not its subject.
+_WHAT_THEY_DID = re.compile(
+    r"^\s*what\s+(?:did|does)\s+[^?]{1,60}?\s+(change|fix|add|remove|drop|deprecate|"
+    r"introduce|improve)\s*\??\s*$",
     re.IGNORECASE,
 )
 _LIST = re.compile(
@@ -139,7 +145,7 @@ def question_kind(question: str) -> QuestionShape:
     spans = span or _VERSION_SPAN.search(question) or len(years) >= 2
     if _TIMELINE.search(question) or (spans and _CHANGE.search(question)):
         return QuestionShape("timeline")
-    if _OVERVIEW.search(question):
+    if _OVERVIEW.search(question) or _WHAT_THEY_DID.search(question):
         return QuestionShape("overview")
     if _LIST.search(question) or asks_for_several(question):
         return QuestionShape("list")
@@ -187,7 +193,7 @@ summarise summarize summary overview outline sum main key major central theme th
 points topic topics takeaway takeaways message messages idea ideas document documents
 collection text texts article articles report reports note notes analysis analyses paper
 papers page pages piece pieces letter letters chapter chapters section sections cover covers
-docs documentation handbook handbooks manual manuals guide guides
+docs documentation handbook handbooks manual manuals guide guides release releases
 say says said give provide write brief short list name every all each
 compare comparison versus change changed evolve evolved develop developed over years time
 timeline evolution since between difference differences differ differs differed please me
@@ -203,10 +209,12 @@ def topic_terms(question: str) -> list[str]:
     named = {t for phrase in names(question) for t in tokenize(phrase)}
     figures = set(numbers(question))
     kinds = {t for match in _KIND_AFTER_FIGURE.finditer(question) for t in tokenize(match[1])}
+    did = _WHAT_THEY_DID.search(question)
+    request = _REQUEST | set(tokenize(did[1]) if did else ())
     return [
         t
         for t in tokenize(question)
-        if t not in _REQUEST and t not in named and t not in figures and t not in kinds
+        if t not in request and t not in named and t not in figures and t not in kinds
     ]
 
 

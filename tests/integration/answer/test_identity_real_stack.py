@@ -191,6 +191,25 @@ def test_what_a_release_changed_is_summarised_from_that_programs_release(tmp_pat
         assert {c.source for c in result.citations} == {"sed/2022-11-06_v4.9.txt"}
 
 
+def test_what_the_releases_of_a_month_fixed_is_read_from_their_file_names_dates(
+    tmp_path: Path,
+) -> None:
+    """ "What did the March 2020 nano releases fix?" asks for all both releases fixed; only
+    their file names date them, so "March" is no subject their texts must say. sed had no
+    release in 2020: its question names no document, not nano's 2020 releases."""
+    assistant = _assistant(tmp_path, SHARED_VERSIONS)
+    result = assistant.ask("What did the March 2020 nano releases fix?")
+    assert not result.abstained, result.answer
+    assert "justify an empty selection" in result.answer and "undoing" in result.answer
+    assert {c.source for c in result.citations} == {
+        "nano/2020-03-24_v4.9.txt",
+        "nano/2020-03-31_v4.9.1.txt",
+    }
+    near_miss = assistant.ask("What did GNU sed's 2020 release fix?")
+    assert near_miss.abstained, near_miss.answer
+    assert "which it names" not in near_miss.answer  # nano's releases are not what it names
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also
