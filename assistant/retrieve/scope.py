@@ -104,12 +104,8 @@ def narrowed(
         return named
     words = distinctive_words(question, naming_zipf)
     weight = _selectivity({token for word in words for token in tokenize(word)}, identities)
-    if not weight:
-        return named
-    # None of them, when none carries those words: "GNU sed's 2019 release" names no
-    # document if sed had no release in 2019, whatever nano's 2019 releases say.
     carried = {s: sum(w for t, w in weight.items() if t in identities.get(s, ())) for s in named}
-    return set(_best(carried))
+    return set(_best(carried)) or named
 
 
 def _selectivity(terms: set[str], identities: Mapping[str, frozenset[str]]) -> dict[str, float]:

@@ -196,7 +196,7 @@ def test_what_the_releases_of_a_month_fixed_is_read_from_their_file_names_dates(
 ) -> None:
     """ "What did the March 2020 nano releases fix?" asks for all both releases fixed; only
     their file names date them, so "March" is no subject their texts must say. sed had no
-    release in 2020: its question names no document, not nano's 2020 releases."""
+    release in 2020, and its question is refused."""
     assistant = _assistant(tmp_path, SHARED_VERSIONS)
     result = assistant.ask("What did the March 2020 nano releases fix?")
     assert not result.abstained, result.answer
@@ -207,7 +207,6 @@ def test_what_the_releases_of_a_month_fixed_is_read_from_their_file_names_dates(
     }
     near_miss = assistant.ask("What did GNU sed's 2020 release fix?")
     assert near_miss.abstained, near_miss.answer
-    assert "which it names" not in near_miss.answer  # nano's releases are not what it names
 
 
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
