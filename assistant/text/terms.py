@@ -50,7 +50,7 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
 
 # Every ask tokenizes each sentence of its passages several times (scoring, the identity
 # checks) and the same passages come back across asks, so a sentence is tokenized once.
-# Whole chunks (indexing, BM25) are not kept; 8,192 sentences hold at most about 50 MB.
+# Whole chunks (indexing, BM25) are not kept; 8,192 texts of 590 characters took 43 MB.
 _CACHED_MAX_CHARS = 600
 
 

@@ -375,15 +375,15 @@ class ExtractiveAnswerer:
         gated = shape.kind == "overview" or (
             shape.kind == "list" and numeric_condition(question) is None
         )
+        named = documents_identity(
+            self.lexical,
+            {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},
+        )
         # An overview of something no document has a word for ("What did the documents say
         # about cryptocurrency regulation?") has nothing to gather. (Not a list: its words
         # are verbs as often as subjects, "Which releases added new ways of squeezing data?")
         # A word of the named documents' identity is known even where only their file names
         # say it ("What did the October 2021 Click releases fix?", dated 2021-10-08).
-        named = documents_identity(
-            self.lexical,
-            {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},
-        )
         overview = shape.kind == "overview"
         unknown = (
             [t for t in topic_terms(question) if t not in named and not self.lexical.knows(t)]
