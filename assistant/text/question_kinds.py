@@ -218,6 +218,14 @@ def topic_terms(question: str) -> list[str]:
     ]
 
 
+def release_verb(question: str) -> str | None:
+    """What "What did X fix?" asks of releases ("fix", "add", "remove", ...): the kind of
+    change an overview of them quotes first. None for "change" (all a release does is one)
+    and for any other question."""
+    did = _WHAT_THEY_DID.search(question)
+    return did[1].lower() if did and did[1].lower() != "change" else None
+
+
 def overviews_documents(question: str) -> bool:
     """Whether the question asks for an overview of documents as a whole ("Give me an
     overview of the Gutenprint 5.2 User's Manual"), naming no subject in them."""

@@ -17,6 +17,7 @@ from assistant.answer.extractive.scoring import (
     byline_terms,
     wanted_figure,
 )
+from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.document_heading import heading, with_heading
@@ -34,7 +35,7 @@ from assistant.text.names_figures import (
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
-from assistant.text.question_kinds import topic_terms
+from assistant.text.question_kinds import release_verb, topic_terms
 from assistant.text.terms import other_form_occurs, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
@@ -320,6 +321,17 @@ def on_subject(
         # acronym they define) say them all: "the global namespace" is not on it.
         topic = set(topic_terms(asked)) - carried
         focused = [c for c in candidates if topic & set(tokenize(c.quote))]
+        # "What did Click 8.1.0 remove?": of all the named release changed, what it says it
+        # removed (in the sentence or its section: "Bug fixes"), when it says so at all.
+        verb = set(tokenize(release_verb(asked) or ""))
+        if verb:
+            pool = focused or candidates
+            meant = [c for c in pool if c.passage.metadata.get(NAMED_SCOPE_KEY) is True] or pool
+            focused = [
+                c
+                for c in meant
+                if verb & (set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata))))
+            ] or focused
         phrases = topic_phrases(asked, topic)
 
         def says_whole(c: Candidate) -> bool:

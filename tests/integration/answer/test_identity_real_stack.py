@@ -209,6 +209,25 @@ def test_what_the_releases_of_a_month_fixed_is_read_from_their_file_names_dates(
     assert near_miss.abstained, near_miss.answer
 
 
+def test_what_a_release_removed_is_its_removals_not_all_it_changed(tmp_path: Path) -> None:
+    """ "What did Click 8.1.0 remove?" quotes what its notes say it removed, of the release
+    named (not the removals of another), and not what it added or fixed."""
+    notes = {
+        "click/2022-03-28_v8.1.0.txt": "Version 8.1.0\n\n- get_os_args is removed, use "
+        "sys.argv instead.\n- Added a shell_complete method to the Command class.\n- The "
+        "progress bar is rendered correctly on narrow terminals.\n- Remove the deprecated "
+        "result_callback alias.",
+        "click/2021-05-11_v8.0.0.txt": "Version 8.0.0\n\n- Drop support for Python 2.\n- The "
+        "autocompletion parameter is removed in favour of shell_complete.",
+    }
+    assistant = _assistant(tmp_path, notes)
+    result = assistant.ask("What did Click 8.1.0 remove?")
+    assert not result.abstained, result.answer
+    assert "get_os_args is removed" in result.answer and "result_callback" in result.answer
+    assert "Added a shell_complete" not in result.answer and "progress bar" not in result.answer
+    assert {c.source for c in result.citations} == {"click/2022-03-28_v8.1.0.txt"}
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also

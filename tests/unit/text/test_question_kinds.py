@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.question_kinds import asks_for_author, asks_for_date, question_kind, topic_terms
+from assistant.text.question_kinds import (
+    asks_for_author,
+    asks_for_date,
+    question_kind,
+    release_verb,
+    topic_terms,
+)
 
 
 @pytest.mark.parametrize(
@@ -155,3 +161,16 @@ def test_a_question_on_who_wrote_a_document(question: str, asks: bool) -> None:
 )
 def test_a_question_on_when_a_document_appeared(question: str, asks: bool) -> None:
     assert asks_for_date(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("What did Click 8.1.0 remove?", "remove"),
+        ("What did the October 2021 Click releases fix?", "fix"),
+        ("What did sed 4.9 change?", None),  # all a release does is a change
+        ("What did sed 4.9 fix about --debug?", None),  # one thing, asked as a fact
+    ],
+)
+def test_the_kind_of_change_asked_of_releases(question: str, verb: str | None) -> None:
+    assert release_verb(question) == verb
