@@ -288,8 +288,9 @@ class Candidate:
     @property
     def shown(self) -> str:
         """The quote as an answer shows it: the source's exact words, its hard line breaks
-        read as spaces and its "[n]" no citation markers, "…" where a sentence was cut."""
-        words = " ".join(neutralise_markers(self.quote).split())
+        read as spaces and its "[n]" no citation markers, "…" where a sentence was cut, and
+        without the bullet that opens a list item ("- Remove previously deprecated code.")."""
+        words = _BULLET.sub("", " ".join(neutralise_markers(self.quote).split()))
         return f"{'… ' if self.cut[0] else ''}{words}{' …' if self.cut[1] else ''}"
 
     @property
@@ -297,6 +298,10 @@ class Candidate:
         """The sentence, with the one before it when it opens by pointing back."""
         base = int(self.passage.metadata["start"])
         return self.passage.page_content[self.context_start - base : self.end - base]
+
+
+# A list item's bullet: release notes and plain-text lists open their items with one.
+_BULLET = re.compile(r"^[-*•‣◦·–]\s+")
 
 
 # What the model sees of a candidate, in the order of the fitted file.

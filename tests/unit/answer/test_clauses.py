@@ -67,3 +67,14 @@ def test_a_lead_in_keeps_the_items_it_announces_and_its_last_clauses() -> None:
     assert len(cut.quote.split()) <= 40
     assert cut.cut == (True, False)
     assert answering_clauses(candidate, weights, 200) is candidate
+
+
+def test_a_list_item_is_shown_without_its_bullet() -> None:
+    """The answer shows "Remove previously deprecated code.", not "- Remove ..."; the quote
+    the citation highlights keeps the source's exact characters."""
+    item = _candidate("-   Remove previously deprecated code.")
+    assert item.shown == "Remove previously deprecated code."
+    assert item.quote == "-   Remove previously deprecated code."
+    assert _candidate("• Syntaxes for Ada were added.").shown == "Syntaxes for Ada were added."
+    assert _candidate("-5 degrees is the lowest.").shown == "-5 degrees is the lowest."
+    assert _candidate("b) Convey the object code.").shown == "b) Convey the object code."
