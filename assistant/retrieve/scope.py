@@ -102,10 +102,25 @@ def narrowed(
     named documents an answer quotes; all of them are searched and lifted."""
     if len(named) < 2:
         return named
+    return carrying(named, question, identities, naming_zipf) or named
+
+
+def carrying(
+    named: set[str],
+    question: str,
+    identities: Mapping[str, frozenset[str]],
+    naming_zipf: float,
+) -> set[str]:
+    """Those of the named documents whose identity carries the most of the question's
+    naming words; none when some document carries such a word and none of these does
+    ("GNU sed's 2019 release" is none of nano's 2019 releases). All of them when no
+    document carries any."""
     words = distinctive_words(question, naming_zipf)
     weight = _selectivity({token for word in words for token in tokenize(word)}, identities)
+    if not weight:
+        return named
     carried = {s: sum(w for t, w in weight.items() if t in identities.get(s, ())) for s in named}
-    return set(_best(carried)) or named
+    return set(_best(carried))
 
 
 def _selectivity(terms: set[str], identities: Mapping[str, frozenset[str]]) -> dict[str, float]:

@@ -44,7 +44,7 @@ from assistant.answer.extractive.support import (
     unsupported,
 )
 from assistant.config import AnswererWeights
-from assistant.retrieve.scope import NAMED_SCOPE_KEY
+from assistant.retrieve.scope import NAMED_SCOPE_KEY, carrying
 from assistant.schema import AskResult, Quote
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.document_heading import heading, with_heading
@@ -339,9 +339,17 @@ class ExtractiveAnswerer:
         documents (a year, version or author of their identity: "rsync 3.1.3") is not
         missing from them: the refusal says instead that those documents do not say."""
         identities = self.lexical.identities()
+        # Only documents that carry the question's naming words: "GNU sed's 2019 release"
+        # is refused for 2019, not as if nano's 2019 releases (named by the year) were meant.
+        meant = carrying(
+            {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},
+            question,
+            identities,
+            self.scorer.weights.naming_word_max_zipf,
+        )
         naming: dict[str, list[str]] = {}  # a missing term -> the documents it names
         for passage in passages:
-            if passage.metadata.get(NAMED_SCOPE_KEY) is not True:
+            if passage.metadata["source"] not in meant:
                 continue
             identity = identities.get(passage.metadata["source"], frozenset())
             for term in missing:

@@ -196,7 +196,8 @@ def test_what_the_releases_of_a_month_fixed_is_read_from_their_file_names_dates(
 ) -> None:
     """ "What did the March 2020 nano releases fix?" asks for all both releases fixed; only
     their file names date them, so "March" is no subject their texts must say. sed had no
-    release in 2020, and its question is refused."""
+    release in 2020: its question is refused, and not as if nano's 2020 releases were the
+    ones it names."""
     assistant = _assistant(tmp_path, SHARED_VERSIONS)
     result = assistant.ask("What did the March 2020 nano releases fix?")
     assert not result.abstained, result.answer
@@ -207,6 +208,7 @@ def test_what_the_releases_of_a_month_fixed_is_read_from_their_file_names_dates(
     }
     near_miss = assistant.ask("What did GNU sed's 2020 release fix?")
     assert near_miss.abstained, near_miss.answer
+    assert "which it names" not in near_miss.answer
 
 
 def test_what_a_release_removed_is_its_removals_not_all_it_changed(tmp_path: Path) -> None:

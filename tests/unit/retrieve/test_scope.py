@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve.scope import narrowed, scope
+from assistant.retrieve.scope import carrying, narrowed, scope
 from assistant.text.document_heading import identity
 from assistant.text.identity import identity_tokens
 
@@ -62,6 +62,12 @@ def test_a_naming_word_says_which_of_the_named_releases_is_meant() -> None:
     # A word no named document carries changes nothing; nor does a common one ("changes").
     assert narrowed(named, "What did 4.9 change for vim?", releases, 4.0) == named
     assert narrowed(named, "Which changes came with 4.9?", releases, 4.0) == named
+    # sed had no release in 2020: of nano's 2020 releases none is "sed's 2020 release",
+    # which a refusal must not say they are (retrieval still lifts them all).
+    in_2020 = {"nano/2020-03-24_v4.9.txt", "nano/2020-03-31_v4.9.1.txt"}
+    assert carrying(in_2020, "What did sed's 2020 release fix?", releases, 4.0) == set()
+    assert narrowed(in_2020, "What did sed's 2020 release fix?", releases, 4.0) == in_2020
+    assert carrying(named, question, releases, 4.0) == {"sed/2022-11-06_v4.9.txt"}
 
 
 def test_a_license_named_by_its_short_name_and_version() -> None:
