@@ -127,8 +127,8 @@ def _selectivity(terms: set[str], identities: Mapping[str, frozenset[str]]) -> d
     """Each term's inverse document frequency among the identities, for the terms some but
     not all documents carry (a term every document carries selects none)."""
     total = len(identities)
-    carrying = {t: sum(t in tokens for tokens in identities.values()) for t in terms}
-    return {t: math.log(total / n) for t, n in carrying.items() if 0 < n < total}
+    holders = {t: sum(t in tokens for tokens in identities.values()) for t in terms}
+    return {t: math.log(total / n) for t, n in holders.items() if 0 < n < total}
 
 
 def _best(scores: Mapping[str, float]) -> dict[str, float]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.answer.citations import Statement, citation, compose, document_label, prefaced
 from assistant.answer.extractive.clauses import answering_clauses
-from assistant.answer.extractive.scoring import Candidate, SentenceScorer
+from assistant.answer.extractive.scoring import Candidate, SentenceScorer, of_named_documents
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Citation
@@ -124,8 +124,7 @@ class AnalystAnswers:
     def overview(self, candidates: list[Candidate]) -> list[Candidate]:
         """Central, relevant and mutually different sentences, spread over the documents,
         within `overview_words` words (those of a document the question names, if any)."""
-        named = [c for c in candidates if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
-        pool = named or candidates
+        pool = of_named_documents(candidates)
         vectors = _term_vectors(self.scorer.lexical.idf, [c.quote for c in pool])
         similarity = vectors @ vectors.T
         centrality = lexrank(similarity)

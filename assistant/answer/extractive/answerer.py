@@ -85,6 +85,11 @@ class Unstated(NamedTuple):
     absent: bool  # in none of the quoted documents: a near miss, not a narrower answer
 
 
+def _named_sources(passages: list[Document]) -> set[str]:
+    """The documents the question names, as retrieval flagged their passages."""
+    return {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True}
+
+
 def mismatch(
     question: str, chosen: list[Candidate], lexical: LexicalIndex, naming_max_zipf: float
 ) -> Unstated | None:
@@ -342,7 +347,7 @@ class ExtractiveAnswerer:
         # Only documents that carry the question's naming words: "GNU sed's 2019 release"
         # is refused for 2019, not as if nano's 2019 releases (named by the year) were meant.
         meant = carrying(
-            {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},
+            _named_sources(passages),
             question,
             identities,
             self.scorer.weights.naming_word_max_zipf,
@@ -383,10 +388,7 @@ class ExtractiveAnswerer:
         gated = shape.kind == "overview" or (
             shape.kind == "list" and numeric_condition(question) is None
         )
-        named = documents_identity(
-            self.lexical,
-            {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True},
-        )
+        named = documents_identity(self.lexical, _named_sources(passages))
         # An overview of something no document has a word for ("What did the documents say
         # about cryptocurrency regulation?") has nothing to gather. (Not a list: its words
         # are verbs as often as subjects, "Which releases added new ways of squeezing data?")

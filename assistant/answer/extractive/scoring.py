@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 
 from assistant.answer.extractive.sentence_model import SentenceModel, load_sentence_model
 from assistant.config import AnswererWeights
+from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
@@ -327,6 +328,13 @@ FEATURES: tuple[str, ...] = (
 # same question, so a pointwise model ranks within a question (5-fold CV on the tuning
 # part: best-3 holds the answer for 0.805 of the cases without the gaps, 0.866 with them).
 MODEL_INPUTS: tuple[str, ...] = FEATURES + tuple(f"{name}_gap" for name in FEATURES)
+
+
+def of_named_documents(candidates: list[Candidate]) -> list[Candidate]:
+    """Those from the documents the question names (retrieval flags their passages); all
+    of them when none is."""
+    named = [c for c in candidates if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
+    return named or candidates
 
 
 def with_gaps(features: list[dict[str, float]]) -> list[dict[str, float]]:

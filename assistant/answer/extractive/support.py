@@ -15,9 +15,9 @@ from assistant.answer.extractive.scoring import (
     asked_kind_of_name,
     brings,
     byline_terms,
+    of_named_documents,
     wanted_figure,
 )
-from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.document_heading import heading, with_heading
@@ -325,11 +325,9 @@ def on_subject(
         # removed (in the sentence or its section: "Bug fixes"), when it says so at all.
         verb = set(tokenize(release_verb(asked) or ""))
         if verb:
-            pool = focused or candidates
-            meant = [c for c in pool if c.passage.metadata.get(NAMED_SCOPE_KEY) is True] or pool
             focused = [
                 c
-                for c in meant
+                for c in of_named_documents(focused or candidates)
                 if verb & (set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata))))
             ] or focused
         phrases = topic_phrases(asked, topic)
