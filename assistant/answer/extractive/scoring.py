@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +126,15 @@ _POINTER = re.compile(
 )
 _POINTER_MAX_WORDS = 15  # a longer sentence opening with "See" says more than where to look
 _SEE_ALSO = re.compile(r"^\W*(?:see also|cf\.)\s", re.IGNORECASE)  # a pointer however long
+
+
+def _introduces_code(sentences: Sequence[tuple[Span, str]], index: int) -> bool:
+    """Whether the sentence at `index` is prose that a code block follows."""
+    return (
+        sentences[index][1] != "code"
+        and index + 1 < len(sentences)
+        and sentences[index + 1][1] == "code"
+    )
 
 
 def is_pointer(sentence: str) -> bool:
@@ -450,8 +459,10 @@ class SentenceScorer:
             spans = [span for span, _ in sentences]
             for index, (span, kind) in enumerate(sentences):
                 sentence = text[span.start : span.end]
-                # A lead-in is quoted with the items it announces, never alone.
-                lead_in = is_lead_in(sentence)
+                # A lead-in is quoted with the items it announces, never alone; one that
+                # introduces an example ("..., leaving the maxsize at its default value of
+                # 128:" before the code) says its fact itself.
+                lead_in = is_lead_in(sentence) and not _introduces_code(sentences, index)
                 end = (
                     announced_items(text, spans, index, tuned.max_quote_words)
                     if lead_in

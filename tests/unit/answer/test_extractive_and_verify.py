@@ -1050,6 +1050,22 @@ def test_a_lead_in_is_quoted_with_the_items_it_announces_never_alone() -> None:
     assert not [c for c in _candidates(_passage(alone)) if c.text.endswith("following:")]
 
 
+def test_a_lead_in_to_an_example_says_its_fact_itself() -> None:
+    """ "..., leaving the maxsize at its default value of 128:" before a code block is the
+    sentence that answers; before list items a lead-in still needs them."""
+    prose = (
+        "This allows the lru_cache decorator to be applied directly to a user function, "
+        "leaving the maxsize at its default value of 128:"
+    )
+    code = "@lru_cache\ndef count_vowels(sentence):\n    return len(sentence)"
+    text = f"{prose}\n\n{code}"
+    spans = f"0-{len(prose)},{len(prose) + 2}-{len(text)}"
+    before_code = _passage(text, paragraphs=spans, block_kinds="prose,code")
+    assert [c.text for c in _candidates(before_code) if "128" in c.text] == [prose]
+    before_prose = _passage(text, paragraphs=spans, block_kinds="prose,prose")
+    assert not [c for c in _candidates(before_prose) if "128" in c.text]
+
+
 def test_a_document_year_no_quoted_document_has_is_said_first_or_refused() -> None:
     """ "the 2023 article" names a year the 2025 article does not have: an overview of it
     says so first, and an attribution's year ("according to the 2023 article") is held to
