@@ -105,10 +105,11 @@ _COMPARE = re.compile(
 # "How did grep 3.7 and 3.8 differ?", "What changed in grep between 3.7 and 3.8?": asks for
 # a difference, a comparison when two things stand side by side.
 _DIFFER = re.compile(r"\bdiffer(?:s|ed|ences?)?\b|\bchang(?:e|ed|es)?\b.*\bbetween\b", re.I)
-# A side is a name, a year, a version, or a thing and its version ("grep 3.8", "Click 7.0",
-# "GPL 2", "Debian 12").
+# A side is a name, a year, a version, a thing and its version ("grep 3.8", "Click 7.0",
+# "GPL 2", "Debian 12"), or a function.
 _TERM = (
-    r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+\s+v?\d+(?:\.\d+)*\b(?!\.\d)"
+    r"(?:[\w.]*\w\(\)"  # a function as code names it: "shutil.copy()", "match()"
+    r"|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+\s+v?\d+(?:\.\d+)*\b(?!\.\d)"
     r"|[\w-]+\s+v?\d+(?:\.\d+)+|[A-Z][\w-]*\s+\d+\b(?!\.\d)"
     r"|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*|(?:19|20)\d\d|v?\d+(?:\.\d+)+)"
 )

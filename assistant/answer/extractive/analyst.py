@@ -285,11 +285,18 @@ def _covers(a: Candidate, b: Candidate) -> bool:
     return a.context_start <= b.context_start and b.end <= a.end
 
 
+# A function named as code calls it: "shutil.copy()", "match()"; group 1 is its own name.
+_FUNCTION_SIDE = re.compile(r"(?:[\w.]*\.)?(\w+)\(\)")
+
+
 def _names_side(candidate: Candidate, side: str) -> bool:
     """Whether the sentence speaks of the side: it names it, or its document's identity
     does (a sentence of grep 3.8's notes speaks of "grep 3.8"; one of a 2025 report, of
     2025), every word of the side in one or the other whole."""
     meta = candidate.passage.metadata
+    function = _FUNCTION_SIDE.fullmatch(side)
+    if function:  # "shutil.copy()" is named "copy()", "shutil.copy(src, dst)", not "copy2()"
+        return re.search(rf"(?<!\w){re.escape(function[1])}\(", candidate.quote) is not None
     if occurs(side, normalise_for_matching(candidate.quote)):
         return True
     if YEAR.match(side):

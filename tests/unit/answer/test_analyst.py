@@ -118,3 +118,18 @@ def test_a_sides_version_is_no_number_of_another_documents_sentence() -> None:
     answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
     result = answers.comparison(("GPL 2", "GPL 3"), [gpl3], {})
     assert result.answer.startswith("The documents don't say for GPL 2. GPL 3: Then you must")
+
+
+def test_a_function_side_is_named_by_its_own_name_called() -> None:
+    """ "match()" is the sentence saying "match()" or "re.match(pattern, ...)", not one
+    saying "match" as a verb; "shutil.copy()" is "copy()", not "copy2()"."""
+    verb = _candidate("The RE can match many strings.", "intro.html", "Regex HOWTO", 0.9)
+    match = _candidate("match() looks at the start.", "match.html", "Regex HOWTO", 0.5)
+    search = _candidate("search() looks anywhere.", "search.html", "Regex HOWTO", 0.4)
+    answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
+    result = answers.comparison(("match()", "search()"), [verb, match, search], {})
+    assert "can match" not in result.answer and "at the start" in result.answer
+    copy2 = _candidate("copy2() also keeps metadata.", "copy2.html", "shutil", 0.9)
+    copy = _candidate("copy() keeps the mode bits.", "copy.html", "shutil", 0.5)
+    result = answers.comparison(("shutil.copy()", "shutil.copy2()"), [copy2, copy], {})
+    assert result.answer.index("mode bits") < result.answer.index("also keeps")

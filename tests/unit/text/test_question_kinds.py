@@ -99,6 +99,8 @@ def test_an_overview_of_documents_as_a_whole_names_no_subject_in_them() -> None:
         ("Compare Debian 11 and Debian 12.", ("Debian 11", "Debian 12")),
         ("How do the Mozilla Public License 1.1 and the Mozilla Public License 2.0 differ?",
          ("Mozilla Public License 1.1", "Mozilla Public License 2.0")),
+        ("Compare shutil.copy() and shutil.copy2().", ("shutil.copy()", "shutil.copy2()")),
+        ("What is the difference between match() and search()?", ("match()", "search()")),
     ],
 )  # fmt: skip
 def test_the_sides_of_a_comparison(question: str, sides: tuple[str, ...]) -> None:
