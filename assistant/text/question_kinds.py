@@ -36,6 +36,30 @@ _WHAT_THEY_DID = re.compile(
     r"introduce|improve)\s*\??\s*$",
     re.IGNORECASE,
 )
+# The same asked in the passive: "What was dropped in Click 8.1.0?", "In the March 2022
+# Click release, what was fixed?", "What's new in sed 4.8?" (all it changed).
+_WHAT_WAS_DONE = re.compile(
+    r"^\s*(?:(?:in|for)\s+[^,?]{1,60},\s*)?what(?:\s+(?:was|were|is|are|has\s+been|have\s+been)"
+    r"|['’]s)\s+(changed|fixed|added|removed|dropped|deprecated|introduced|improved|new)"
+    r"(?:\s+(?:in|by|from|with|since)\s+[^?]{1,60}?)?\s*\??\s*$",
+    re.IGNORECASE,
+)
+_VERB_OF = {"fixed": "fix", "added": "add", "dropped": "drop", "new": "change"}
+
+
+def _asked_change(question: str) -> tuple[str, str] | None:
+    """What "What did X fix?" or "What was fixed in X?" asks of releases: the word as the
+    question writes it, and its verb ("fixed" -> "fix"). None for any other question."""
+    did = _WHAT_THEY_DID.search(question)
+    if did:
+        return did[1], did[1].lower()
+    done = _WHAT_WAS_DONE.search(question)
+    if done:
+        word = done[1].lower()
+        return done[1], _VERB_OF.get(word, word.removesuffix("d"))
+    return None
+
+
 _LIST = re.compile(
     r"^\s*(?:list|name|enumerate)\s+(?:all|every|each|the)\b"
     r"|^\s*(?:which|what)\s+(?:\w+\s+){0,2}?(?:cities|provinces|regions|countries|states|"
@@ -146,7 +170,7 @@ def question_kind(question: str) -> QuestionShape:
     spans = span or _VERSION_SPAN.search(question) or len(years) >= 2
     if _TIMELINE.search(question) or (spans and _CHANGE.search(question)):
         return QuestionShape("timeline")
-    if _OVERVIEW.search(question) or _WHAT_THEY_DID.search(question):
+    if _OVERVIEW.search(question) or _asked_change(question):
         return QuestionShape("overview")
     if _LIST.search(question) or asks_for_several(question):
         return QuestionShape("list")
@@ -210,8 +234,8 @@ def topic_terms(question: str) -> list[str]:
     named = {t for phrase in names(question) for t in tokenize(phrase)}
     figures = set(numbers(question))
     kinds = {t for match in _KIND_AFTER_FIGURE.finditer(question) for t in tokenize(match[1])}
-    did = _WHAT_THEY_DID.search(question)
-    request = _REQUEST | set(tokenize(did[1]) if did else ())
+    change = _asked_change(question)
+    request = _REQUEST | set(tokenize(change[0]) if change else ())
     return [
         t
         for t in tokenize(question)
@@ -220,11 +244,11 @@ def topic_terms(question: str) -> list[str]:
 
 
 def release_verb(question: str) -> str | None:
-    """What "What did X fix?" asks of releases ("fix", "add", "remove", ...): the kind of
-    change an overview of them quotes first. None for "change" (all a release does is one)
-    and for any other question."""
-    did = _WHAT_THEY_DID.search(question)
-    return did[1].lower() if did and did[1].lower() != "change" else None
+    """What "What did X fix?" or "What was fixed in X?" asks of releases ("fix", "add",
+    "remove", ...): the kind of change an overview of them quotes first. None for "change"
+    and "what's new" (all a release does is one) and for any other question."""
+    change = _asked_change(question)
+    return change[1] if change and change[1] != "change" else None
 
 
 def overviews_documents(question: str) -> bool:

@@ -228,6 +228,9 @@ def test_what_a_release_removed_is_its_removals_not_all_it_changed(tmp_path: Pat
     assert "get_os_args is removed" in result.answer and "result_callback" in result.answer
     assert "Added a shell_complete" not in result.answer and "progress bar" not in result.answer
     assert {c.source for c in result.citations} == {"click/2022-03-28_v8.1.0.txt"}
+    # Asked in the passive, as analysts also ask it: the same answer, not a refusal.
+    passive = assistant.ask("In the March 2022 Click release, what was removed?")
+    assert passive.answer == result.answer
 
 
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:

@@ -34,6 +34,10 @@ from assistant.text.question_kinds import (
         ("What did sed 4.9 change about the --debug option?", "fact"),
         ("What did the October 2021 Click releases fix?", "overview"),
         ("What did nano 7.0 add?", "overview"),
+        ("What was dropped in Click 8.1.0?", "overview"),
+        ("In the March 2022 Click release, what was fixed?", "overview"),
+        ("What's new in sed 4.8?", "overview"),
+        ("What was the GDP target in 2025?", "fact"),
         ("What changed about the --debug option in sed 4.9?", "fact"),
         (
             "How did the archive's size change from the 2021 FAQ to the 2022 handbook and the "
@@ -123,6 +127,7 @@ def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
         # "releases", like "reports", says which documents, not what about them.
         ("Which releases after 2020 added colour options?", ["add", "colour", "option"]),
         ("What did the October 2021 Click releases fix?", ["octob"]),  # "fix" is the request
+        ("What was fixed in the October 2021 Click releases?", ["octob"]),
         ("What does the 2025 report say about talent?", ["talent"]),
         (
             "What do the Python docs say about the global interpreter lock?",
@@ -172,6 +177,10 @@ def test_a_question_on_when_a_document_appeared(question: str, asks: bool) -> No
         ("What did the October 2021 Click releases fix?", "fix"),
         ("What did sed 4.9 change?", None),  # all a release does is a change
         ("What did sed 4.9 fix about --debug?", None),  # one thing, asked as a fact
+        ("What was dropped in Click 8.1.0?", "drop"),
+        ("In the March 2022 Click release, what was added?", "add"),
+        ("What has been removed from nano 5.0?", "remove"),
+        ("What's new in sed 4.8?", None),
     ],
 )
 def test_the_kind_of_change_asked_of_releases(question: str, verb: str | None) -> None:
