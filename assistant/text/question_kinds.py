@@ -142,7 +142,12 @@ _TERM = (
 _PAIR = re.compile(rf"({_TERM})(?:['’]s)?\s+(?:and|versus|vs\.?|or)\s+(?:the\s+)?({_TERM})")
 _EACH = re.compile(r"\beach\b", re.IGNORECASE)
 # "... compare with developed economies": the other side follows "with" or "to".
-_AGAINST = re.compile(r"\bcompared?\s+(?:with|to)\s+(?:the\s+)?([\w-]+(?:\s+[\w-]+)?)", re.I)
+_AGAINST = re.compile(
+    r"\bcompared?\s+(?:with|to)\s+(?:the\s+)?((?:version\s+)?v?\d+(?:\.\d+)*|[\w-]+(?:\s+[\w-]+)?)",
+    re.I,
+)
+# A version with or without its dot: "version 2", "3", "v1.1".
+_NUMBERED = r"(?:version\s+|v)?(\d+(?:\.\d+)*)"
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,11 @@ def comparison_sides(question: str) -> tuple[str, ...]:
     found = names(question)
     against = _AGAINST.search(question)
     if against and found:
+        # "the GPL version 3 compared with version 2": two versions of the thing named.
+        other = re.fullmatch(_NUMBERED, against[1].strip(), re.IGNORECASE)
+        own = re.search(rf"\b{re.escape(found[0])}\s+{_NUMBERED}", question, re.IGNORECASE)
+        if other and own:
+            return (f"{found[0]} {own[1]}", f"{found[0]} {other[1]}")
         return (found[0], against[1])
     return tuple(found[:2]) if len(found) >= 2 else ()
 

@@ -104,6 +104,9 @@ def test_an_overview_of_documents_as_a_whole_names_no_subject_in_them() -> None:
         ("How do the Mozilla Public License 1.1 and the Mozilla Public License 2.0 differ?",
          ("Mozilla Public License 1.1", "Mozilla Public License 2.0")),
         ("Compare shutil.copy() and shutil.copy2().", ("shutil.copy()", "shutil.copy2()")),
+        # Two versions of one thing, the second by its version alone.
+        ("How does the GPL version 3 compare with version 2?", ("GPL 3", "GPL 2")),
+        ("How does the MPL 2.0 compare to version 1.1 on termination?", ("MPL 2.0", "MPL 1.1")),
         ("What is the difference between match() and search()?", ("match()", "search()")),
     ],
 )  # fmt: skip
