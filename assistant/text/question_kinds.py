@@ -142,12 +142,11 @@ _TERM = (
 _PAIR = re.compile(rf"({_TERM})(?:['’]s)?\s+(?:and|versus|vs\.?|or)\s+(?:the\s+)?({_TERM})")
 _EACH = re.compile(r"\beach\b", re.IGNORECASE)
 # "... compare with developed economies": the other side follows "with" or "to".
-_AGAINST = re.compile(
-    r"\bcompared?\s+(?:with|to)\s+(?:the\s+)?((?:version\s+)?v?\d+(?:\.\d+)*|[\w-]+(?:\s+[\w-]+)?)",
-    re.I,
-)
 # A version with or without its dot: "version 2", "3", "v1.1".
 _NUMBERED = r"(?:version\s+|v)?(\d+(?:\.\d+)*)"
+_AGAINST = re.compile(
+    rf"\bcompared?\s+(?:with|to)\s+(?:the\s+)?({_NUMBERED}|[\w-]+(?:\s+[\w-]+)?)", re.I
+)
 
 
 @dataclass(frozen=True)
