@@ -1018,6 +1018,36 @@ def test_an_answer_from_a_document_the_question_names_takes_no_companion_from_ot
     assert [c.text for c in chosen] == [named_text, other_text]
 
 
+def test_the_document_the_question_names_leads_when_its_best_sentence_is_close_enough() -> None:
+    """ "In rsync's August 2020 release, which new option ...?" was answered from the July
+    release, whose sentence scored higher; the August release's own leads when it scores at
+    least `named_lead_score_ratio` of the best, and not when it is far below."""
+    from assistant.answer.extractive.selection import select
+    from assistant.config import AnswererWeights
+    from assistant.retrieve.scope import NAMED_SCOPE_KEY
+
+    named_text = "Added the --mkpath option to create a missing destination path."
+    other_text = "Prepared the checksum code for an upcoming xxHash release."
+    named = _passage(named_text, "rsync/3.2.3.md", **{NAMED_SCOPE_KEY: True})
+    other = _passage(other_text, "rsync/3.2.2.md", **{NAMED_SCOPE_KEY: False})
+
+    def chosen(named_score: float) -> list[str]:
+        lead = _candidate(other, other_text, 0.8, {"option", "new"})
+        own = _candidate(named, named_text, named_score, {"option"})
+
+        class Scorer:
+            weights = AnswererWeights(named_lead_score_ratio=0.25)
+
+            def candidates(self, question: str, passages: list) -> list:
+                return [lead, own]
+
+        question = "In rsync's August 2020 release, which new option creates directories?"
+        return [c.text for c in select(Scorer(), question, [other, named], 1)]  # type: ignore[arg-type]
+
+    assert chosen(0.3) == [named_text]
+    assert chosen(0.1) == [other_text]
+
+
 def test_run_in_and_capitalised_headings_are_headings() -> None:
     """A section's run-in title ("Grant of Copyright License.") and a heading in capitals
     with commas carry no claim; a short sentence that says something is no heading."""
