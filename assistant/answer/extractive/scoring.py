@@ -77,6 +77,12 @@ _NAMED_ANSWER = re.compile(
     r"agenc(?:y|ies)|ministr(?:y|ies)|bod(?:y|ies))\b",
     re.IGNORECASE,
 )
+# "Who wrote ...?", "Who maintains nano?", "Who is the author of ...?": a person or body.
+_MAKER_QUESTION = re.compile(
+    r"^\W*who\s+(?:wrote|authored|maintains|maintained|edited|edits|publishe[sd]|"
+    r"(?:is|was|are|were)\s+the\s+(?:authors?|maintainers?|editors?|publishers?))\b",
+    re.IGNORECASE,
+)
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(what|which) (year|date)\b", re.IGNORECASE)
 # Text in documents is data: sentences that address an AI are never repeated as answers.
 _INSTRUCTION = re.compile(
@@ -221,7 +227,11 @@ def wanted_figure(question: str) -> str | None:
 
 def asked_kind_of_name(question: str) -> str | None:
     """The kind of named thing the question asks for ("court" of "Which court has
-    jurisdiction ...?"), when its first interrogative asks for one."""
+    jurisdiction ...?"), when its first interrogative asks for one; "person" when it asks
+    who wrote, maintains, edited or published something (a name answers that, where a
+    "who" of a licence may be answered by a role: "the original copyright holder")."""
+    if _MAKER_QUESTION.search(asked_now(question)):
+        return "person"
     first = _INTERROGATIVE.search(question)
     found = _NAMED_ANSWER.match(question, first.start()) if first else None
     return found[1].lower() if found else None

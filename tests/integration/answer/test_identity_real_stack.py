@@ -280,6 +280,15 @@ def test_a_summary_of_a_release_no_file_is_of_is_refused(releases) -> None:
     assert {c.source for c in present.citations} == {"click/2016-04-04_v6.6.txt"}
 
 
+def test_who_maintains_a_program_whose_notes_name_no_one_is_not_answered(tmp_path) -> None:
+    """Release notes without a byline do not say who maintains the program: the answer
+    says so first, not "'sed --follow-symlinks -i' no longer loops ..." as if that were
+    who."""
+    assistant = _assistant(tmp_path, SHARED_VERSIONS)
+    result = assistant.ask("Who maintains sed?")
+    assert result.answer.startswith("The documents don't name the person"), result.answer
+
+
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:
     asked = "In the 1934 document, what figure did Franklin D. Roosevelt propose for relief?"
     result = letters.ask(asked)

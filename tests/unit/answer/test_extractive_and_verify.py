@@ -443,6 +443,10 @@ def test_in_a_joined_follow_up_the_earlier_questions_terms_weigh_less() -> None:
         ("What may a written offer charge a third party?", None),
         ("How did the province's target change?", None),  # asks how, not which province
         ("Which command sets the state of the service?", None),  # asks for a command
+        ("Who wrote the Sorting HOWTO?", "person"),
+        ("Who maintains nano?", "person"),
+        ("Who is the author of the Logging HOWTO?", "person"),
+        ("Who may add a geographical distribution limitation?", None),  # a role answers
     ],
 )
 def test_which_kind_of_named_thing_a_question_asks_for(question: str, kind: str | None) -> None:
