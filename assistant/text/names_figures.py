@@ -31,6 +31,10 @@ _PHRASE = re.compile(rf"(?<![\w’'\-])(?:{_MIXED_CASE}|{_NAME_WORD})(?:\s+(?:of
 # Nor does a figure start inside one ("0" of "GPL-3.0").
 _NUMBER_WORD = re.compile(r"(?<!\w)(?<![^\W\d][-_])(?<!\d[.,])" + NUMBER.pattern + r"[A-Za-z]*")
 YEAR = re.compile(r"^(1[89]|20)\d\d$")  # a normalised number that reads as a year
+# A command-line option a question names ("-P", "--debug") and a file path ("/usr/local"):
+# named things that a quote must write as they are.
+COMMAND_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+FILE_PATH = re.compile(r"(?<!\S)/\w[\w./-]*\w")
 # Figures written in words: "eleven thousand", "a dozen", "half" (in lower case: "Five-Year
 # Plan" and "Two Sessions" are names).
 _NUMBER_WORDS = re.compile(

@@ -25,7 +25,7 @@ from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Citation
 from assistant.text.document_heading import identity
-from assistant.text.names_figures import YEAR, occurs
+from assistant.text.names_figures import COMMAND_OPTION, FILE_PATH, YEAR, occurs
 from assistant.text.normalise import normalise_for_matching
 from assistant.text.terms import tokenize
 
@@ -176,6 +176,12 @@ class AnalystAnswers:
         # lists nothing from the documents it does not name, as a single answer does.
         if ranked[0].passage.metadata.get(NAMED_SCOPE_KEY) is True:
             ranked = [c for c in ranked if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
+        # "Which sections ... mention /usr/local?": an item says the path or option asked.
+        named = [*FILE_PATH.findall(question), *COMMAND_OPTION.findall(question)]
+        if named:
+            ranked = [c for c in ranked if all(n.lower() in c.quote.lower() for n in named)]
+            if not ranked:
+                return []
         floor = self.weights.list_score_ratio * ranked[0].score
         eligible = [c for c in ranked if c.score >= floor]
         return _without_copies(

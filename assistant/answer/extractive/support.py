@@ -23,6 +23,7 @@ from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.follow_ups import asked_now
 from assistant.text.names_figures import (
+    COMMAND_OPTION,
     YEAR,
     names,
     numbers,
@@ -45,10 +46,6 @@ _METRIC = re.compile(r"([\w-]+\s+)(?:rate|target|ratio|index)\b", re.IGNORECASE)
 # "the GPL version 4", "Click v8.1": a version of a named document, not a figure of its
 # text (not "a package at version 1.5", which the text may give in its own words).
 _ASKED_VERSION = re.compile(r"\b[A-Z][\w.-]*\s+((?:[Vv]ersion|v)\s*(\d+(?:\.\d+)*))\b")
-
-# A command-line option the question names ("-P", "--debug"): a document that never
-# writes it does not answer for it, however close in meaning ("--unix-byte-offsets (-u)").
-_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 
 # "How many days ...": a count in a unit that a figure answering it is written with.
 _COUNTED_UNIT = re.compile(
@@ -105,9 +102,11 @@ def unsupported(
         and not scorer.lexical.mentions(word, documents)
         and not other_form_occurs(word, documents)
     ]
+    # A document that never writes an option asked about does not answer for it, however
+    # close in meaning ("--unix-byte-offsets (-u)").
     missing += [
         option
-        for option in _OPTION.findall(asked)
+        for option in COMMAND_OPTION.findall(asked)
         if not scorer.lexical.mentions(option, documents)
     ]
     context = " ".join(with_heading(p.page_content, p.metadata) for p in support)

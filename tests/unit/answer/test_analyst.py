@@ -133,3 +133,24 @@ def test_a_function_side_is_named_by_its_own_name_called() -> None:
     copy = _candidate("copy() keeps the mode bits.", "copy.html", "shutil", 0.5)
     result = answers.comparison(("shutil.copy()", "shutil.copy2()"), [copy2, copy], {})
     assert result.answer.index("mode bits") < result.answer.index("also keeps")
+
+
+def test_a_list_asked_about_a_path_lists_only_sentences_that_say_it() -> None:
+    """ "Which directories ... mention /usr/local?" lists the sentences on /usr/local, not
+    the best-scoring ones on the directories in general; with none, nothing is listed."""
+    general = _candidate("Every directory has its purpose.", "a.txt", "FHS", 0.9)
+    local = _candidate("/usr/local holds software installed locally.", "b.txt", "FHS", 0.5)
+
+    class Lexical:
+        @staticmethod
+        def idf(term: str) -> float:
+            return 1.0
+
+    class Scorer:
+        lexical = Lexical()
+
+    answers = AnalystAnswers(scorer=Scorer(), weights=AnswererWeights())  # type: ignore[arg-type]
+    question = "Which directories does the FHS say hold /usr/local software?"
+    listed = [c.text for c in answers.listing(question, [general, local])]
+    assert listed == [local.text]
+    assert answers.listing("Which directories hold /opt software?", [general, local]) == []
