@@ -17,6 +17,7 @@ from assistant.text.distinctive import distinctive_words
 from assistant.text.identity import month_names
 from assistant.text.names_figures import names, numbers, occurs, phrase_words
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
+from assistant.text.question_kinds import DOCUMENT_NOUN
 from assistant.text.terms import tokenize
 
 # Set by the retriever on each passage when the question names documents by identity:
@@ -27,10 +28,7 @@ NAMED_SCOPE_KEY = "named_scope"
 # A word that a kind of document follows says which one: "the secrets module", "the budget
 # report", "the kbd package". Common words too: the noun makes them a name.
 _BEFORE_DOCUMENT_NOUN = re.compile(
-    r"\b(?:the|this|that)\s+([a-z][\w.-]*)\s+(?:module|package|command|page|section|chapter|"
-    r"manual|guide|handbook|howto|faq|document|report|letter|article|licen[cs]e|speech|memo|"
-    r"minutes|tutorial|paper|statement)s?\b",
-    re.IGNORECASE,
+    rf"\b(?:the|this|that)\s+([a-z][\w.-]*)\s+{DOCUMENT_NOUN}\b", re.IGNORECASE
 )
 
 

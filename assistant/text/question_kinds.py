@@ -243,6 +243,7 @@ def topic_terms(question: str) -> list[str]:
     named = {t for phrase in names(question) for t in tokenize(phrase)}
     figures = set(numbers(question))
     kinds = {t for match in _KIND_AFTER_FIGURE.finditer(question) for t in tokenize(match[1])}
+    kinds |= {t for match in _KIND_AFTER_NAME.finditer(question) for t in tokenize(match[1])}
     change = _asked_change(question)
     request = _REQUEST | set(tokenize(change[0]) if change else ())
     return [
@@ -268,6 +269,15 @@ def overviews_documents(question: str) -> bool:
 
 # A word after a year or version that ends its noun phrase: before punctuation, the end,
 # a possessive, or a verb or preposition that starts what is asked of it.
+# The nouns that say what kind of document a word before them names: "the secrets module",
+# "the BSD license", "the kbd package".
+DOCUMENT_NOUN = (
+    r"(?:module|package|command|page|section|chapter|manual|guide|handbook|howto|faq|"
+    r"document|report|letter|article|licen[cs]e|speech|memo|minutes|tutorial|paper|"
+    r"statement)s?"
+)
+# "the BSD license": the kind of document a name names, not a subject of it.
+_KIND_AFTER_NAME = re.compile(rf"\b[A-Z][\w.-]*\s+({DOCUMENT_NOUN})\b")
 _KIND_AFTER_FIGURE = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)*\s+([^\W\d_]+)(?=['’]s\b|\s*[?.!,;:)]|\s*$|\s+(?:say|says|said|"
     r"cover|covers|covered|do|does|did|is|was|were|are|has|had|have|of|on|about|in|for|from|to|"

@@ -306,7 +306,13 @@ def on_subject(
     question names no subject beyond the documents it names."""
     asked = without_attribution(asked_now(question))
     sources = {c.passage.metadata["source"] for c in candidates}
-    carried = documents_identity(lexical, sources)
+    # What names the documents asked about is no subject in them: the words of the named
+    # documents' identity, not of every document quoted ("consumption" in another
+    # article's title is still what "What did the January 2026 note say about
+    # consumption?" asks about).
+    carried = documents_identity(
+        lexical, {c.passage.metadata["source"] for c in of_named_documents(candidates)}
+    )
     subjects = [
         words
         for phrase in asked_names(lexical, asked, sources, max_zipf)

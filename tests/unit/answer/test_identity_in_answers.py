@@ -291,6 +291,31 @@ def test_an_overview_of_a_subject_of_several_words_quotes_sentences_saying_them_
     assert topic_phrases("the talent and hukou rules", {"talent", "hukou"}) == []
 
 
+def test_an_overview_of_a_named_document_is_focused_on_what_another_title_names() -> None:
+    """ "What did the January 2026 note say about consumption?": another article's title
+    carries "consumption", but the note's does not, so its sentences on consumption are
+    quoted, not all it says."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.support import on_subject
+    from assistant.retrieve.scope import NAMED_SCOPE_KEY
+
+    def candidate(text: str, source: str, named: bool) -> Candidate:
+        meta = {"source": source, "start": 0, "end": len(text), NAMED_SCOPE_KEY: named}
+        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
+
+    science = candidate("Core regions build science and technology centres.", "note", True)
+    demand = candidate("Promoting consumption is a priority but not urgent.", "note", True)
+    other = candidate("Localities focus on boosting consumption.", "article", False)
+    texts = {"note": f"{science.quote} {demand.quote}", "article": other.quote}
+    identities = {
+        "note": "Local Two Sessions Conclude 2026-01 January",
+        "article": "Localities unveil growth targets with focus on boosting consumption 2025-01-10",
+    }
+    collection = Collection(texts, identities)
+    question = "What did the January 2026 note say about consumption?"
+    assert on_subject(collection, question, [science, demand, other], 3.0) == [demand, other]  # type: ignore[arg-type]
+
+
 def test_a_version_no_quoted_document_carries_is_unquoted() -> None:
     """ "Click 6.5" answered from 6.6's notes is not answered; "6.6" in the identity is, and
     a list's threshold ("above 6.5 percent") is no version."""

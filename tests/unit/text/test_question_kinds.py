@@ -131,6 +131,11 @@ def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
         ("Which releases after 2020 added colour options?", ["add", "colour", "option"]),
         ("What did the October 2021 Click releases fix?", ["octob"]),  # "fix" is the request
         ("What was fixed in the October 2021 Click releases?", ["octob"]),
+        # "license" says which document "BSD" names, not what it is about.
+        (
+            "Give an overview of what the BSD license requires and disclaims.",
+            ["requir", "disclaim"],
+        ),
         ("What does the 2025 report say about talent?", ["talent"]),
         (
             "What do the Python docs say about the global interpreter lock?",
