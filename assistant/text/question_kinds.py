@@ -267,8 +267,6 @@ def overviews_documents(question: str) -> bool:
     return question_kind(question).kind == "overview" and not topic_terms(question)
 
 
-# A word after a year or version that ends its noun phrase: before punctuation, the end,
-# a possessive, or a verb or preposition that starts what is asked of it.
 # The nouns that say what kind of document a word before them names: "the secrets module",
 # "the BSD license", "the kbd package".
 DOCUMENT_NOUN = (
@@ -278,6 +276,8 @@ DOCUMENT_NOUN = (
 )
 # "the BSD license": the kind of document a name names, not a subject of it.
 _KIND_AFTER_NAME = re.compile(rf"\b[A-Z][\w.-]*\s+({DOCUMENT_NOUN})\b")
+# A word after a year or version that ends its noun phrase: before punctuation, the end,
+# a possessive, or a verb or preposition that starts what is asked of it.
 _KIND_AFTER_FIGURE = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)*\s+([^\W\d_]+)(?=['’]s\b|\s*[?.!,;:)]|\s*$|\s+(?:say|says|said|"
     r"cover|covers|covered|do|does|did|is|was|were|are|has|had|have|of|on|about|in|for|from|to|"
