@@ -25,6 +25,7 @@ from assistant.text.distinctive import distinctive_words
 from assistant.text.document_heading import heading, with_heading
 from assistant.text.follow_ups import asked_now
 from assistant.text.identity import identity_tokens, path_words
+from assistant.text.markdown_inline import is_markdown, rendered_inline
 from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, acronym_definitions, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
@@ -308,9 +309,14 @@ class Candidate:
     @property
     def shown(self) -> str:
         """The quote as an answer shows it: the source's exact words, its hard line breaks
-        read as spaces and its "[n]" no citation markers, "…" where a sentence was cut, and
-        without the bullet that opens a list item ("- Remove previously deprecated code.")."""
-        words = _BULLET.sub("", " ".join(neutralise_markers(self.quote).split()))
+        read as spaces and its "[n]" no citation markers, "…" where a sentence was cut,
+        without the bullet that opens a list item ("- Remove previously deprecated code.")
+        and, from a Markdown file, without inline syntax ("Added --mkpath option", not
+        "Added [`--mkpath`](rsync.1#opt) option")."""
+        quote = self.quote
+        if is_markdown(str(self.passage.metadata.get("source", ""))):
+            quote = rendered_inline(quote)
+        words = _BULLET.sub("", " ".join(neutralise_markers(quote).split()))
         return f"{'… ' if self.cut[0] else ''}{words}{' …' if self.cut[1] else ''}"
 
     @property

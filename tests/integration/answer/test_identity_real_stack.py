@@ -233,6 +233,26 @@ def test_what_a_release_removed_is_its_removals_not_all_it_changed(tmp_path: Pat
     assert passive.answer == result.answer
 
 
+def test_an_answer_from_markdown_notes_reads_as_the_rendered_page(tmp_path: Path) -> None:
+    """Release notes in Markdown: the answer shows "Added --mkpath option", not the link
+    syntax around it, its claim checks out against the cited passage, and the citation's
+    quote is the file's own text, which the UI highlights."""
+    notes = {
+        "rsync/2020-07-04_v3.2.2.md": "# NEWS for rsync 3.2.2\n\n- Prepared the checksum code "
+        "for an upcoming [xxHash](https://xxhash.com) release.\n",
+        "rsync/2020-08-06_v3.2.3.md": "# NEWS for rsync 3.2.3\n\n- Added "
+        "[`--mkpath`](rsync.1#opt) option to tell rsync that it should create a\n  "
+        "non-existing path component of the destination arg.\n",
+    }
+    assistant = _assistant(tmp_path, notes)
+    result = assistant.ask("Which option did rsync 3.2.3 add to create a destination path?")
+    assert not result.abstained, result.answer
+    assert "Added --mkpath option to tell rsync" in result.answer
+    assert "](" not in result.answer and "`" not in result.answer
+    assert all(claim.supported for claim in result.claims)
+    assert "[`--mkpath`](rsync.1#opt)" in result.citations[0].text
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also

@@ -21,9 +21,9 @@ OFFER = (
 )
 
 
-def _candidate(text: str, at: int = 100) -> Candidate:
+def _candidate(text: str, at: int = 100, source: str = "GPL-3") -> Candidate:
     passage = Document(
-        page_content=text, metadata={"source": "GPL-3", "start": at, "end": at + len(text)}
+        page_content=text, metadata={"source": source, "start": at, "end": at + len(text)}
     )
     return Candidate(passage, 0, at, at + len(text), text, 1.0, frozenset(), at)
 
@@ -78,3 +78,13 @@ def test_a_list_item_is_shown_without_its_bullet() -> None:
     assert _candidate("• Syntaxes for Ada were added.").shown == "Syntaxes for Ada were added."
     assert _candidate("-5 degrees is the lowest.").shown == "-5 degrees is the lowest."
     assert _candidate("b) Convey the object code.").shown == "b) Convey the object code."
+
+
+def test_a_quote_from_markdown_is_shown_as_the_rendered_page_reads() -> None:
+    """ "Added [`--mkpath`](rsync.1#opt) option" reads "Added --mkpath option" when the file
+    is Markdown; the quote keeps the file's characters, and plain text is shown as written."""
+    text = "- Added [`--mkpath`](rsync.1#opt) option to\n  create a _missing_ path."
+    item = _candidate(text, source="rsync/NEWS.md")
+    assert item.shown == "Added --mkpath option to create a missing path."
+    assert item.quote == text
+    assert _candidate(text, source="rsync/NEWS.txt").shown.startswith("Added [`--mkpath`]")
