@@ -52,8 +52,7 @@ def session(server: Server, browser: Browser) -> Iterator[Session]:
     current = Session(page, server)
     page.on("request", lambda request: current.requests.append(request.url))
     page.on("pageerror", lambda error: current.errors.append(str(error)))
-    page.goto(server.url)
-    page.locator(".welcome .example").first.wait_for()
+    current.open()
     yield current
     context.close()
 

@@ -54,8 +54,7 @@ def _open(server: Server, browser: Browser, phone: bool = False) -> Iterator[Ses
     page.set_default_timeout(TIMEOUT_MS)
     current = Session(page, server)
     page.on("pageerror", lambda error: current.errors.append(str(error)))
-    page.goto(server.url)
-    page.locator(".welcome .example").first.wait_for()
+    current.open()
     yield current
     context.close()
 

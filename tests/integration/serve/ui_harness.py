@@ -130,6 +130,15 @@ class Session:
         shutil.copy(path, SHOTS / path.name)
         return path
 
+    def open(self) -> None:
+        """Load the page and wait for its load event's outputs, not only its first render:
+        the load re-renders the sources list and fills the conversation list, so a click on
+        a source's "Edit details" made before that (on a busy machine) opened a form that
+        the re-render then replaced, closed."""
+        self.page.goto(self.server.url)
+        self.page.locator(".welcome .example").first.wait_for()
+        self.page.locator("#history p, #history li").first.wait_for()
+
     def ask(self, question: str, turn: int) -> None:
         """Type a question, send it, and wait until its answer is final (not streaming)."""
         box = self.page.locator("#question textarea")
