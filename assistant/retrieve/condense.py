@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.schema import ChatMessage
 from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.follow_ups import joined
-from assistant.text.names_figures import names, numbers
+from assistant.text.names_figures import CODE_NAME, COMMAND_OPTION, FILE_PATH, names, numbers
 from assistant.text.terms import tokenize
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def rewrite_follow_up(
     available?" after an answer naming vsftpd is "Which directory does vsftpd make
     available?", a question of its own; joined to the earlier one, its answer would be
     quoted again."""
-    if not _is_follow_up(question, max_words):
+    if not _is_follow_up(question, max_words) or _names_own_subject(question, history):
         return question
     thing = answered_thing(history, rarity) if rarity is not None else None
     if thing and _IT.search(question):
@@ -132,6 +132,21 @@ def rewrite_follow_up(
     for follow_up in follow_ups:
         searched = _swapped_in(follow_up, searched)
     return searched
+
+
+def _names_own_subject(question: str, history: Sequence[ChatMessage]) -> bool:
+    """Whether a question's pronoun follows a code name, path or option of its own, which
+    the conversation has not named: "How many results does functools.lru_cache keep when I
+    don't give it a maxsize?" stands alone, whatever the answer before it named."""
+    pronoun = _FOLLOW_UP.search(question)
+    if pronoun is None or _LEAD_IN.match(question)[0].strip():  # type: ignore[index]
+        return False  # "And ...", "What about ...": a follow-up however it goes on
+    said = " ".join(m.content for m in history)
+    return any(
+        match.start() < pronoun.start() and match.group() not in said
+        for pattern in (CODE_NAME, FILE_PATH, COMMAND_OPTION)
+        for match in pattern.finditer(question)
+    )
 
 
 def _swapped_in(question: str, previous: str) -> str:

@@ -160,6 +160,9 @@ def test_it_in_a_follow_up_is_the_program_the_last_answer_named(pages) -> None:
         == "Which directory does vsftpd make available to anonymous users?"
     )
     assert "/srv/ftp" in result.answer and "picked vsftpd" not in result.answer
+    # A question whose "it" follows a code name of its own stands alone.
+    own = "What does statistics.mean compute when I give it numeric data?"
+    assert pages.ask(own, history).standalone_question == own
 
 
 @pytest.fixture(scope="module")

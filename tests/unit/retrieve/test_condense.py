@@ -136,3 +136,22 @@ def test_it_is_the_thing_the_last_answer_named(
     follow_up: str, turns: list[ChatMessage], standalone: str
 ) -> None:
     assert rewrite_follow_up(follow_up, turns, rarity=Rarity(word=1.5, name=4.0)) == standalone
+
+
+def test_a_question_whose_pronoun_follows_a_code_name_of_its_own_stands_alone() -> None:
+    """ "it" in "... does functools.lru_cache keep when I don't give it a maxsize?" is
+    functools.lru_cache, not what the last answer named ("Attribute" of a table row)."""
+    turns = [
+        ChatMessage(role="user", content="What is the difference between match() and search()?"),
+        ChatMessage(
+            role="assistant",
+            content="match(): Method/Attribute: match() | Purpose: "
+            "Determine if the RE matches at the beginning of the string. [1]",
+        ),
+    ]
+    own = "How many results does functools.lru_cache keep when I don't give it a maxsize?"
+    assert rewrite_follow_up(own, turns, rarity=Rarity(word=1.5, name=4.0)) == own
+    # A code name the conversation already named, or one after the pronoun, is no subject
+    # of the question's own; nor does "And ..." stand alone.
+    for follow_up in ["How does it compare with re.fullmatch?", "And does re.search take it?"]:
+        assert rewrite_follow_up(follow_up, turns) != follow_up
