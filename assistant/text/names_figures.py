@@ -35,8 +35,9 @@ YEAR = re.compile(r"^(1[89]|20)\d\d$")  # a normalised number that reads as a ye
 # named things that a quote must write as they are.
 COMMAND_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 FILE_PATH = re.compile(r"(?<!\S)/\w[\w./-]*\w")
-# A dotted name as code writes it: "functools.lru_cache", "os.getcwd" (not "3.11").
-CODE_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# A dotted name as code writes it: "functools.lru_cache", "os.getcwd"; not "3.11", nor
+# initials and abbreviations ("U.S.", "e.g.": parts of one letter).
+CODE_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+")
 # Figures written in words: "eleven thousand", "a dozen", "half" (in lower case: "Five-Year
 # Plan" and "Two Sessions" are names).
 _NUMBER_WORDS = re.compile(

@@ -153,5 +153,9 @@ def test_a_question_whose_pronoun_follows_a_code_name_of_its_own_stands_alone() 
     assert rewrite_follow_up(own, turns, rarity=Rarity(word=1.5, name=4.0)) == own
     # A code name the conversation already named, or one after the pronoun, is no subject
     # of the question's own; nor does "And ..." stand alone.
-    for follow_up in ["How does it compare with re.fullmatch?", "And does re.search take it?"]:
+    for follow_up in [
+        "How does it compare with re.fullmatch?",
+        "And does re.search take it?",
+        "What did the U.S. say about it?",  # initials are no code name
+    ]:
         assert rewrite_follow_up(follow_up, turns) != follow_up
