@@ -6,11 +6,12 @@ citations point into the file itself."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+from assistant.text.identity import file_suffix
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Inline tokens whose content is what a reader sees; markup (links' and emphasis' open and
 # close, inline HTML) shows nothing of its own.
 _SHOWN = frozenset({"text", "code_inline", "image"})
@@ -23,7 +24,7 @@ def _parser() -> MarkdownIt:
 
 def is_markdown(source: str) -> bool:
     """Whether a document, by its file name, is Markdown."""
-    return PurePosixPath(source).suffix.lower() in MARKDOWN_SUFFIXES
+    return file_suffix(source) in MARKDOWN_SUFFIXES
 
 
 def rendered_inline(text: str) -> str:

@@ -12,12 +12,12 @@ from assistant.ingest.formats.mhtml import extract_mhtml
 from assistant.ingest.formats.pdf import extract_pdf
 from assistant.ingest.formats.plain_text import extract_markdown, extract_plain_text
 from assistant.text.identity import file_suffix
+from assistant.text.markdown_inline import MARKDOWN_SUFFIXES
 
 EXTRACTORS: dict[str, Callable[[bytes], Extracted]] = {
     ".txt": extract_plain_text,
     ".text": extract_plain_text,
-    ".md": extract_markdown,
-    ".markdown": extract_markdown,
+    **dict.fromkeys(MARKDOWN_SUFFIXES, extract_markdown),
     ".html": extract_html,
     ".htm": extract_html,
     ".xhtml": extract_html,
