@@ -314,6 +314,22 @@ def asks_for_author(question: str) -> bool:
     return _AUTHOR_QUESTION.search(asked_now(question)) is not None
 
 
+# "Who maintains nano?", "Who is the editor of ...?": asked, like the author, for who
+# made or keeps something.
+_KEEPER_QUESTION = re.compile(
+    r"^\W*who\s+(?:maintains|maintained|edits|edited|publishe[sd]|"
+    r"(?:is|was|are|were)\s+the\s+(?:maintainers?|editors?|publishers?))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_maker(question: str) -> bool:
+    """Whether the question asks who wrote, maintains, edited or published something: a
+    person's or a body's name answers it, where a bare "who" of a licence may be answered
+    by a role ("the original copyright holder")."""
+    return asks_for_author(question) or _KEEPER_QUESTION.search(asked_now(question)) is not None
+
+
 # "When was the GPL version 3 published?", "When did nano 7.0 come out?": the date of a
 # document, which its header or file name gives (not "When did Guido start writing Python?").
 _DOCUMENT_DATE_QUESTION = re.compile(

@@ -29,6 +29,7 @@ from assistant.text.markdown_inline import is_markdown, rendered_inline
 from assistant.text.markers import neutralise_markers
 from assistant.text.names_figures import YEAR, acronym_definitions, names, numbers, occurs
 from assistant.text.normalise import normalise_for_matching
+from assistant.text.question_kinds import asks_for_maker
 from assistant.text.sentences import (
     Span,
     announced_items,
@@ -76,12 +77,6 @@ _NAMED_ANSWER = re.compile(
     r"(?:which|what)\s+(?:[\w-]+\s+)?(countr(?:y|ies)|states?|cit(?:y|ies)|provinces?|"
     r"regions?|courts?|compan(?:y|ies)|organi[sz]ations?|institutions?|universit(?:y|ies)|"
     r"agenc(?:y|ies)|ministr(?:y|ies)|bod(?:y|ies))\b",
-    re.IGNORECASE,
-)
-# "Who wrote ...?", "Who maintains nano?", "Who is the author of ...?": a person or body.
-_MAKER_QUESTION = re.compile(
-    r"^\W*who\s+(?:wrote|authored|maintains|maintained|edited|edits|publishe[sd]|"
-    r"(?:is|was|are|were)\s+the\s+(?:authors?|maintainers?|editors?|publishers?))\b",
     re.IGNORECASE,
 )
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(what|which) (year|date)\b", re.IGNORECASE)
@@ -231,7 +226,7 @@ def asked_kind_of_name(question: str) -> str | None:
     jurisdiction ...?"), when its first interrogative asks for one; "person" when it asks
     who wrote, maintains, edited or published something (a name answers that, where a
     "who" of a licence may be answered by a role: "the original copyright holder")."""
-    if _MAKER_QUESTION.search(asked_now(question)):
+    if asks_for_maker(question):
         return "person"
     first = _INTERROGATIVE.search(question)
     found = _NAMED_ANSWER.match(question, first.start()) if first else None

@@ -272,12 +272,13 @@ def unstated_answer(lexical: LexicalIndex, question: str, chosen: list[Candidate
 def _brings_name(lexical: LexicalIndex, quoted: Candidate, question: str) -> bool:
     """Whether a quote names something other than the question and the quote's document
     ("the License" of a licence titled so): an acronym, or a word the document uses as a
-    proper name ("Zhejiang", not a licence's defined "Program")."""
+    proper name ("Zhejiang", not a licence's defined "Program"). A name opens with a
+    capital: "getLogger" is code, not who maintains the logging package."""
     asked = {word.lower() for phrase in names(question) for word in phrase.split()}
     source = quoted.passage.metadata["source"]
     own = documents_identity(lexical, {source})
     return any(
-        word.isupper() or lexical.proper_name(word, source)
+        word[:1].isupper() and (word.isupper() or lexical.proper_name(word, source))
         for phrase in names(quoted.quote)
         for word in phrase.split()
         if word.lower() not in asked and not set(tokenize(word)) <= own

@@ -312,6 +312,26 @@ def test_who_maintains_a_program_whose_notes_name_no_one_is_not_answered(tmp_pat
     assert result.answer.startswith("The documents don't name the person"), result.answer
 
 
+def test_a_code_name_is_not_who_maintains_a_package(tmp_path) -> None:
+    """A camel-case function is code, not a person: "Who maintains the logging package?"
+    over a page naming only logging.getLogger() and the standard library is not answered
+    as if getLogger were who."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "logging.txt": "The logging package\n\nLoggers are never instantiated "
+            "directly, but always through the module-level function logging.getLogger(name). "
+            "The logging package is part of the standard library, and its loggers are shared.",
+            "sorting.txt": "Sorting HOWTO\n\nAuthor: Andrew Dalke and Raymond Hettinger\n\n"
+            "Python lists have a built-in list.sort() method that modifies the list in-place.",
+        },
+    )
+    maintains = assistant.ask("Who maintains the logging package?")
+    assert maintains.answer.startswith("The documents don't name the person"), maintains.answer
+    edited = assistant.ask("Who is the editor of the Sorting HOWTO?")
+    assert "Andrew Dalke" in edited.answer, edited.answer
+
+
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:
     asked = "In the 1934 document, what figure did Franklin D. Roosevelt propose for relief?"
     result = letters.ask(asked)

@@ -7,6 +7,7 @@ import pytest
 from assistant.text.question_kinds import (
     asks_for_author,
     asks_for_date,
+    asks_for_maker,
     question_kind,
     release_verb,
     topic_terms,
@@ -162,6 +163,21 @@ def test_the_noun_a_year_or_version_qualifies_is_no_topic(question: str, topic: 
 )
 def test_a_question_on_who_wrote_a_document(question: str, asks: bool) -> None:
     assert asks_for_author(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who wrote the Sorting HOWTO?", True),  # the author's question is one
+        ("Who maintains the logging package?", True),
+        ("Who is the editor of the Debian Reference?", True),
+        ("Who published the GPL?", True),
+        ("Who may add a geographical distribution limitation?", False),  # a role answers
+        ("Who proposed a highway programme?", False),
+    ],
+)
+def test_a_question_on_who_made_or_keeps_something(question: str, asks: bool) -> None:
+    assert asks_for_maker(question) is asks
 
 
 @pytest.mark.parametrize(
