@@ -253,6 +253,23 @@ def topic_terms(question: str) -> list[str]:
     ]
 
 
+# "What does the Global Times article say about innovation?": what follows "say about"
+# is the subject asked of the document, even where the document's title carries it.
+_SAID_ABOUT = re.compile(
+    r"\b(?:say|says|said|write|writes|wrote|report|reports|reported)\s+"
+    r"(?:about|on|regarding|concerning)\s+([^?]+)",
+    re.IGNORECASE,
+)
+
+
+def said_about(question: str) -> set[str]:
+    """The terms of what the question asks a document to have said something about
+    ("innovation" in "What does the Global Times article say about innovation?"); none when
+    it asks no such thing."""
+    found = _SAID_ABOUT.search(question)
+    return set(topic_terms(found[1])) if found else set()
+
+
 def release_verb(question: str) -> str | None:
     """What "What did X fix?" or "What was fixed in X?" asks of releases ("fix", "add",
     "remove", ...): the kind of change an overview of them quotes first. None for "change"

@@ -36,7 +36,7 @@ from assistant.text.names_figures import (
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
-from assistant.text.question_kinds import release_verb, topic_terms
+from assistant.text.question_kinds import release_verb, said_about, topic_terms
 from assistant.text.terms import other_form_occurs, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
@@ -311,9 +311,12 @@ def on_subject(
     # documents' identity, not of every document quoted ("consumption" in another
     # article's title is still what "What did the January 2026 note say about
     # consumption?" asks about).
+    # What it asks them to have said something about stays the subject, even where their
+    # title carries it ("innovation" in "What does the Global Times article say about
+    # innovation?", of an article titled "... consumption and innovation").
     carried = documents_identity(
         lexical, {c.passage.metadata["source"] for c in of_named_documents(candidates)}
-    )
+    ) - said_about(asked)
     subjects = [
         words
         for phrase in asked_names(lexical, asked, sources, max_zipf)

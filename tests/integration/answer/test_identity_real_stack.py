@@ -256,6 +256,28 @@ def test_an_answer_from_markdown_notes_reads_as_the_rendered_page(tmp_path: Path
     assert "[`--mkpath`](rsync.1#opt)" in result.citations[0].text
 
 
+def test_what_a_document_is_asked_about_is_quoted_though_its_title_says_it(tmp_path) -> None:
+    """The article's title carries "innovation"; asked what it says about innovation, its
+    sentences on innovation are quoted, not its growth targets."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "localities.txt": "Localities unveil growth targets with focus on consumption and "
+            "innovation\n\nNingbo set a target for GDP growth of more than 5.5 percent. Wuhan "
+            "anticipated a GDP growth rate of around 6 percent. Dalian will boost consumption "
+            "of services. Shenzhen will raise spending on basic research to build its "
+            "innovation capabilities. Hefei plans new laboratories for quantum technology.",
+            "budget.txt": "The national budget\n\nThe deficit ratio was set at 4 percent. "
+            "Special bonds will fund infrastructure.",
+        },
+    )
+    result = assistant.ask("What does the localities article say about innovation?")
+    assert not result.abstained, result.answer
+    assert result.citations and all("innovation" in c.quote for c in result.citations), [
+        c.quote for c in result.citations
+    ]
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also

@@ -316,6 +316,31 @@ def test_an_overview_of_a_named_document_is_focused_on_what_another_title_names(
     assert on_subject(collection, question, [science, demand, other], 3.0) == [demand, other]  # type: ignore[arg-type]
 
 
+def test_what_a_named_document_is_asked_to_have_said_about_is_its_subject() -> None:
+    """ "What does the Global Times article say about innovation?": the article's own title
+    carries "innovation", but what it is asked to have said about is still the subject, so
+    its sentences on innovation are quoted, not all it says."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.support import on_subject
+    from assistant.retrieve.scope import NAMED_SCOPE_KEY
+
+    def candidate(text: str) -> Candidate:
+        meta = {"source": "article", "start": 0, "end": len(text), NAMED_SCOPE_KEY: True}
+        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
+
+    target = candidate("Ningbo set a target for GDP growth of 5.5 percent.")
+    capability = candidate("Regions should enhance their innovation capabilities.")
+    collection = Collection(
+        {"article": f"{target.quote} {capability.quote}"},
+        {"article": "Localities unveil targets, focus on consumption and innovation Global Times"},
+    )
+    question = "What does the Global Times article say about innovation?"
+    assert on_subject(collection, question, [target, capability], 3.0) == [capability]  # type: ignore[arg-type]
+    # Without "say about", the title's words only say which document is meant.
+    summary = "Summarise the article on consumption and innovation."
+    assert on_subject(collection, summary, [target, capability], 3.0) == [target, capability]  # type: ignore[arg-type]
+
+
 def test_a_version_no_quoted_document_carries_is_unquoted() -> None:
     """ "Click 6.5" answered from 6.6's notes is not answered; "6.6" in the identity is, and
     a list's threshold ("above 6.5 percent") is no version."""

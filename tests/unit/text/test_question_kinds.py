@@ -10,8 +10,10 @@ from assistant.text.question_kinds import (
     asks_for_maker,
     question_kind,
     release_verb,
+    said_about,
     topic_terms,
 )
+from assistant.text.terms import tokenize
 
 
 @pytest.mark.parametrize(
@@ -209,3 +211,17 @@ def test_a_question_on_when_a_document_appeared(question: str, asks: bool) -> No
 )
 def test_the_kind_of_change_asked_of_releases(question: str, verb: str | None) -> None:
     assert release_verb(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("What does the Global Times article say about innovation?", {"innovation"}),
+        ("What did the 2024 report say on housing and debt?", {"housing", "debt"}),
+        ("Which documents wrote about the hukou reform?", {"hukou", "reform"}),
+        ("Summarise the article on consumption and innovation.", set()),  # names it
+        ("What target did Ningbo set?", set()),
+    ],
+)
+def test_what_a_document_is_asked_to_have_said_about(question: str, subject: set[str]) -> None:
+    assert said_about(question) == {term for word in subject for term in tokenize(word)}
