@@ -14,7 +14,7 @@ from typing import Literal
 BlockKind = Literal["heading", "paragraph", "list_item", "code", "table_row"]
 # Changes whenever an extractor's output for the same file, or how it is chunked, changes:
 # every file is then indexed again (its text, and so every offset, may differ).
-EXTRACTION_VERSION = "blocks-19"  # 19: "i." and "c." open enumerated items (a lead-in keeps them)
+EXTRACTION_VERSION = "blocks-20"  # 20: a short quoted token ending in "." ends no sentence
 
 
 class LoadError(Exception):

@@ -60,8 +60,11 @@ _ENUMERATED = re.compile(
 _SENTENCE_END = tuple(".!?:;。！？…")
 _CLOSING_QUOTES = '"”'  # a quotation closing after a full stop: '... it said."'
 # A full stop quoted on its own ("the regular expression '.' no longer fails") ends no
-# sentence; nor does a bracketed remark stand alone ("... [bug introduced in grep 3.4]").
+# sentence, nor does a short quoted token ending in one ("a subpattern like '\.' that
+# escapes a character") when what follows goes on in lower case; nor does a bracketed
+# remark stand alone ("... [bug introduced in grep 3.4]").
 _QUOTED_STOP = re.compile(r"""['"‘“]\.['"’”]$""")
+_QUOTED_TOKEN_STOP = re.compile(r"""['"‘“][^\s'"‘“’”]{0,3}\.['"’”]$""")
 _REMARK = re.compile(r"^(?:\[[^\]]*\]|\([^)]*\))\.?$")
 
 
@@ -125,7 +128,8 @@ def paragraph_spans(text: str) -> list[Span]:
 def _joined(piece: str, boundaries: list[dict[str, int]]) -> list[tuple[int, int]]:
     """sentencex's sentences, with three kinds of cut undone: right after a full stop that
     no space follows ("config.DEFAULT", "grep '.\\bx'"), after a full stop quoted on its
-    own, and before a bracketed remark, which belongs to the sentence it follows."""
+    own or ending a short quoted token that the sentence goes on after, and before a
+    bracketed remark, which belongs to the sentence it follows."""
     spans: list[tuple[int, int]] = []
     for boundary in boundaries:
         start, end = boundary["start_index"], boundary["end_index"]
@@ -133,7 +137,11 @@ def _joined(piece: str, boundaries: list[dict[str, int]]) -> list[tuple[int, int
             before = piece[spans[-1][0] : spans[-1][1]]
             glued = before.endswith(".") and start < len(piece) and not piece[start].isspace()
             remark = _REMARK.match(piece[start:end].strip()) is not None
-            if glued or remark or _QUOTED_STOP.search(before.rstrip()):
+            quoted = _QUOTED_STOP.search(before.rstrip()) or (
+                _QUOTED_TOKEN_STOP.search(before.rstrip())
+                and piece[start:end].lstrip()[:1].islower()
+            )
+            if glued or remark or quoted:
                 spans[-1] = (spans[-1][0], end)
                 continue
         spans.append((start, end))

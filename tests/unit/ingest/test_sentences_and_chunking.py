@@ -118,6 +118,20 @@ def test_a_quoted_full_stop_ends_no_sentence_and_a_bracketed_remark_stays_with_i
     ]
 
 
+def test_a_short_quoted_token_ending_in_a_full_stop_ends_no_sentence_that_goes_on() -> None:
+    """ "a subpattern like '\\.' that escapes a character" is one sentence (its second half
+    was quoted alone as an answer); a quotation that ends a sentence still ends it."""
+    text = (
+        "grep no longer goes awry on a subpattern like '\\.' that escapes a character. "
+        "He said 'yes.' Then he left."
+    )
+    assert texts(text, sentence_spans(text)) == [
+        "grep no longer goes awry on a subpattern like '\\.' that escapes a character.",
+        "He said 'yes.'",
+        "Then he left.",
+    ]
+
+
 def test_a_bracketed_remark_on_its_own_line_stays_with_the_sentence_above() -> None:
     """Hard-wrapped release notes put the remark under a short last line."""
     text = (
