@@ -90,9 +90,13 @@ _INSTRUCTION = re.compile(
 # A sentence that opens by pointing back ("The city will...") is quoted with the one before;
 # one that names what it points at ("The city of Ningbo ...") stands alone, and so does one
 # that opens with a time ("This year", "These days": the present, not the sentence before).
+# A linking adverb may come first, with or without a comma: "However, it ...", "Now it
+# prints a longest one." (after "... it could mistakenly print a shorter one.").
 _NOW = r"(?! (?:year|month|week|quarter|decade|century|time|days)\b)"
+_LINKING = r"(?:now|then|also|so|thus|hence|instead|still|otherwise|therefore)"
 _ANAPHORIC = re.compile(
-    r"^(?:[a-z]+(?: [a-z]+)?, )?(the (city|province|region|country|government|plan|report|move|"
+    rf"^(?:[a-z]+(?: [a-z]+)?, |{_LINKING} )?"
+    r"(the (city|province|region|country|government|plan|report|move|"
     rf"law|document)(?! of [A-Z])|it|its|this{_NOW}|these{_NOW}|those|they|their|he|she|his|her|"
     r"such)\b"
     r"|^(?:\w+ ){1,5}(these|those) \w+",  # "What is new is that these bonds ..."

@@ -400,6 +400,25 @@ def test_a_quote_takes_the_next_sentence_when_it_points_back_at_it() -> None:
     assert "southern pier" not in result.answer
 
 
+def test_a_sentence_pointing_back_after_a_linking_adverb_is_quoted_with_the_one_before() -> None:
+    """ "Now it prints a longest one." says nothing without "When grep -Fo finds matches of
+    differing length, it could mistakenly print a shorter one."."""
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+
+    passage = _passage(
+        "When the tool finds matches of differing length, it could print a shorter one. "
+        "Now it prints a longest match. "
+        "The tool no longer fails on empty files."
+    )
+    result = ExtractiveAnswerer(KnownTexts(passage.page_content), max_sentences=1).answer(
+        "Which match does the tool now print?", [passage]
+    )
+    assert result.answer.startswith("When the tool finds matches of differing length"), (
+        result.answer
+    )
+    assert "Now it prints a longest match." in result.answer
+
+
 def test_figure_questions_prefer_a_sentence_that_brings_the_figure() -> None:
     from assistant.answer.extractive.scoring import brings, wanted_figure
     from assistant.text.names_figures import numbers
