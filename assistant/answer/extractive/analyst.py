@@ -20,7 +20,12 @@ import numpy as np
 
 from assistant.answer.citations import Statement, citation, compose, document_label, prefaced
 from assistant.answer.extractive.clauses import answering_clauses
-from assistant.answer.extractive.scoring import Candidate, SentenceScorer, of_named_documents
+from assistant.answer.extractive.scoring import (
+    Candidate,
+    SentenceScorer,
+    named_first,
+    of_named_documents,
+)
 from assistant.config import AnswererWeights
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
 from assistant.schema import AskResult, Citation
@@ -164,16 +169,18 @@ class AnalystAnswers:
     def listing(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
         """Every sentence that answers well enough, best first, without near-copies: of
         those meeting the question's numeric condition when it sets one, the ones within
-        `list_score_ratio` of the best of them (of the named documents, when the best is of
-        one)."""
+        `list_score_ratio` of the best of them (of the named documents, when their best
+        leads as a fact's would: `named_first`)."""
         condition = numeric_condition(question)
         ranked = sorted(candidates, key=lambda c: -c.score)
         if condition:  # the condition decides what may be listed; the scores, how far down
             ranked = [c for c in ranked if meets(c.quote, condition)]
         if not ranked:
             return []
-        # A list from a document the question names ("the proposals Truman made in 1949")
-        # lists nothing from the documents it does not name, as a single answer does.
+        # A list from documents the question names ("the proposals Truman made in 1949",
+        # "Which nano releases in 2021 ...?") lists nothing from those it does not name,
+        # when their best sentence leads as a single answer's would.
+        ranked = named_first(ranked, self.weights.named_lead_score_ratio)
         if ranked[0].passage.metadata.get(NAMED_SCOPE_KEY) is True:
             ranked = [c for c in ranked if c.passage.metadata.get(NAMED_SCOPE_KEY) is True]
         # "Which sections ... mention /usr/local?": an item says the path or option asked.

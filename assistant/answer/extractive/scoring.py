@@ -361,6 +361,18 @@ def of_named_documents(candidates: list[Candidate]) -> list[Candidate]:
     return named or candidates
 
 
+def named_first(ranked: list[Candidate], ratio: float) -> list[Candidate]:
+    """The ranking led by the best sentence of a document the question names ("In rsync's
+    August 2020 release, ...") when another document's leads and it scores at least `ratio`
+    of that: the question said where the answer is."""
+    if ranked[0].passage.metadata.get(NAMED_SCOPE_KEY) is not False:
+        return ranked  # no document named, or the best is from one
+    named = next((c for c in ranked if c.passage.metadata.get(NAMED_SCOPE_KEY) is True), None)
+    if named is None or named.score < ratio * ranked[0].score:
+        return ranked
+    return [named, *(c for c in ranked if c is not named)]
+
+
 def with_gaps(features: list[dict[str, float]]) -> list[dict[str, float]]:
     """Each candidate's features and their gaps to the best of the question's candidates."""
     if not features:

@@ -16,6 +16,7 @@ from assistant.answer.extractive.scoring import (
     SentenceScorer,
     asks_for_code,
     brings,
+    named_first,
     wanted_figure,
 )
 from assistant.retrieve.scope import NAMED_SCOPE_KEY
@@ -36,7 +37,7 @@ def select(
     ranked = prose_first(scorer.candidates(question, passages), code_wanted)
     if not ranked:
         return []
-    ranked = _named_first(ranked, scorer.weights.named_lead_score_ratio)
+    ranked = named_first(ranked, scorer.weights.named_lead_score_ratio)
     writes = _identity_writer(question)
     if writes is not None:
         source = ranked[0].passage.metadata["source"]
@@ -99,18 +100,6 @@ def select(
             taken.add(candidate.key)
             quoted |= terms
     return chosen
-
-
-def _named_first(ranked: list[Candidate], ratio: float) -> list[Candidate]:
-    """The ranking led by the best sentence of a document the question names ("In rsync's
-    August 2020 release, ...") when another document's leads and it scores at least `ratio`
-    of that: the question said where the answer is."""
-    if ranked[0].passage.metadata.get(NAMED_SCOPE_KEY) is not False:
-        return ranked  # no document named, or the best is from one
-    named = next((c for c in ranked if c.passage.metadata.get(NAMED_SCOPE_KEY) is True), None)
-    if named is None or named.score < ratio * ranked[0].score:
-        return ranked
-    return [named, *(c for c in ranked if c is not named)]
 
 
 def states_identity(question: str, candidate: Candidate) -> bool:

@@ -154,3 +154,32 @@ def test_a_list_asked_about_a_path_lists_only_sentences_that_say_it() -> None:
     listed = [c.text for c in answers.listing(question, [general, local])]
     assert listed == [local.text]
     assert answers.listing("Which directories hold /opt software?", [general, local]) == []
+
+
+def test_a_list_from_named_documents_leaves_out_others_when_theirs_lead_as_a_fact_would() -> None:
+    """ "Which nano releases in 2021 ...?": a 2020 release's sentence scores best, but the
+    2021 releases' best scores above `named_lead_score_ratio` of it, so they alone are
+    listed; far below, the question's naming is not trusted over the scores."""
+    from assistant.retrieve.scope import NAMED_SCOPE_KEY
+
+    def flagged(candidate: Candidate, named: bool) -> Candidate:
+        candidate.passage.metadata[NAMED_SCOPE_KEY] = named
+        return candidate
+
+    older = flagged(_candidate("Key bindings changed.", "nano/2020.txt", "nano 2020", 0.9), False)
+    newer = flagged(_candidate("M-D counts words.", "nano/2021.txt", "nano 2021", 0.5), True)
+
+    class Lexical:
+        @staticmethod
+        def idf(term: str) -> float:
+            return 1.0
+
+    class Scorer:
+        lexical = Lexical()
+
+    weights = AnswererWeights(list_score_ratio=0.1)
+    answers = AnalystAnswers(scorer=Scorer(), weights=weights)  # type: ignore[arg-type]
+    question = "Which nano releases in 2021 changed the key bindings?"
+    assert [c.text for c in answers.listing(question, [older, newer])] == [newer.text]
+    weak = flagged(_candidate("M-D counts words.", "nano/2021.txt", "nano 2021", 0.1), True)
+    assert [c.text for c in answers.listing(question, [older, weak])] == [older.text, weak.text]
