@@ -232,15 +232,22 @@ class AnalystAnswers:
         return AskResult(answer=answer, citations=_citations(kept), claims=claims)
 
     def comparison(
-        self, sides: Sequence[str], candidates: list[Candidate], weights: Mapping[str, float]
+        self,
+        sides: Sequence[str],
+        candidates: list[Candidate],
+        weights: Mapping[str, float],
+        subject: bool = True,
     ) -> AskResult:
         """For each side, the best sentence that names it and not the other side (a year
         also by its document's date), else the best that names it; a side no passage
         speaks to is said to be unanswered. A sentence far below the best speaks of
         something else: every sentence of Roosevelt's letters names Roosevelt by their file
-        names, but their best on housing was one on schools."""
+        names, but their best on housing was one on schools. Without a `subject` ("Compare
+        grep 2.27 and grep 2.28.") documents are compared as wholes: a side that is a
+        document is quoted from it, not from another's "[bugs introduced in grep-2.27]"."""
         ranked = sorted(candidates, key=lambda c: -c.score)
-        floor = self.weights.comparison_score_ratio * ranked[0].score if ranked else 0.0
+        share = self.weights.comparison_score_ratio if subject else 0.0
+        floor = share * ranked[0].score if ranked else 0.0
         found: list[tuple[str, Candidate]] = []
         missing: list[str] = []
         for side in sides:
@@ -248,6 +255,8 @@ class AnalystAnswers:
             naming = [
                 c for c in ranked if c.key not in used and c.score >= floor and _names_side(c, side)
             ]
+            if not subject:  # stable: best first within the side's own documents
+                naming.sort(key=lambda c: not _identifies(c, side))
             # A sentence on this side alone says more of it than one naming both sides.
             alone = [c for c in naming if not any(_names_side(c, o) for o in sides if o != side)]
             match = next(iter(alone or naming), None)
@@ -316,7 +325,13 @@ def _names_side(candidate: Candidate, side: str) -> bool:
         return str(meta.get("published") or "").startswith(side)
     # Word by word only in the identity: a side's version is no number of the quote ("GPL
     # 2" is not a GPL 3 sentence saying "(2) arrange to deprive yourself ...").
-    identified = normalise_for_matching(identity(meta))
+    return _identifies(candidate, side)
+
+
+def _identifies(candidate: Candidate, side: str) -> bool:
+    """Whether the sentence's document is the side by its identity, every word of the side
+    whole in it (grep 2.27's notes are "grep 2.27")."""
+    identified = normalise_for_matching(identity(candidate.passage.metadata))
     return all(occurs(word, identified) for word in side.split())
 
 

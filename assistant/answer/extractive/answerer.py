@@ -7,7 +7,7 @@ answer is deterministic and each claim is exactly what its citation says.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Sequence
 from typing import NamedTuple
 
 from langchain_core.documents import Document
@@ -83,6 +83,13 @@ class Unstated(NamedTuple):
 
     term: str
     absent: bool  # in none of the quoted documents: a near miss, not a narrower answer
+
+
+def _compares_on_a_subject(sides: Sequence[str], compared: str) -> bool:
+    """Whether a comparison asks about something beyond its sides ("how the GPL 2 and the
+    GPL 3 differ on patents"), not of them as wholes ("Compare grep 2.27 and grep 2.28.")."""
+    own = {term for side in sides for term in tokenize(side)}
+    return any(term not in own for term in topic_terms(compared))
 
 
 def _named_sources(passages: list[Document]) -> set[str]:
@@ -425,7 +432,12 @@ class ExtractiveAnswerer:
         result = (
             self.analyst.timeline(candidates, weights)
             if shape.kind == "timeline"
-            else self.analyst.comparison(shape.sides, candidates, weights)
+            else self.analyst.comparison(
+                shape.sides,
+                candidates,
+                weights,
+                subject=_compares_on_a_subject(shape.sides, scored),
+            )
         )
         return None if result.abstained else result
 

@@ -156,6 +156,27 @@ def test_a_list_asked_about_a_path_lists_only_sentences_that_say_it() -> None:
     assert answers.listing("Which directories hold /opt software?", [general, local]) == []
 
 
+def test_documents_compared_as_wholes_are_each_quoted_from_their_own_text() -> None:
+    """ "Compare grep 2.27 and grep 2.28.": 2.28's "[bugs introduced in grep-2.27]" scores
+    best for 2.27 by naming it, but with no subject asked, each side is its own notes, the
+    floor that keeps an off-subject sentence out not applying."""
+    later = _candidate(
+        "grep no longer fails on /dev/null. [bugs introduced in grep-2.27]",
+        "grep/v2.28.txt",
+        "grep v2.28",
+        0.54,
+    )
+    fix = _candidate("Fix a performance regression.", "grep/v2.28.txt", "grep v2.28", 0.2)
+    own = _candidate("grep -T now uses worst-case widths.", "grep/v2.27.txt", "grep v2.27", 0.07)
+    answers = AnalystAnswers(scorer=None, weights=AnswererWeights())  # type: ignore[arg-type]
+    sides = ("grep 2.27", "grep 2.28")
+    whole = answers.comparison(sides, [later, fix, own], {}, subject=False)
+    assert [c.source for c in whole.citations] == ["grep/v2.27.txt", "grep/v2.28.txt"]
+    assert "worst-case widths" in whole.answer
+    on_subject = answers.comparison(sides, [later, fix, own], {})
+    assert "worst-case widths" not in on_subject.answer
+
+
 def test_a_list_from_named_documents_leaves_out_others_when_theirs_lead_as_a_fact_would() -> None:
     """ "Which nano releases in 2021 ...?": a 2020 release's sentence scores best, but the
     2021 releases' best scores above `named_lead_score_ratio` of it, so they alone are
@@ -183,3 +204,10 @@ def test_a_list_from_named_documents_leaves_out_others_when_theirs_lead_as_a_fac
     assert [c.text for c in answers.listing(question, [older, newer])] == [newer.text]
     weak = flagged(_candidate("M-D counts words.", "nano/2021.txt", "nano 2021", 0.1), True)
     assert [c.text for c in answers.listing(question, [older, weak])] == [older.text, weak.text]
+
+
+def test_a_comparison_asks_about_a_subject_beyond_its_sides_or_of_them_as_wholes() -> None:
+    from assistant.answer.extractive.answerer import _compares_on_a_subject
+
+    assert not _compares_on_a_subject(("grep 2.27", "grep 2.28"), " grep 2.27 and grep 2.28.")
+    assert _compares_on_a_subject(("GPL 2", "GPL 3"), "How do the GPL 2 and the GPL 3  on patents?")
