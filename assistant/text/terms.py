@@ -1,4 +1,5 @@
-"""Lexical terms: lower-cased, stemmed words, normalised numbers and CJK bigrams.
+"""Lexical terms: lower-cased, stemmed words (British spellings read as American ones),
+normalised numbers and CJK bigrams.
 
 What BM25 indexes and what the answerer weighs a question's words by; pure, no store.
 """
@@ -9,6 +10,7 @@ import re
 from functools import lru_cache
 
 import Stemmer
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
 from assistant.text.normalise import NUMBER, normalise_number
 
@@ -74,7 +76,10 @@ def _tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
         else:
             word = match["word"].replace("’", "'").removesuffix("'s")
             if keep_stopwords or word not in STOPWORDS:
-                words.append(word)
+                # One spelling for both sides of the Atlantic: "defence" and "defense",
+                # "licence" and "license", "summarise" and "summarize" are one term
+                # (breame's British-to-American word list), however each side writes it.
+                words.append(BRITISH_ENGLISH_SPELLINGS.get(word, word))
     return (*tokens, *_stemmer().stemWords(words))
 
 
@@ -90,15 +95,26 @@ _PLURAL_MIN_LETTERS = 3  # "bus" is no plural of "bu"
 def other_form_occurs(word: str, normalised_text: str) -> bool:
     """Whether the text has the word in another form than the one asked: its stem with an
     inflection, or for a stem of 8 letters or more its first letters (all but two, at
-    least 7) with a short ending."""
+    least 7) with a short ending. A British spelling's forms are looked for in both
+    spellings: "serialise" is "serializer" (from "serialis") as "serialize" is."""
     stems = tokenize(word)
     if len(stems) != 1:
         return False
-    stem = stems[0]
+    lowered = word.lower()
+    as_written = _stemmer().stemWord(lowered) if lowered.isalpha() else stems[0]
+    return any(
+        _form_occurs(stem, normalised_text, kept_whole=stem == lowered)
+        for stem in dict.fromkeys((*stems, as_written))
+    )
+
+
+def _form_occurs(stem: str, normalised_text: str, kept_whole: bool) -> bool:
     ending = _INFLECTION
     if len(stem) >= _FORM_MIN_LETTERS:
         stem, ending = stem[: max(_FORM_KEPT_LETTERS, len(stem) - 2)], r"[a-z]{0,4}"
-    elif len(stem) > _PLURAL_MIN_LETTERS and stem.endswith("s"):
-        stem = stem[:-1]  # a plural the stemmer keeps whole: "CVEs" for "CVE-2022-29154"
+    elif kept_whole and len(stem) > _PLURAL_MIN_LETTERS and stem.endswith("s"):
+        # A plural the stemmer keeps whole: "CVEs" for "CVE-2022-29154" (not "licens" of
+        # "license", which is no plural).
+        stem = stem[:-1]
     pattern = rf"(?<![\w']){re.escape(stem)}{ending}(?![\w])"
     return re.search(pattern, normalised_text) is not None

@@ -354,6 +354,27 @@ def test_a_code_name_is_not_who_maintains_a_package(tmp_path) -> None:
     assert "Andrew Dalke" in edited.answer, edited.answer
 
 
+def test_a_question_in_british_spelling_is_answered_from_american_text(tmp_path) -> None:
+    """ "Under the Apache Licence, ..." asks about the Apache License: the spellings of both
+    sides of the Atlantic are one term, so the name is found and the clause quoted."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "Apache-2.0": "Apache License, Version 2.0\n\nIf You institute patent litigation "
+            "against any entity, then any patent licenses granted to You under this License "
+            "for that Work shall terminate as of the date such litigation is filed.",
+            "MIT": "MIT License\n\nThe above copyright notice and this permission notice shall "
+            "be included in all copies or substantial portions of the Software.",
+        },
+    )
+    result = assistant.ask(
+        "Under the Apache Licence, what happens to a licensee's patent licence if it sues?"
+    )
+    assert not result.abstained, result.answer
+    assert "shall terminate" in result.answer
+    assert [c.source for c in result.citations] == ["Apache-2.0"]
+
+
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:
     asked = "In the 1934 document, what figure did Franklin D. Roosevelt propose for relief?"
     result = letters.ask(asked)

@@ -19,6 +19,9 @@ from assistant.text.terms import other_form_occurs, tokenize
         ("prioritises", "the prior year", False),
         ("CVEs", "fixed CVE-2022-29154 and CVE-2022-37434", True),
         ("bus", "what they buy", False),
+        ("serialise", "used as a YAML serializer", True),  # the British word, US forms
+        ("licence", "the licenses granted", True),
+        ("defence", "the defendant", False),
     ],
 )
 def test_other_form_occurs(word: str, text: str, expected: bool) -> None:
@@ -40,3 +43,17 @@ def test_tokens_are_the_callers_own_whether_cached_or_not(text: str) -> None:
     first.append("changed")
     first[0] = "changed"
     assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("the defence budget", "the defense budget"),
+        ("Apache Licence", "Apache License"),
+        ("Summarise the programme", "Summarize the program"),
+        ("organisations in the city centre", "organizations in the city center"),
+        ("the colour of labour", "the color of labor"),
+    ],
+)
+def test_a_british_spelling_is_the_same_term_as_the_american(british: str, american: str) -> None:
+    assert tokenize(british) == tokenize(american)
