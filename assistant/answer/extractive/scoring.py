@@ -157,8 +157,10 @@ _DOCUMENT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # A question about a document's identity: who wrote it, when it appeared.
+# ("whose" only as the question's opening: "List the cities whose growth targets the
+# article reports" asks about cities, not the article's byline.)
 _IDENTITY_QUESTION = re.compile(
-    r"\b(who|whose|when|wrote|written|authors?|published|dated?)\b", re.I
+    r"^\W*whose\b|\b(who|when|wrote|written|authors?|published|dated?)\b", re.I
 )
 
 

@@ -90,6 +90,11 @@ def test_a_byline_answers_who_wrote_the_document_and_nothing_else() -> None:
     assert [c.text for c in about] == [SANYA]
     who = scorer.candidates("Who wrote the Global Times article?", [passage])
     assert BYLINE in [c.text for c in who]
+    # "whose" relating a noun of the question asks nothing of the document's byline.
+    cities = scorer.candidates(
+        "List the cities whose growth targets the article reports.", [passage]
+    )
+    assert [c.text for c in cities] == [SANYA]
 
 
 def test_an_overview_of_a_subject_quotes_the_sentences_naming_it() -> None:
