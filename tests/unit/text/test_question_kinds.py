@@ -131,7 +131,7 @@ def test_a_comparison_is_quoted_on_its_subject_not_on_its_request() -> None:
         ("Summarise the nano 6.0 release.", ["nano"]),
         ("Summarise what the 1954 address says about highways.", ["highway"]),
         # "releases", like "reports", says which documents, not what about them.
-        ("Which releases after 2020 added colour options?", ["add", "colour", "option"]),
+        ("Which releases after 2020 added colour options?", ["add", "color", "option"]),
         ("What did the October 2021 Click releases fix?", ["octob"]),  # "fix" is the request
         ("What was fixed in the October 2021 Click releases?", ["octob"]),
         # "license" says which document "BSD" names, not what it is about.
