@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from assistant.config import Settings
 from assistant.retrieve.fusion import rrf, weighted
-from assistant.retrieve.scope import NAMED_SCOPE_KEY, narrowed, scope
+from assistant.retrieve.scope import NAMED_SCOPE_KEY, names_a_subject, narrowed, scope
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
@@ -122,7 +122,11 @@ class HybridRetriever(BaseRetriever):
         ranked = self._without_copies(fused, found, named)[:k]
         if named and asks_for_identity(query):
             ranked = self._with_openings(ranked, sorted(named), found, fused, k)
-        elif named and overviews_documents(query):
+        elif (
+            named
+            and overviews_documents(query)
+            and not names_a_subject(query, self.lexical.identity_carriers())
+        ):
             opening = self.settings.overview_opening_chunks
             ranked = self._with_openings(ranked, sorted(named), found, fused, k, opening)
         if vector:  # the openings added are scored like the passages found

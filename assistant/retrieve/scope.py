@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 
 from assistant.text.distinctive import distinctive_words
 from assistant.text.identity import month_names
@@ -43,6 +43,17 @@ def identity_terms(question: str, max_zipf: float) -> set[str]:
     terms = {token for word in words for token in tokenize(word)}
     named = [word for phrase in names(question) for word in phrase_words(phrase)]
     return terms | {without_trailing_zeros(t) for word in named for t in tokenize(word)}
+
+
+def names_a_subject(question: str, carried: Container[str]) -> bool:
+    """Whether the question names something that no document's identity carries (the
+    terms `carried`): "Summarise the Debian Social Contract" asks what the documents say on
+    the Social Contract, a part of the handbook, not for the handbook's pages as wholes."""
+    return any(
+        not all(term in carried for term in tokenize(word))
+        for phrase in names(question)
+        for word in phrase_words(phrase)
+    )
 
 
 # A document whose identity carries this share of another written title's terms is within

@@ -299,6 +299,15 @@ def topic_phrases(question: str, topic: set[str]) -> list[frozenset[str]]:
     return [frozenset(run) for run in runs if len(set(run)) >= 2]
 
 
+def _subject_words(words: list[str], identity_terms: Container[str]) -> list[str]:
+    """The words of a subject's name that a sentence on it says: those no document's identity
+    carries ("Social" and "Contract" of "the Debian Social Contract" in pages titled "Debian
+    Handbook: ...", where every page is "Debian"); all of them when each is some document's
+    ("the Debian Administrator's Handbook section on ...")."""
+    own = [word for word in words if not all(t in identity_terms for t in tokenize(word))]
+    return own or words
+
+
 def on_subject(
     lexical: LexicalIndex, question: str, candidates: list[Candidate], max_zipf: float
 ) -> list[Candidate]:
@@ -318,7 +327,7 @@ def on_subject(
         lexical, {c.passage.metadata["source"] for c in of_named_documents(candidates)}
     ) - said_about(asked)
     subjects = [
-        words
+        _subject_words(words, lexical.identity_carriers())
         for phrase in asked_names(lexical, asked, sources, max_zipf)
         if (words := phrase_words(phrase))
         and not all(set(tokenize(word)) <= carried for word in words)

@@ -316,6 +316,28 @@ def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) ->
     assert all(p.metadata["dense_score"] is not None for p in passages)
 
 
+def test_a_summary_of_a_part_no_document_is_titled_reads_what_says_it(tmp_path) -> None:
+    """ "Summarise the Debian Social Contract.": the pages are all "Debian Handbook", none is
+    titled by the Social Contract, so the summary is of what says it, not of every page's
+    opening chunks."""
+    pages = {
+        f"handbook/{topic.lower()}.txt": f"Debian Handbook: {topic}\n\n"
+        + " ".join(f"The {topic.lower()} chapter explains step {n} in detail." for n in range(8))
+        for topic in ("Installation", "Networking", "Printing", "Packaging")
+    }
+    pages["handbook/foundations.txt"] = (
+        "Debian Handbook: Foundations\n\n"
+        + " ".join(f"The project was founded in 199{n}." for n in range(3, 8))
+        + " The Social Contract states that Debian will remain 100% free. "
+        "The Social Contract also promises to give back to the free software community."
+    )
+    assistant = _assistant(tmp_path, pages)
+    result = assistant.ask("Summarise the Debian Social Contract.")
+    assert not result.abstained, result.answer
+    assert "remain 100% free" in result.answer
+    assert "explains step" not in result.answer
+
+
 def test_a_summary_of_a_release_no_file_is_of_is_refused(releases) -> None:
     """No file is Click 6.5: its summary is not made of 6.0's, 6.6's and 7.0's notes."""
     missing = releases.ask("Summarise the Click 6.5 release.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve.scope import carrying, narrowed, scope
+from assistant.retrieve.scope import carrying, names_a_subject, narrowed, scope
 from assistant.text.document_heading import identity
 from assistant.text.identity import identity_tokens
 
@@ -171,3 +171,13 @@ def test_a_version_beside_a_title_names_no_other_document_when_the_titled_one_ca
     then names no other document with 2.0 in its identity (the MPL 2.0)."""
     question = "Which court has jurisdiction under the Apache License, Version 2.0?"
     assert set(scope(question, LICENSE_IDENTITIES, MAX_ZIPF, LICENSES)) == {"Apache-2.0"}
+
+
+def test_a_name_no_identity_carries_is_a_subject_in_the_documents() -> None:
+    """ "Summarise the Debian Social Contract" asks for what the handbook's pages say on the
+    Social Contract, not for their openings; "Summarise the Debian Administrator's
+    Handbook" names the documents themselves."""
+    carried = {"debian", "handbook", "administr", "apt", "2022"}
+    assert names_a_subject("Summarise the Debian Social Contract.", carried)
+    assert not names_a_subject("Summarise the Debian Administrator's Handbook.", carried)
+    assert not names_a_subject("Summarise the 2022 handbook.", carried)
