@@ -49,6 +49,18 @@ def _candidate(text: str, source: str, title: str, score: float) -> Candidate:
     return Candidate(passage, 0, 0, len(text), text, score, frozenset(), 0)
 
 
+class _UniformLexical:
+    @staticmethod
+    def idf(term: str) -> float:
+        return 1.0
+
+
+class _UniformScorer:
+    """A scorer whose every term weighs the same: lists compare sentences by words alone."""
+
+    lexical = _UniformLexical()
+
+
 def test_a_side_named_only_by_its_documents_identity_is_answered_from_that_document() -> None:
     """Release notes never repeat their version: "Click 7.0" is found in the identity of
     the 7.0 notes, and each side quotes its own document, not the best-scoring one."""
@@ -141,15 +153,7 @@ def test_a_list_asked_about_a_path_lists_only_sentences_that_say_it() -> None:
     general = _candidate("Every directory has its purpose.", "a.txt", "FHS", 0.9)
     local = _candidate("/usr/local holds software installed locally.", "b.txt", "FHS", 0.5)
 
-    class Lexical:
-        @staticmethod
-        def idf(term: str) -> float:
-            return 1.0
-
-    class Scorer:
-        lexical = Lexical()
-
-    answers = AnalystAnswers(scorer=Scorer(), weights=AnswererWeights())  # type: ignore[arg-type]
+    answers = AnalystAnswers(scorer=_UniformScorer(), weights=AnswererWeights())  # type: ignore[arg-type]
     question = "Which directories does the FHS say hold /usr/local software?"
     listed = [c.text for c in answers.listing(question, [general, local])]
     assert listed == [local.text]
@@ -190,16 +194,8 @@ def test_a_list_from_named_documents_leaves_out_others_when_theirs_lead_as_a_fac
     older = flagged(_candidate("Key bindings changed.", "nano/2020.txt", "nano 2020", 0.9), False)
     newer = flagged(_candidate("M-D counts words.", "nano/2021.txt", "nano 2021", 0.5), True)
 
-    class Lexical:
-        @staticmethod
-        def idf(term: str) -> float:
-            return 1.0
-
-    class Scorer:
-        lexical = Lexical()
-
     weights = AnswererWeights(list_score_ratio=0.1)
-    answers = AnalystAnswers(scorer=Scorer(), weights=weights)  # type: ignore[arg-type]
+    answers = AnalystAnswers(scorer=_UniformScorer(), weights=weights)  # type: ignore[arg-type]
     question = "Which nano releases in 2021 changed the key bindings?"
     assert [c.text for c in answers.listing(question, [older, newer])] == [newer.text]
     weak = flagged(_candidate("M-D counts words.", "nano/2021.txt", "nano 2021", 0.1), True)
