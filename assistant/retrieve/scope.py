@@ -45,15 +45,17 @@ def identity_terms(question: str, max_zipf: float) -> set[str]:
     return terms | {without_trailing_zeros(t) for word in named for t in tokenize(word)}
 
 
+def uncarried(words: list[str], carried: Container[str]) -> list[str]:
+    """The words some term of which is in no document's identity (the terms `carried`):
+    "Social" and "Contract" of "Debian Social Contract" in pages titled "Debian Handbook"."""
+    return [word for word in words if not all(term in carried for term in tokenize(word))]
+
+
 def names_a_subject(question: str, carried: Container[str]) -> bool:
-    """Whether the question names something that no document's identity carries (the
-    terms `carried`): "Summarise the Debian Social Contract" asks what the documents say on
-    the Social Contract, a part of the handbook, not for the handbook's pages as wholes."""
-    return any(
-        not all(term in carried for term in tokenize(word))
-        for phrase in names(question)
-        for word in phrase_words(phrase)
-    )
+    """Whether the question names something that no document's identity carries:
+    "Summarise the Debian Social Contract" asks what the documents say on the Social
+    Contract, a part of the handbook, not for the handbook's pages as wholes."""
+    return any(uncarried(phrase_words(phrase), carried) for phrase in names(question))
 
 
 # A document whose identity carries this share of another written title's terms is within

@@ -18,6 +18,7 @@ from assistant.answer.extractive.scoring import (
     of_named_documents,
     wanted_figure,
 )
+from assistant.retrieve.scope import uncarried
 from assistant.store.bm25 import LexicalIndex
 from assistant.text.distinctive import distinctive_words, english_zipf
 from assistant.text.document_heading import heading, with_heading
@@ -304,8 +305,7 @@ def _subject_words(words: list[str], identity_terms: Container[str]) -> list[str
     carries ("Social" and "Contract" of "the Debian Social Contract" in pages titled "Debian
     Handbook: ...", where every page is "Debian"); all of them when each is some document's
     ("the Debian Administrator's Handbook section on ...")."""
-    own = [word for word in words if not all(t in identity_terms for t in tokenize(word))]
-    return own or words
+    return uncarried(words, identity_terms) or words
 
 
 def on_subject(
