@@ -161,14 +161,20 @@ def _unquoted_version(asked: str, said: str, identity: frozenset[str]) -> str | 
     return None
 
 
-_WHO = re.compile(r"^\W*(?:who|whose)\b", re.IGNORECASE)
+# "Who ...?", and "Which president / official / author ...?", which ask for a person too.
+_WHO = re.compile(
+    r"^\W*(?:who|whose|(?:which|what)\s+(?:[\w-]+\s+)?(?:president|author|writer|speaker|"
+    r"official|minister|premier|leader|senator|governor|secretary|chair(?:man|woman)?|"
+    r"expert|person|delegate)s?)\b",
+    re.IGNORECASE,
+)
 _FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur)\b")
 
 
 def _asks_who_of_the_speaker(question: str, chosen: list[Candidate]) -> bool:
-    """Whether "Who ...?" is answered by a sentence in the first person ("I propose a
-    highway programme ..."): the speaker is the document's author, whom its label (from
-    metadata or the file name) names, so the answer shows the label."""
+    """Whether "Who ...?" or "Which president ...?" is answered by a sentence in the first
+    person ("I propose a highway programme ..."): the speaker is the document's author,
+    whom its label (from metadata or the file name) names, so the answer shows the label."""
     return _WHO.match(question) is not None and any(_FIRST_PERSON.search(c.quote) for c in chosen)
 
 
