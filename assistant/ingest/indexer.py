@@ -149,6 +149,7 @@ class Indexer:
                     else:
                         report.unchanged.append(source)
             pending: list[tuple[LoadedDocument, list[Chunk], bool]] = []
+            repipelined = False  # some file is written again under a new pipeline
             loaded = tqdm(
                 load_corpus(corpus, self.settings.load_limits, files),
                 total=len(files),
@@ -170,6 +171,7 @@ class Indexer:
                 ):
                     report.unchanged.append(item.source)
                     continue
+                repipelined |= record is not None and record.pipeline != pipeline
                 pending.append(
                     (
                         item,
@@ -184,6 +186,10 @@ class Indexer:
             for source in gone:
                 report.chunks_removed += self.store.delete_document(source)
                 report.removed.append(source)
+            if repipelined:
+                # Once per pipeline change, when every file is written again anyway: a store
+                # from before chunks rewritten under a new vector let their old one go.
+                self.store.delete_orphan_vectors()
             if report.changed:
                 self.store.bump_generation()
             self.store.publish()

@@ -365,6 +365,9 @@ class Store:
         unique: dict[str, tuple[Sequence[float], str]] = {}
         for meta, vector, sentences in zip(metadatas, embeddings, sentence_vectors, strict=True):
             unique.setdefault(str(meta["vector_id"]), (vector, sentences))
+        # A chunk written again under another vector (its document's title or date changed,
+        # its text did not) leaves its old vector to no chunk.
+        replaced = self._vector_ids_of(ids) - set(unique)
         for start in range(0, len(ids), self._batch):
             end = start + self._batch
             self.chunks.upsert(
@@ -380,17 +383,45 @@ class Store:
                 embeddings=[list(unique[vid][0]) for vid in batch],
                 metadatas=[{SENTENCES_KEY: unique[vid][1]} for vid in batch],
             )
+        self._delete_unused_vectors(replaced)
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         """Delete chunks, and the unique vectors no remaining chunk has."""
-        vector_ids: set[str] = set()
+        vector_ids = self._vector_ids_of(ids)
         for batch in _batches(list(ids), self._batch):
+            self.chunks.delete(ids=list(batch))
+        self._delete_unused_vectors(vector_ids)
+
+    def delete_orphan_vectors(self) -> int:
+        """Delete every unique vector that no chunk has (a store written before chunks
+        rewritten under another vector let theirs go kept them: they took places in every
+        dense search and returned nothing); returns how many went."""
+        used: set[str] = set()
+        for offset in range(0, self.chunks.count(), self._batch):
+            page = self.chunks.get(include=["metadatas"], limit=self._batch, offset=offset)
+            used |= {str(m["vector_id"]) for m in page["metadatas"] or [] if m}
+        stored: set[str] = set()
+        for offset in range(0, self.unique_vectors.count(), self._batch):
+            stored |= set(
+                self.unique_vectors.get(include=[], limit=self._batch, offset=offset)["ids"]
+            )
+        orphans = sorted(stored - used)
+        for batch in _batches(orphans, self._batch):
+            self.unique_vectors.delete(ids=list(batch))
+        return len(orphans)
+
+    def _vector_ids_of(self, chunk_ids: Sequence[str]) -> set[str]:
+        """The unique vectors these stored chunks have (none for chunks not stored)."""
+        vector_ids: set[str] = set()
+        for batch in _batches(list(chunk_ids), self._batch):
             page = self.chunks.get(ids=list(batch), include=["metadatas"])
             vector_ids |= {str(m["vector_id"]) for m in page["metadatas"] or [] if m}
-            self.chunks.delete(ids=list(batch))
+        return vector_ids
+
+    def _delete_unused_vectors(self, vector_ids: set[str]) -> None:
+        """Delete those of these unique vectors that no stored chunk has."""
         still_used = {str(meta["vector_id"]) for _, _, meta in self.occurrences(sorted(vector_ids))}
-        orphans = sorted(vector_ids - still_used)
-        for batch in _batches(orphans, self._batch):
+        for batch in _batches(sorted(vector_ids - still_used), self._batch):
             self.unique_vectors.delete(ids=list(batch))
 
     def upsert_documents(

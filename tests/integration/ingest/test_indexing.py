@@ -10,7 +10,7 @@ from conftest import build_index, make_settings
 from assistant.ingest.indexer import Indexer
 from assistant.ingest.loaders import load_corpus
 from assistant.service import Assistant
-from assistant.store.chroma import ModelMismatchError, open_store
+from assistant.store.chroma import ModelMismatchError, Store, open_store
 from assistant.text.sentences import sentence_spans
 
 
@@ -60,6 +60,11 @@ def test_every_chunk_equals_its_source_slice(shipped_index) -> None:
         assert store.document_text(source) == text
 
 
+def _vector_ids(store: Store) -> set[str]:
+    """The unique vectors the stored chunks have."""
+    return {str(meta["vector_id"]) for meta in store.chunks.get(include=["metadatas"])["metadatas"]}
+
+
 @pytest.mark.slow
 def test_incremental_runs(tmp_path: Path, corpus_copy: Path) -> None:
     settings = make_settings(tmp_path)
@@ -88,13 +93,20 @@ def test_incremental_runs(tmp_path: Path, corpus_copy: Path) -> None:
     assert retitled.chunks_embedded == len(
         [c for c in store_chunks(store).values() if c["source"] == "004_b50e778ab4cb29c7.txt"]
     ), "the title is embedded with each chunk, so a new title re-embeds them"
+    # Each chunk keeps its id under its new vector; its old vector goes with no chunk left
+    # to it, or it would take a place in every dense search and return nothing.
+    assert store.unique_vectors.count() == len(_vector_ids(store))
 
+    # A store written before that held such vectors: the next pipeline change sweeps them.
+    store.unique_vectors.upsert(ids=["orphan"], embeddings=[[0.1] * embeddings.dimension])
     rechunked = settings.model_copy(update={"chunk_overlap_tokens": 29})
     changed_pipeline = Indexer(rechunked, store, embeddings, progress=False).run()
     assert len(changed_pipeline.updated) == 5
     assert changed_pipeline.chunks_embedded == changed_pipeline.chunks_total, (
         "a new pipeline (chunking, model or embedding input) reuses no stored vector"
     )
+    assert not store.unique_vectors.get(ids=["orphan"])["ids"]
+    assert store.unique_vectors.count() == len(_vector_ids(store))
 
     (corpus_copy / "004_b50e778ab4cb29c7.txt").unlink()
     after_delete = Indexer(rechunked, store, embeddings, progress=False).run()
