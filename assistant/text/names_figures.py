@@ -107,8 +107,9 @@ _OPENERS = STOPWORDS | {
     "instead",
 }
 # Capitalised words that name no thing wherever they stand: the pronoun "I" and its
-# contractions, months and days (a date is a figure), and the verbs an analyst's request
-# opens with ("Summarise", "Compare").
+# contractions, months and days (a date is a figure), the verbs an analyst's request
+# opens with ("Summarise", "Compare"), and the parts of a document a cross-reference
+# names ("as defined by Sections 1 through 9": no answer to "Which court ...?").
 _NEVER_NAME_LIST = """
 i i'd i'm i've i'll
 january february march april may june july august september october november december
@@ -116,6 +117,8 @@ monday tuesday wednesday thursday friday saturday sunday
 summarise summarize summarising summary compare comparing contrast outline overview
 list describe explain give show identify tell name discuss analyse analyze provide state
 find trace track review highlight note
+section sections subsection subsections article articles chapter chapters paragraph
+paragraphs clause clauses appendix appendices annex annexes exhibit exhibits
 """
 _NEVER_NAMES = frozenset(_NEVER_NAME_LIST.split())
 # A question's first word that is common in English ("Lowest", "Overall", "Main") is read

@@ -397,6 +397,24 @@ def test_a_question_in_british_spelling_is_answered_from_american_text(tmp_path)
     assert [c.source for c in result.citations] == ["Apache-2.0"]
 
 
+def test_a_cross_reference_names_no_court(tmp_path) -> None:
+    """ "as defined by Sections 1 through 9" names no court: asked which court has
+    jurisdiction, the answer says the licence names none, as it does not."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "Apache-2.0": "Apache License\nVersion 2.0, January 2004\n\n"
+            '"License" shall mean the terms and conditions for use, reproduction, and '
+            "distribution as defined by Sections 1 through 9 of this document. "
+            '"Licensor" shall mean the copyright owner or entity authorized by the copyright '
+            "owner that is granting the License.",
+            "MIT": "MIT License\n\nThe above copyright notice shall be included in all copies.",
+        },
+    )
+    result = assistant.ask("Which court has jurisdiction over disputes under the Apache License?")
+    assert result.answer.startswith("The documents don't name the court"), result.answer
+
+
 def test_an_author_named_in_full_finds_the_letter_his_file_name_gives(letters) -> None:
     asked = "In the 1934 document, what figure did Franklin D. Roosevelt propose for relief?"
     result = letters.ask(asked)

@@ -63,11 +63,14 @@ def test_a_word_may_end_a_dotted_name_but_a_number_is_not_part_of_a_decimal() ->
         ("Why does it print nothing when I’ve configured Django?", ["Django"]),
         ("Which CVEs did the NGOs' report list?", ["CVE", "NGO"]),
         ("Under the LGPLv2.1 and the GPL-3.0, may I link?", ["LGPLv2.1", "GPL-3.0"]),
+        ("as defined by Sections 1 through 9 of this document", []),  # a cross-reference
+        ("What does Article 5 of the Treaty of Rome say?", ["Treaty of Rome"]),
     ],
 )
 def test_hard_names(question: str, expected: list[str]) -> None:
-    """Initials are one name; months, request verbs and a common first word are none; "A
-    and B" is two names, and so is "A's B" unless A is a plural ("People's")."""
+    """Initials are one name; months, request verbs, a common first word and the parts of a
+    document a cross-reference names are none; "A and B" is two names, and so is "A's B"
+    unless A is a plural ("People's")."""
     assert names(question) == expected
 
 
