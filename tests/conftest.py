@@ -86,6 +86,22 @@ def build_index(settings: Settings):
     return store, embeddings, report
 
 
+@pytest.fixture(autouse=True)
+def _chroma_stores_of_a_test_closed() -> Iterator[None]:
+    """Chroma keeps every embedded store a process opens (its SQLite and HNSW files, some
+    twenty descriptors) until the process ends. The stores a test opens itself are stopped
+    when it ends; a whole run would otherwise pass the 1,024 descriptors that `select()`
+    takes, and the tests that wait on a socket or a pipe with it fail. Stores that a module
+    or session fixture opened before the test are left to it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    before = set(SharedSystemClient._identifier_to_system)
+    yield
+    for identifier in set(SharedSystemClient._identifier_to_system) - before:
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        SharedSystemClient._identifier_to_system.pop(identifier).stop()
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     return copy_corpus(tmp_path / "corpus")
