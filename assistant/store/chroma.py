@@ -393,9 +393,9 @@ class Store:
         self._delete_unused_vectors(vector_ids)
 
     def delete_orphan_vectors(self) -> int:
-        """Delete every unique vector that no chunk has (a store written before chunks
-        rewritten under another vector let theirs go kept them: they took places in every
-        dense search and returned nothing); returns how many went."""
+        """Delete every unique vector that no chunk has, and return how many went. A store
+        written before `upsert_chunks` let a rewritten chunk's old vector go still holds
+        them, and each takes a place in every dense search and returns nothing."""
         used: set[str] = set()
         for offset in range(0, self.chunks.count(), self._batch):
             page = self.chunks.get(include=["metadatas"], limit=self._batch, offset=offset)

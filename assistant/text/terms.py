@@ -109,6 +109,8 @@ def other_form_occurs(word: str, normalised_text: str) -> bool:
 
 
 def _form_occurs(stem: str, normalised_text: str, kept_whole: bool) -> bool:
+    """Whether the text has a form of this stem (`kept_whole`: the stemmer left the word
+    as written, so a final "s" may be a plural's)."""
     ending = _INFLECTION
     if len(stem) >= _FORM_MIN_LETTERS:
         stem, ending = stem[: max(_FORM_KEPT_LETTERS, len(stem) - 2)], r"[a-z]{0,4}"
