@@ -7,13 +7,14 @@ Embedded (`PersistentClient` under `index_dir`) by default, or a Chroma server w
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.types import GetResult
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
@@ -229,15 +230,16 @@ class Store:
         ids: list[str] = []
         texts: list[str] = []
         metas: list[dict[str, Any]] = []
-        total = self.chunks.count()
-        for offset in range(0, total, self._batch):
-            page = self.chunks.get(
-                include=["documents", "metadatas"], limit=self._batch, offset=offset
-            )
+        for page in self._pages(self.chunks, ["documents", "metadatas"]):
             ids += page["ids"]
             texts += page["documents"] or []
             metas += [dict(m) for m in page["metadatas"] or []]
         return ids, texts, metas
+
+    def _pages(self, collection: Collection, include: list[Any]) -> Iterator[GetResult]:
+        """Every row of a collection, `include`d fields only, read a batch at a time."""
+        for offset in range(0, collection.count(), self._batch):
+            yield collection.get(include=include, limit=self._batch, offset=offset)
 
     def _embeddings(
         self, collection: Collection, ids: Sequence[str], where: dict[str, Any] | None = None
@@ -396,15 +398,13 @@ class Store:
         """Delete every unique vector that no chunk has, and return how many went. A store
         written before `upsert_chunks` let a rewritten chunk's old vector go still holds
         them, and each takes a place in every dense search and returns nothing."""
-        used: set[str] = set()
-        for offset in range(0, self.chunks.count(), self._batch):
-            page = self.chunks.get(include=["metadatas"], limit=self._batch, offset=offset)
-            used |= {str(m["vector_id"]) for m in page["metadatas"] or [] if m}
-        stored: set[str] = set()
-        for offset in range(0, self.unique_vectors.count(), self._batch):
-            stored |= set(
-                self.unique_vectors.get(include=[], limit=self._batch, offset=offset)["ids"]
-            )
+        used = {
+            str(meta["vector_id"])
+            for page in self._pages(self.chunks, ["metadatas"])
+            for meta in page["metadatas"] or []
+            if meta
+        }
+        stored = {vid for page in self._pages(self.unique_vectors, []) for vid in page["ids"]}
         orphans = sorted(stored - used)
         for batch in _batches(orphans, self._batch):
             self.unique_vectors.delete(ids=list(batch))
