@@ -20,6 +20,7 @@ import shutil
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,17 @@ class LexicalHit:
     score: float
 
 
+# The packages whose code or data decide the terms: BM25 itself, the stemmer and the
+# British-to-American word list the tokenizer reads.
+_TERM_PACKAGES = ("bm25s", "PyStemmer", "breame")
+
+
 def _code_digest() -> str:
     """The code that decides what a build holds (this module, the text helpers it
-    tokenizes and normalises with, bm25s): a saved index from other code is not used."""
-    digest = hashlib.sha256(bm25s.__version__.encode())
+    tokenizes and normalises with, the packages they use): a saved index from other code
+    is not used."""
+    versions = " ".join(f"{name}=={version(name)}" for name in _TERM_PACKAGES)
+    digest = hashlib.sha256(versions.encode())
     for path in [*sorted(_TEXT_HELPERS.glob("*.py")), Path(__file__)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
