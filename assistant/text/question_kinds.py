@@ -262,12 +262,20 @@ _SAID_ABOUT = re.compile(
 )
 
 
+def said_about_clause(question: str) -> str | None:
+    """What the question asks a document or speaker to have said something about, as it
+    writes it ("artificial intelligence in 2024" in "What did Li Qiang say about artificial
+    intelligence in 2024?"); None when it asks no such thing."""
+    found = _SAID_ABOUT.search(question)
+    return found[1] if found else None
+
+
 def said_about(question: str) -> set[str]:
     """The terms of what the question asks a document to have said something about
     ("innovation" in "What does the Global Times article say about innovation?"); none when
     it asks no such thing."""
-    found = _SAID_ABOUT.search(question)
-    return set(topic_terms(found[1])) if found else set()
+    clause = said_about_clause(question)
+    return set(topic_terms(clause)) if clause else set()
 
 
 def release_verb(question: str) -> str | None:

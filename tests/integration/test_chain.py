@@ -95,6 +95,17 @@ def test_questions_outside_the_corpus_abstain(assistant, question) -> None:
 
 
 @pytest.mark.slow
+def test_what_a_speaker_said_about_a_subject_no_passage_of_his_gives(assistant) -> None:
+    """Li Qiang's sentences on other things do not answer what he said about artificial
+    intelligence; the one sentence on it is quoted, with a note that it is not his."""
+    result = assistant.ask("What did Li Qiang say about artificial intelligence in 2024?")
+    assert result.abstained
+    assert result.answer.startswith("The documents don't say what Li Qiang said about this.")
+    assert result.citations, result.answer
+    assert all("artificial intelligence" in c.quote for c in result.citations), result.answer
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("first", "follow_up", "subject", "fact", "carried"),
     [

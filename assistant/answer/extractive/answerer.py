@@ -40,6 +40,7 @@ from assistant.answer.extractive.support import (
     on_subject,
     select_supported,
     surname_carried,
+    unattributed,
     unstated_answer,
     unsupported,
 )
@@ -433,6 +434,10 @@ class ExtractiveAnswerer:
             # What the question is about must be in a quoted document: "What did the Global
             # Times say about Guangdong's target?" is not answered with other cities' targets.
             answered = cited_answer(items, shared_dates=self.lexical.shared_dates())
+            speaker = unattributed(self.lexical, question, items, naming)
+            if speaker is not None:
+                note = f"The documents don't say what {speaker} said about this."
+                answered = partial_answer(note, answered)
             return self._as_asked(question, passages, items, answered)
         weights = self.scorer.term_weights(scored)
         result = (

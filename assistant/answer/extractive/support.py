@@ -37,7 +37,12 @@ from assistant.text.names_figures import (
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
-from assistant.text.question_kinds import release_verb, said_about, topic_terms
+from assistant.text.question_kinds import (
+    release_verb,
+    said_about,
+    said_about_clause,
+    topic_terms,
+)
 from assistant.text.terms import other_form_occurs, tokenize
 
 # The figure a question asks about: the word before "rate", "target", "ratio" or "index"
@@ -313,57 +318,116 @@ def on_subject(
 ) -> list[Candidate]:
     """The candidates that name what the question asks about ("What did the 2026 note say
     about Guangdong?": the sentences naming Guangdong), when some do; all of them when the
-    question names no subject beyond the documents it names."""
+    question names no subject beyond the documents it names. What a named speaker is asked
+    to have said about a subject is that subject, the speaker's sentences on it first ("What
+    did Li Qiang say about artificial intelligence?"); none when no sentence is on it: his
+    sentences on other things do not answer."""
     asked = without_attribution(asked_now(question))
     sources = {c.passage.metadata["source"] for c in candidates}
-    # What names the documents asked about is no subject in them: the words of the named
-    # documents' identity, not of every document quoted ("consumption" in another
-    # article's title is still what "What did the January 2026 note say about
-    # consumption?" asks about).
-    # What it asks them to have said something about stays the subject, even where their
-    # title carries it ("innovation" in "What does the Global Times article say about
-    # innovation?", of an article titled "... consumption and innovation").
-    carried = documents_identity(
-        lexical, {c.passage.metadata["source"] for c in of_named_documents(candidates)}
-    ) - said_about(asked)
-    subjects = [
+    carried = _carried(lexical, asked, candidates)
+    speaking = _speakers(lexical, asked, sources, carried, max_zipf)
+    clause = said_about_clause(asked)
+    if speaking and clause is not None:
+        on_topic = _focused(lexical, clause, candidates, sources, carried, max_zipf)
+        return [c for c in on_topic if _names_any(c, speaking, c.quote)] or on_topic
+    return _focused(lexical, asked, candidates, sources, carried, max_zipf) or candidates
+
+
+def unattributed(
+    lexical: LexicalIndex, question: str, quoted: list[Candidate], max_zipf: float
+) -> str | None:
+    """The speaker the question asks what they said, when no quoted passage names them:
+    "What did Li Qiang say about artificial intelligence?" answered from a paragraph on
+    Xi's policy says so. None when the question names no speaker or a passage names one."""
+    asked = without_attribution(asked_now(question))
+    sources = {c.passage.metadata["source"] for c in quoted}
+    carried = _carried(lexical, asked, quoted)
+    speaking = _speakers(lexical, asked, sources, carried, max_zipf)
+    if not speaking or any(_names_any(c, speaking, c.passage.page_content) for c in quoted):
+        return None
+    return " ".join(speaking[0])
+
+
+def _carried(lexical: LexicalIndex, asked: str, candidates: list[Candidate]) -> set[str]:
+    """The terms that name the documents asked about, so no subject in them: the words of
+    the named documents' identity, not of every document quoted ("consumption" in another
+    article's title is still what "What did the January 2026 note say about consumption?"
+    asks about). What the question asks them to have said something about stays the
+    subject, even where their title carries it ("innovation" in "What does the Global Times
+    article say about innovation?", of an article titled "... consumption and innovation")."""
+    named = {c.passage.metadata["source"] for c in of_named_documents(candidates)}
+    return documents_identity(lexical, named) - said_about(asked)
+
+
+def _speakers(
+    lexical: LexicalIndex, asked: str, sources: set[str], carried: set[str], max_zipf: float
+) -> list[list[str]]:
+    """The words of each name the question asks what they said about a subject of its own
+    ("Li Qiang" in "What did Li Qiang say about artificial intelligence?"); none when it
+    asks no such thing or the subject is only the names ("say about Guangdong")."""
+    clause = said_about_clause(asked)
+    if clause is None or not set(topic_terms(clause)) - carried:
+        return []
+    said = set(tokenize(clause))
+    return [
+        words
+        for words in _subjects(lexical, asked, sources, carried, max_zipf)
+        if not set(tokenize(" ".join(words))) <= said
+    ]
+
+
+def _subjects(
+    lexical: LexicalIndex, asked: str, sources: set[str], carried: set[str], max_zipf: float
+) -> list[list[str]]:
+    """The words of each name the question asks about that the named documents' identity
+    does not carry."""
+    return [
         _subject_words(words, lexical.identity_carriers())
         for phrase in asked_names(lexical, asked, sources, max_zipf)
         if (words := phrase_words(phrase))
         and not all(set(tokenize(word)) <= carried for word in words)
     ]
-    if not subjects:
-        # No name: the question's own words on its subject ("talent and hukou"), those
-        # that do not say which document is meant; a subject of several words ("the global
-        # interpreter lock") is all of them, when some sentences (or their sections, or an
-        # acronym they define) say them all: "the global namespace" is not on it.
-        topic = set(topic_terms(asked)) - carried
-        focused = [c for c in candidates if topic & set(tokenize(c.quote))]
-        # "What did Click 8.1.0 remove?": of all the named release changed, what it says it
-        # removed (in the sentence or its section: "Bug fixes"), when it says so at all.
-        verb = set(tokenize(release_verb(asked) or ""))
-        if verb:
-            focused = [
-                c
-                for c in of_named_documents(focused or candidates)
-                if verb & (set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata))))
-            ] or focused
-        phrases = topic_phrases(asked, topic)
 
-        def says_whole(c: Candidate) -> bool:
-            said = c.terms | set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata)))
-            return any(phrase <= said for phrase in phrases)
 
-        return [c for c in focused if says_whole(c)] or focused or candidates
-    said = {
-        id(candidate): normalise_for_matching(
-            with_heading(candidate.quote, candidate.passage.metadata)
-        )
-        for candidate in candidates
-    }
-    focused = [
-        candidate
-        for candidate in candidates
-        if any(occurs(word, said[id(candidate)]) for words in subjects for word in words)
-    ]
-    return focused or candidates
+def _names_any(candidate: Candidate, subjects: list[list[str]], text: str) -> bool:
+    """Whether the text (the sentence or its passage, with its section's heading) names one
+    of the subjects."""
+    said = normalise_for_matching(with_heading(text, candidate.passage.metadata))
+    return any(occurs(word, said) for words in subjects for word in words)
+
+
+def _focused(
+    lexical: LexicalIndex,
+    asked: str,
+    candidates: list[Candidate],
+    sources: set[str],
+    carried: set[str],
+    max_zipf: float,
+) -> list[Candidate]:
+    """The candidates on the subject `asked` names; none when no sentence is on it or it
+    names none."""
+    subjects = _subjects(lexical, asked, sources, carried, max_zipf)
+    if subjects:
+        return [c for c in candidates if _names_any(c, subjects, c.quote)]
+    # No name: the question's own words on its subject ("talent and hukou"), those that do
+    # not say which document is meant; a subject of several words ("the global interpreter
+    # lock") is all of them, when some sentences (or their sections, or an acronym they
+    # define) say them all: "the global namespace" is not on it.
+    topic = set(topic_terms(asked)) - carried
+    focused = [c for c in candidates if topic & set(tokenize(c.quote))]
+    # "What did Click 8.1.0 remove?": of all the named release changed, what it says it
+    # removed (in the sentence or its section: "Bug fixes"), when it says so at all.
+    verb = set(tokenize(release_verb(asked) or ""))
+    if verb:
+        focused = [
+            c
+            for c in of_named_documents(focused or candidates)
+            if verb & (set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata))))
+        ] or focused
+    phrases = topic_phrases(asked, topic)
+
+    def says_whole(c: Candidate) -> bool:
+        said = c.terms | set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata)))
+        return any(phrase <= said for phrase in phrases)
+
+    return [c for c in focused if says_whole(c)] or focused

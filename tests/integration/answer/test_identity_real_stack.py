@@ -278,6 +278,26 @@ def test_what_a_document_is_asked_about_is_quoted_though_its_title_says_it(tmp_p
     ]
 
 
+def test_what_a_speaker_said_about_a_subject_is_quoted_from_what_is_on_it(tmp_path) -> None:
+    """Asked what a named speaker said about a subject, his sentence on that subject is
+    quoted, not his sentences on other things."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "report.txt": "The work report\n\nPremier Li Qiang announced a 7.2 percent "
+            "increase in the defense budget. Li Qiang also promised support for foreign "
+            "policy goals. Premier Li called for faster growth in rural incomes.",
+            "industry.txt": "Industrial policy\n\nThe plan directs funding toward artificial "
+            "intelligence, semiconductors and quantum computing. Subsidies for electric "
+            "vehicles will taper off.",
+        },
+    )
+    result = assistant.ask("What did Li Qiang say about the defense budget?")
+    assert not result.abstained, result.answer
+    assert "7.2 percent" in result.answer, result.answer
+    assert "foreign policy" not in result.answer and "rural" not in result.answer
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also

@@ -296,6 +296,37 @@ def test_an_overview_of_a_subject_of_several_words_quotes_sentences_saying_them_
     assert topic_phrases("the talent and hukou rules", {"talent", "hukou"}) == []
 
 
+def test_what_a_speaker_said_about_a_subject_is_the_subject_his_sentences_first() -> None:
+    """ "What did Li Qiang say about the defense budget?": the sentences on the budget, his
+    first, not his sentences on anything else; none when no sentence is on the subject; and
+    an answer from passages that never name him says so."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.support import on_subject, unattributed
+
+    def candidate(text: str, source: str) -> Candidate:
+        meta = {"source": source, "title": source, "start": 0, "end": len(text)}
+        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
+
+    his_budget = candidate("Li Qiang announced a 7.2 percent rise in the defense budget.", "a")
+    his_policy = candidate("Li Qiang backed the foreign policy goals.", "a")
+    budget = candidate("Analysts expected the defense budget to rise.", "b")
+    chips = candidate("Funding goes to artificial intelligence and chips.", "c")
+    texts = {"a": his_budget.quote + " " + his_policy.quote, "b": budget.quote, "c": chips.quote}
+    collection = Collection(texts, {})
+    every = [his_policy, budget, his_budget, chips]
+    question = "What did Li Qiang say about the defense budget?"
+    assert on_subject(collection, question, every, 3.0) == [his_budget]  # type: ignore[arg-type]
+    about_housing = "What did Li Qiang say about housing?"
+    assert on_subject(collection, about_housing, every, 3.0) == []  # type: ignore[arg-type]
+    about_ai = "What did Li Qiang say about artificial intelligence?"
+    assert unattributed(collection, about_ai, [chips], 3.0) == "Li Qiang"  # type: ignore[arg-type]
+    assert unattributed(collection, question, [his_budget], 3.0) is None  # type: ignore[arg-type]
+    # A name that is the subject itself is no speaker: the sentences naming him.
+    about_him = "What do the documents say about Li Qiang?"
+    assert unattributed(collection, about_him, [chips], 3.0) is None  # type: ignore[arg-type]
+    assert on_subject(collection, about_him, every, 3.0) == [his_policy, his_budget]  # type: ignore[arg-type]
+
+
 def test_an_overview_of_a_named_document_is_focused_on_what_another_title_names() -> None:
     """ "What did the January 2026 note say about consumption?": another article's title
     carries "consumption", but the note's does not, so its sentences on consumption are
