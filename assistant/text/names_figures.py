@@ -48,6 +48,25 @@ _NUMBER_WORDS = re.compile(
 )
 
 
+# What places a statement in time: a year, a month, a day of the week, a season or holiday,
+# a span of time, or a word that places one event against another ("after the plenum").
+# ("May" is left out: it is as often a verb.)
+_TIME = re.compile(
+    r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b(?:january|february|march|april|june|july|august|"
+    r"september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|"
+    r"winter|holidays?|festivals?|new\s+year|today|yesterday|tomorrow|ago|since|until|till|"
+    r"after|before|during|while|once|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|"
+    r"era|period|times?|later|earlier|recently|now|then|soon|annual|annually)\b",
+    re.IGNORECASE,
+)
+
+
+def states_a_time(text: str) -> bool:
+    """Whether the text says when anything happened, by a date or in words."""
+    return _TIME.search(text) is not None
+
+
 def spelled_figures(text: str) -> list[str]:
     """Figures written as words, in order."""
     return [match.group() for match in _NUMBER_WORDS.finditer(text)]

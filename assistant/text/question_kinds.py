@@ -364,6 +364,20 @@ _DOCUMENT_DATE_QUESTION = re.compile(
 )
 
 
+# "When did ...?", "In what year was ...?": a question whose answer is a time, not "When a
+# maintainer gives up a package, who ...?", which asks something else under a condition.
+_WHEN_QUESTION = re.compile(
+    r"^\W*(?:(?:and|so|then|in|on)\s+)?(?:when\s+(?:was|were|did|does|do|is|are|will|has|"
+    r"have|had|would|could)\b|(?:what|which)\s+(?:year|date|day|month)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_when(question: str) -> bool:
+    """Whether the question asks when something happened or appeared."""
+    return _WHEN_QUESTION.search(asked_now(question)) is not None
+
+
 def asks_for_date(question: str) -> bool:
     """Whether the question asks when a document appeared: answered, like its author, where
     the document states its date."""

@@ -63,6 +63,7 @@ from assistant.text.names_figures import (
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
 from assistant.text.question_kinds import (
     QuestionShape,
+    asks_when,
     compared_on,
     question_kind,
     topic_terms,
@@ -219,11 +220,14 @@ def cited_answer(
     lead: Candidate | None = None,
     labelled: bool = False,
     shared_dates: Container[str] = (),
+    when: bool = False,
 ) -> AskResult:
     """The chosen sentences as claims grouped by document, one citation per passage; the
     `lead` sentence's document and the sentence itself first. `labelled`: one document's
-    sentences under its label too, when which document says it is the answer. A date most
-    of the collection shares (`shared_dates`) does not label a figure: it dates nothing."""
+    sentences under its label too, when which document says it is the answer. `when`: the
+    question asks when, and one document's date labels its sentences as it does a figure's.
+    A date most of the collection shares (`shared_dates`) does not label a figure: it dates
+    nothing."""
     if not chosen:
         return AskResult(answer="", abstained=True)
     if lead is not None:
@@ -256,7 +260,7 @@ def cited_answer(
     published = str(groups[0][0].passage.metadata.get("published") or "")
     figures = any(not YEAR.match(n) for c in chosen for n in numbers(c.quote))
     distinct = bool(published) and published not in shared_dates
-    dated = len(statements) == 1 and distinct and figures and not labelled
+    dated = len(statements) == 1 and distinct and (figures or when) and not labelled
     if dated:
         statements = [(published, statements[0][1])]
     answer, claims = compose(statements, label_alone=dated or labelled)
@@ -332,6 +336,7 @@ class ExtractiveAnswerer:
             cut[id(lead)] if lead is not None else None,
             asks_for_document(question) or _asks_who_of_the_speaker(question, chosen),
             self.lexical.shared_dates(),
+            when=asks_when(question),
         )
         if conflicting(chosen, question):
             return prefaced("The documents give different figures:", result)

@@ -34,10 +34,12 @@ from assistant.text.names_figures import (
     qualifies_document,
     spelled_figures,
     spells_initials,
+    states_a_time,
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching, without_trailing_zeros
 from assistant.text.question_kinds import (
+    asks_when,
     release_verb,
     said_about,
     said_about_clause,
@@ -271,6 +273,12 @@ def unstated_answer(lexical: LexicalIndex, question: str, chosen: list[Candidate
     if kind:
         named = any(_brings_name(lexical, c, question) for c in chosen)
         return None if named else f"name the {kind}"
+    if asks_when(question):
+        # "When was the MPL 2.0 published?" is not answered by a sentence on who may publish
+        # it: the answer says when, in the quote or in the date its document's label gives
+        # ("In what year did Truman recommend ...?", from `1949-Truman-2.txt`).
+        dated = any(c.passage.metadata.get("published") for c in chosen)
+        return None if dated or any(states_a_time(c.quote) for c in chosen) else "state the date"
     identity = documents_identity(lexical, {c.passage.metadata["source"] for c in chosen})
     return None if states_asked_figure(question, chosen, identity) else "state the figure"
 

@@ -515,6 +515,28 @@ def test_a_licence_asked_about_by_its_short_name(licenses, question, source, fac
     assert result.citations[0].source == source
 
 
+def test_when_is_answered_only_by_a_quote_or_document_that_gives_a_time(tmp_path) -> None:
+    """A sentence on who may publish a charter does not say when it was published; a
+    decision in minutes whose file name gives their date does say when it was taken."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "charter.txt": "Community Charter\n\nThe steward of this charter is the Example "
+            "Foundation. No one other than the steward has the right to publish new versions "
+            "of this charter. Members may propose amendments to the steward.",
+            "2019-05-02_board-minutes.txt": "Present: the whole board.\n\nThe board approved "
+            "the community charter after a long debate. The treasurer presented the accounts.",
+        },
+    )
+    undated = assistant.ask("When was the Community Charter published?")
+    assert undated.abstained
+    assert undated.answer.startswith("The documents don't state the date asked for."), (
+        undated.answer
+    )
+    dated = assistant.ask("When did the board approve the community charter?")
+    assert not dated.abstained and "2019" in dated.answer, dated.answer
+
+
 def test_a_licence_version_no_file_has_is_never_mentioned(licenses) -> None:
     result = licenses.ask("Under GPLv4, may I charge for transferring a copy?")
     assert result.abstained and "never mention GPLv4" in result.answer

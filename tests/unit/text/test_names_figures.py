@@ -13,6 +13,7 @@ from assistant.text.names_figures import (
     phrase_words,
     qualifies_document,
     spells_initials,
+    states_a_time,
     without_attribution,
 )
 from assistant.text.normalise import normalise_for_matching
@@ -193,3 +194,19 @@ def test_a_text_defines_its_acronyms_by_the_words_before_them() -> None:
 
 def test_an_attributions_version_may_be_the_collections() -> None:
     assert "3.11" not in without_attribution("According to the Python 3.11 HOWTO, what is it?")
+
+
+@pytest.mark.parametrize(
+    ("text", "timed"),
+    [
+        ("GNU GENERAL PUBLIC LICENSE Version 1, February 1989", True),
+        ("Xi visited the delegation on March 5.", True),
+        ("DeepSeek emerged during the Lunar New Year.", True),
+        ("The board approved it after a long debate.", True),
+        ("No one other than the steward may publish new versions of this License.", False),
+        ("You may charge a fee for the physical act of transferring a copy.", False),
+        ("The release adds 3.2 new options.", False),
+    ],
+)
+def test_a_statement_says_when_by_a_date_or_in_words(text: str, timed: bool) -> None:
+    assert states_a_time(text) is timed

@@ -8,6 +8,7 @@ from assistant.text.question_kinds import (
     asks_for_author,
     asks_for_date,
     asks_for_maker,
+    asks_when,
     question_kind,
     release_verb,
     said_about,
@@ -225,3 +226,19 @@ def test_the_kind_of_change_asked_of_releases(question: str, verb: str | None) -
 )
 def test_what_a_document_is_asked_to_have_said_about(question: str, subject: set[str]) -> None:
     assert said_about(question) == {term for word in subject for term in tokenize(word)}
+
+
+@pytest.mark.parametrize(
+    ("question", "when"),
+    [
+        ("When was the Mozilla Public License 2.0 published?", True),
+        ("When did Xi visit the Jiangsu delegation?", True),
+        ("In what year did Truman recommend a higher minimum wage?", True),
+        ("And when did the board approve it?", True),
+        ("When a maintainer gives up a package, who should be set as its maintainer?", False),
+        ("When IGNOREEOF has no value, how many end-of-file characters are read?", False),
+        ("What growth target did Ningbo set for 2025?", False),
+    ],
+)
+def test_a_question_asks_when(question: str, when: bool) -> None:
+    assert asks_when(question) is when
