@@ -49,7 +49,8 @@ _NUMBER_WORDS = re.compile(
 
 
 # What places a statement in time: a year, a month, a day of the week, a season or holiday,
-# a span of time, or a word that places one event against another ("after the plenum").
+# a span of time, a word that places one event against another ("after the plenum"), or a
+# numbered version or release.
 # ("May" is left out: it is as often a verb.)
 _TIME = re.compile(
     r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b(?:january|february|march|april|june|july|august|"
@@ -57,7 +58,8 @@ _TIME = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|"
     r"winter|holidays?|festivals?|new\s+year|today|yesterday|tomorrow|ago|since|until|till|"
     r"after|before|during|while|once|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|"
-    r"era|period|times?|later|earlier|recently|now|then|soon|annual|annually)\b",
+    r"era|period|times?|later|earlier|recently|now|then|soon|annual|annually)\b"
+    r"|\b(?:version|release|v)\s*\d",  # "New in version 3.6": when, in releases
     re.IGNORECASE,
 )
 

@@ -143,6 +143,23 @@ def _introduces_code(sentences: Sequence[tuple[Span, str]], index: int) -> bool:
     )
 
 
+# A plain word in lower case opens a sentence only where it goes on from one before it: not
+# a code name ("sys.path is ...", "getLogger() returns ...").
+_LOWER_CASE_OPENING = re.compile(r"^[a-z]+\b(?![.(_\[])")
+
+
+def _continues_past_code(sentences: Sequence[tuple[Span, str]], index: int, text: str) -> bool:
+    """Whether the prose at `index` is the rest of a sentence that a code block interrupts
+    ("..., or, equivalently: <code> which is more concise and readable."): a fragment,
+    which says nothing without the sentence and the code before it."""
+    return (
+        index > 0
+        and sentences[index - 1][1] == "code"
+        and sentences[index][1] not in ("code", "table_row")
+        and _LOWER_CASE_OPENING.match(text) is not None
+    )
+
+
 def is_pointer(sentence: str) -> bool:
     """Whether the sentence only says where to look; no answer quotes it."""
     if _SEE_ALSO.match(sentence):
@@ -499,6 +516,7 @@ class SentenceScorer:
                 )
                 if (
                     is_fragment(sentence, tuned.min_sentence_words, kind)
+                    or _continues_past_code(sentences, index, sentence)
                     or is_instruction(sentence)
                     or is_pointer(sentence)
                     or (lead_in and end == span.end)

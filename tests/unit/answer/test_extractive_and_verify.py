@@ -282,6 +282,25 @@ def test_a_call_signature_or_interpreter_line_is_code_in_any_block() -> None:
     assert kinds == {lines[0]: 1.0, lines[1]: 1.0, lines[2]: 0.0}
 
 
+def test_the_rest_of_a_sentence_a_code_block_interrupts_is_never_quoted_alone() -> None:
+    """ "or, equivalently: <code> which is more concise and readable." A code name in lower
+    case after code opens a sentence of its own."""
+    lines = [
+        "A list comprehension builds the Ningbo targets in one line, or, equivalently:",
+        "targets = [target(city) for city in cities]",
+        "which is more concise and readable than the loop.",
+        "targets.sort()",
+        "targets.sort() orders the Ningbo targets in place, lowest first.",
+    ]
+    text = "\n\n".join(lines)
+    starts = [text.index(line) for line in lines]
+    spans = ",".join(f"{start}-{start + len(line)}" for start, line in zip(starts, lines))
+    passage = _passage(text, paragraphs=spans, block_kinds="prose,code,prose,code,prose")
+    quoted = {c.text for c in _candidates(passage)}
+    assert lines[2] not in quoted
+    assert lines[4] in quoted
+
+
 def test_a_table_row_is_one_sentence_whatever_its_cells_hold() -> None:
     row = "Method: assertIsInstance(a, b) | Checks that: isinstance(a, b) | New in: 3.2"
     passage = _passage(row, paragraphs=f"0-{len(row)}", block_kinds="table")

@@ -203,6 +203,7 @@ def test_an_attributions_version_may_be_the_collections() -> None:
         ("Xi visited the delegation on March 5.", True),
         ("DeepSeek emerged during the Lunar New Year.", True),
         ("The board approved it after a long debate.", True),
+        ("New in version 3.6.", True),
         ("No one other than the steward may publish new versions of this License.", False),
         ("You may charge a fee for the physical act of transferring a copy.", False),
         ("The release adds 3.2 new options.", False),
