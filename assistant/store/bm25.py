@@ -136,7 +136,8 @@ class LexicalIndex:
             # it belongs to: part of its identity, though not of its heading.
             site = str(meta.get("site") or "")
             if source not in by_source:
-                identities[source] = identity_tokens(f"{identity(meta)} {site}")
+                makers = [str(meta.get(key) or "") for key in ("author", "publisher")]
+                identities[source] = identity_tokens(f"{identity(meta)} {site}", makers)
             by_source.setdefault(source, [heading(meta), site]).append(text)
         self._identity = identities
         self._source_text = {

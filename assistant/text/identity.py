@@ -9,8 +9,10 @@ document's year, author or version appears, so it is read as part of what the do
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
+from assistant.text.distinctive import english_zipf
 from assistant.text.normalise import without_trailing_zeros
 from assistant.text.terms import tokenize
 
@@ -255,14 +257,48 @@ def month_names(text: str) -> list[str]:
     return [word for word in re.findall(r"[a-z]+", text.lower()) if word in _MONTHS]
 
 
-def identity_tokens(text: str) -> frozenset[str]:
+# A run of capitalised words, small words between them allowed: "Tony Blair Institute for
+# Global Change", "GNU General Public License".
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|the|on|in|at|de|du|la|le)\s+)*"
+    r"[A-Z][\w’'-]*)+"
+)
+_SMALL = {"of", "for", "and", "the", "on", "in", "at", "de", "du", "la", "le"}
+_ACRONYM_MIN_LETTERS = 3  # fewer letters spell too many other things ("IT", "AS")
+# Initials that spell a common English word ("BIG" of "Blair Institute for Global") are read
+# as that word: on wordfreq's Zipf scale "big" is 5.7, "man" 5.8; acronyms in use are rarer
+# ("NASA" 4.2, "GPL" 2.7, "TBI" 2.8).
+_ACRONYM_MAX_ZIPF = 4.5
+
+
+def acronyms(text: str) -> list[str]:
+    """The acronyms a name in the text may go by: the initials of each run of two or more
+    of its capitalised words, small words skipped ("TBI" and "TBIGC" of "Tony Blair
+    Institute for Global Change", "GPL" of "GNU General Public License", "CCA" of "Asia
+    Society Center for China Analysis"); of three letters or more, or the whole of a
+    two-word name ("Global Times": "GT")."""
+    found = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        initials = "".join(w[0] for w in run[0].split() if w not in _SMALL).upper()
+        if len(initials) == 2:
+            found.append(initials)
+        for start in range(len(initials)):
+            for end in range(start + _ACRONYM_MIN_LETTERS, len(initials) + 1):
+                found.append(initials[start:end])
+    return [a for a in found if english_zipf(a.lower()) < _ACRONYM_MAX_ZIPF]
+
+
+def identity_tokens(text: str, makers: Sequence[str] = ()) -> frozenset[str]:
     """The terms of a document's identity: its lexical tokens, with each ISO date's month
-    also as its name, so "the March 2021 release" meets `2021-03-14`, and each version
-    also as the series it belongs to, so "Click 8.0" meets `v8.0.0` and "Python 3.11"
-    meets 3.11.4 (never "3.1" 3.11: a series ends at a dot), and a version ending in ".0"
-    also without it."""
+    also as its name, so "the March 2021 release" meets `2021-03-14`, each version also
+    as the series it belongs to, so "Click 8.0" meets `v8.0.0` and "Python 3.11" meets
+    3.11.4 (never "3.1" 3.11: a series ends at a dot), a version ending in ".0" also
+    without it, and the acronyms its `makers` (author, publisher) may go by ("the TBI
+    article"). (Not a title's: "GPL" spells part of "GNU Lesser General Public License"
+    as well as of "GNU General Public License".)"""
     months = [_MONTHS[int(m.group(1)) - 1] for m in _ISO_MONTH.finditer(text)]
-    tokens = tokenize(f"{text} {' '.join(months)}")
+    initials = [acronym for maker in makers for acronym in acronyms(maker)]
+    tokens = tokenize(f"{text} {' '.join(months)} {' '.join(initials)}")
     series = [
         token.rsplit(".", cut)[0]
         for token in tokens

@@ -187,7 +187,7 @@ def byline_terms(metadata: Mapping[str, Any]) -> frozenset[str]:
     from its only sentence."""
     fields = [str(metadata.get(key) or "") for key in ("author", "publisher", "published")]
     words = path_words(str(metadata.get("source") or ""))
-    return identity_tokens(" ".join([*fields, *words]))
+    return identity_tokens(" ".join([*fields, *words]), fields[:2])
 
 
 def states_only_identity(sentence: str, byline: frozenset[str]) -> bool:

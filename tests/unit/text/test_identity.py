@@ -6,7 +6,9 @@ import pytest
 
 from assistant.text.document_heading import heading, identity
 from assistant.text.identity import (
+    acronyms,
     date_from_path,
+    identity_tokens,
     path_words,
     stated_author,
     stated_date,
@@ -149,3 +151,32 @@ def test_a_date_the_header_states_is_read(text: str, date: str) -> None:
 )
 def test_a_copyright_line_says_whose_the_document_is(text: str, holder: str) -> None:
     assert stated_publisher(text) == holder
+
+
+@pytest.mark.parametrize(
+    ("name", "spelled", "not_spelled"),
+    [
+        ("Tony Blair Institute for Global Change", {"TBI", "TBIGC"}, {"BIG", "TB"}),
+        ("Asia Society Center for China Analysis", {"CCA", "ASCCA"}, {"AS"}),
+        ("Free Software Foundation", {"FSF"}, set()),
+        ("Global Times", {"GT"}, set()),
+        ("unknown (research report)", set(), {"RR"}),
+    ],
+)
+def test_a_makers_name_goes_by_its_initials(
+    name: str, spelled: set[str], not_spelled: set[str]
+) -> None:
+    """Initials of three letters or more of any run of its capitalised words; never a
+    common English word ("BIG"), and of two letters only a two-word name's."""
+    found = set(acronyms(name))
+    assert spelled <= found and not (not_spelled & found), found
+
+
+def test_the_identity_carries_its_makers_acronyms_not_its_titles() -> None:
+    """ "the TBI article" names the Tony Blair Institute's; "GPL" spells part of "GNU
+    Lesser General Public License" too, so a title's initials name nothing."""
+    terms = identity_tokens(
+        "GNU Lesser General Public License · Tony Blair Institute for Global Change",
+        ["Tony Blair Institute for Global Change"],
+    )
+    assert "tbi" in terms and "gpl" not in terms and "lgpl" not in terms
