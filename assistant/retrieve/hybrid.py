@@ -12,11 +12,12 @@ from pydantic import ConfigDict
 
 from assistant.config import Settings
 from assistant.retrieve.fusion import rrf, weighted
-from assistant.retrieve.scope import NAMED_SCOPE_KEY, names_a_subject, narrowed, scope
+from assistant.retrieve.scope import NAMED_SCOPE_KEY, named_by_parts, names_a_subject, narrowed
 from assistant.store.bm25 import LexicalIndex
 from assistant.store.chroma import Store, first_occurrence
 from assistant.store.embeddings import SentenceTransformerEmbeddings
 from assistant.store.sentence_vectors import sentence_similarities
+from assistant.text.compound_questions import question_parts
 from assistant.text.question_kinds import asks_for_identity, overviews_documents
 
 
@@ -208,14 +209,15 @@ class HybridRetriever(BaseRetriever):
 
     def _scope(self, query: str, sources: list[str] | None) -> set[str]:
         """The documents the question names by identity, within `sources` when given; none
-        when it names no document in particular."""
+        when it names no document in particular (`named_by_parts`)."""
         self.lexical.refresh()
         identities = self.lexical.identities()
         if sources:
             identities = {s: terms for s, terms in identities.items() if s in set(sources)}
         titles = {s: t for s, t in self.lexical.titles().items() if s in identities}
-        named = scope(query, identities, self.settings.answerer.distinctive_max_zipf, titles)
-        return set(named) if len(named) < len(identities) else set()
+        tuned = self.settings.answerer
+        parts = question_parts(query, tuned.min_question_part_words)
+        return named_by_parts(parts, identities, tuned.distinctive_max_zipf, titles)
 
     def _sentence_similarities(
         self, query: list[float], vector_ids: list[str]

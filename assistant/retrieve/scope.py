@@ -190,3 +190,18 @@ def scope(
         t for w in [*numbers(question), *distinctive_words(question, max_zipf)] for t in tokenize(w)
     }
     return named | {s: w for s, w in _best(scores(identities, used)).items() if s not in named}
+
+
+def named_by_parts(
+    parts: list[str],
+    identities: Mapping[str, frozenset[str]],
+    max_zipf: float,
+    titles: Mapping[str, str] | None = None,
+) -> set[str]:
+    """The documents the parts of a question name, each part its own ("How many provinces
+    ... according to TBI, and what happened in the 2026 work reports?": TBI's article and
+    the 2026 note), so a document one part names does not crowd out what another part asks
+    about; a part that names none asks about those the others name ("..., and what is its
+    short form?"). None when they name every document."""
+    named = {source for part in parts for source in scope(part, identities, max_zipf, titles)}
+    return named if len(named) < len(identities) else set()

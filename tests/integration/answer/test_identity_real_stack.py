@@ -298,6 +298,34 @@ def test_what_a_speaker_said_about_a_subject_is_quoted_from_what_is_on_it(tmp_pa
     assert "foreign policy" not in result.answer and "rural" not in result.answer
 
 
+def test_each_part_of_a_compound_question_names_its_own_documents(tmp_path) -> None:
+    """One part names a publisher by its initials and a year, the other another year: both
+    documents are searched and lifted, not only the one the whole question's terms match
+    best, and each part is answered from its own."""
+    notes = {
+        f"note-{n}.txt": f"Market note {n}\n\nCopper prices moved {n} percent in the week. "
+        "Traders watched the port data."
+        for n in range(1, 9)
+    }
+    assistant = _assistant(
+        tmp_path,
+        {
+            **notes,
+            "2025_survey.txt": "Provincial survey\n\nBy the Tony Blair Institute for Global Change."
+            "\n\nNineteen of 31 provinces made domestic demand their top priority.",
+            "2026-01_outlook.txt": "Outlook\n\nIn 2026 Guangdong moved consumption down its "
+            "list of tasks.",
+        },
+    )
+    question = (
+        "How many provinces made domestic demand their top 2025 priority according to TBI, "
+        "and what did Guangdong do with consumption in its 2026 report?"
+    )
+    result = assistant.ask(question)
+    assert not result.abstained, result.answer
+    assert "Nineteen of 31" in result.answer and "moved consumption down" in result.answer
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also

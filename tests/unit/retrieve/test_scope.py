@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve.scope import carrying, names_a_subject, narrowed, scope
+from assistant.retrieve.scope import carrying, named_by_parts, names_a_subject, narrowed, scope
 from assistant.text.document_heading import identity
 from assistant.text.identity import identity_tokens
 
@@ -181,3 +181,16 @@ def test_a_name_no_identity_carries_is_a_subject_in_the_documents() -> None:
     assert names_a_subject("Summarise the Debian Social Contract.", carried)
     assert not names_a_subject("Summarise the Debian Administrator's Handbook.", carried)
     assert not names_a_subject("Summarise the 2022 handbook.", carried)
+
+
+def test_each_part_of_a_compound_question_names_its_own_documents() -> None:
+    """Read whole, the question names only Smith's 2014 letter (2014 and Smith, 2014 the
+    rarer year), though its first part asks about 2013's. A part naming none adds none."""
+    first = "In 2013, what figure did Smith propose"
+    second = "what did the 2014 letter add?"
+    whole = scope(f"{first}, and {second}", LETTERS, MAX_ZIPF)
+    assert set(whole) == {"2014-Smith-1.txt"}
+    both = named_by_parts([first, second], LETTERS, MAX_ZIPF)
+    assert both == {"2013-Smith-1.txt", "2014-Smith-1.txt"}
+    alone = named_by_parts([first, "what is its short form?"], LETTERS, MAX_ZIPF)
+    assert alone == {"2013-Smith-1.txt"}
