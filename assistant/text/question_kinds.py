@@ -22,7 +22,9 @@ _OVERVIEW = re.compile(
     r"|\b(?:main|key|major|central)\s+(?:themes?|points?|topics?|takeaways?|messages?|ideas?)\b"
     r"|\bwhat\s+(?:do|does)\s+(?:the\s+)?[\w' -]{0,60}?\b(?:cover|discuss)\b"
     # "... say about why Python uses indentation?" asks one thing of the document: a fact.
-    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\bsay\s+about\b"
+    # (Said, written or reported alike: "What did the Global Times report on Dalian?")
+    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\b"
+    r"(?:say|write|report|tell\s+(?:us|me))\s+(?:about|on|regarding|concerning)\b"
     r"(?!\s+(?:why|how|whether|what|which|when|where|who)\b)"
     # "What changed in nano 7.0?": all a release changed; not "What changed in nano 7.0
     # about ...", which asks one thing.
@@ -228,7 +230,8 @@ points topic topics takeaway takeaways message messages idea ideas document docu
 collection text texts article articles report reports note notes analysis analyses paper
 papers page pages piece pieces letter letters chapter chapters section sections cover covers
 docs documentation handbook handbooks manual manuals guide guides release releases
-say says said give provide write brief short list name every all each
+say says said give provide write writes wrote written brief short list name every all each
+tell tells told us mention mentions mentioned reported
 compare comparison versus change changed evolve evolved develop developed over years time
 timeline evolution since between difference differences differ differs differed please me
 """

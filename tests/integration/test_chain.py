@@ -107,6 +107,25 @@ def test_what_a_speaker_said_about_a_subject_no_passage_of_his_gives(assistant) 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("question", "source", "said"),
+    [
+        # The publisher's initials name its article, though no title or file name has them.
+        ("What did TBI say about Xi Jinping?", "000_0a6bf08919da8192.txt", "Xi Jinping"),
+        # Reported, not said: still all the article says about the city.
+        ("What did the Global Times report about Sanya?", "003_13730679fda5be95.txt", "Sanya"),
+    ],
+)
+def test_what_a_named_publisher_said_about_a_subject_is_quoted_from_it(
+    assistant, question, source, said
+) -> None:
+    result = assistant.ask(question)
+    assert not result.abstained, result.answer
+    assert {c.source for c in result.citations} == {source}, result.answer
+    assert all(said in c.quote for c in result.citations), result.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     ("first", "follow_up", "subject", "fact", "carried"),
     [
         (

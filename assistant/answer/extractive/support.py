@@ -434,8 +434,13 @@ def _focused(
         ] or focused
     phrases = topic_phrases(asked, topic)
 
-    def says_whole(c: Candidate) -> bool:
-        said = c.terms | set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata)))
-        return any(phrase <= said for phrase in phrases)
+    def said(c: Candidate) -> set[str]:
+        return c.terms | set(tokenize(c.quote)) | set(tokenize(heading(c.passage.metadata)))
 
-    return [c for c in focused if says_whole(c)] or focused
+    whole = [c for c in focused if any(phrase <= said(c) for phrase in phrases)]
+    if whole or not phrases:
+        return whole or focused
+    # No sentence says all of it: those saying its rarest word ("hukou" of "hukou reform"),
+    # not those saying only its commonest ("reform", of the Third Plenum's).
+    rarest = {max(phrase, key=lexical.idf) for phrase in phrases}
+    return [c for c in focused if rarest & said(c)] or focused

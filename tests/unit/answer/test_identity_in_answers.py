@@ -327,6 +327,26 @@ def test_what_a_speaker_said_about_a_subject_is_the_subject_his_sentences_first(
     assert on_subject(collection, about_him, every, 3.0) == [his_policy, his_budget]  # type: ignore[arg-type]
 
 
+def test_a_subject_no_sentence_says_whole_is_read_by_its_rarest_word() -> None:
+    """No sentence says "hukou reform": the one on hukou is on it, not those on reform."""
+    from assistant.answer.extractive.scoring import Candidate
+    from assistant.answer.extractive.support import on_subject
+
+    class Rarity(Collection):
+        def idf(self, token: str) -> float:
+            return 5.0 if token == "hukou" else 1.0
+
+    def candidate(text: str, source: str) -> Candidate:
+        meta = {"source": source, "title": source, "start": 0, "end": len(text)}
+        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
+
+    plenum = candidate("The Third Plenum approved economic reform.", "a")
+    hukou = candidate("Cities relax hukou restrictions for graduates.", "b")
+    collection = Rarity({"a": plenum.quote, "b": hukou.quote}, {})
+    question = "What do the documents say about hukou reform?"
+    assert on_subject(collection, question, [plenum, hukou], 3.0) == [hukou]  # type: ignore[arg-type]
+
+
 def test_an_overview_of_a_named_document_is_focused_on_what_another_title_names() -> None:
     """ "What did the January 2026 note say about consumption?": another article's title
     carries "consumption", but the note's does not, so its sentences on consumption are
