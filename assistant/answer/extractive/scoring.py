@@ -170,7 +170,9 @@ def is_pointer(sentence: str) -> bool:
 # "Which release ...", "In which year's report ...": asks which document.
 _DOCUMENT_QUESTION = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:versions?|releases?|editions?|documents?|"
-    r"reports?|articles?|revisions?|letters?|papers?|years?(?:['’]s)?|issues?)\b",
+    r"reports?|articles?|revisions?|letters?|papers?|years?(?:['’]s)?|issues?|manuals?|"
+    r"guides?|handbooks?|chapters?|sections?|pages?|licen[cs]es?|"
+    r"specifications?|faqs?|howtos?|memos?|minutes|speech(?:es)?|statements?)\b",
     re.IGNORECASE,
 )
 # A question about a document's identity: who wrote it, when it appeared.

@@ -1212,3 +1212,23 @@ def test_words_the_collection_lacks_are_named_as_the_question_writes_them() -> N
     unknown = ["nuclear", "submarin", "blockchain"]
     assert unknown_phrases(question, unknown) == ["nuclear submarines", "blockchains"]
     assert unknown_phrases("What about growth?", ["crypto"]) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "which_document"),
+    [
+        ("Which sed release added --debug?", True),
+        ("In which year's letter did Smith propose it?", True),
+        ("Which manual explains how to orphan a package?", True),
+        ("Which chapter of the handbook covers LDAP?", True),
+        ("Which licence lets me charge for a copy?", True),
+        ("Which standard logging levels does the HOWTO describe?", False),  # an adjective
+        ("Which module should I use for generating passwords?", False),  # asks for a module
+        ("What growth target did Ningbo set?", False),
+    ],
+)
+def test_a_question_asks_which_document_says_it(question: str, which_document: bool) -> None:
+    """The answer then names the document, even when one document alone answers."""
+    from assistant.answer.extractive.scoring import asks_for_document
+
+    assert asks_for_document(question) is which_document
