@@ -347,6 +347,18 @@ class Settings(BaseSettings):
         "0.609 / 0.629; 0.3 -> 0.861 / 0.809 / 0.609 / 0.629; 0.6 -> 0.827 / 0.830 / 0.609 / "
         "0.629. Every fold (the mean of the other three, hit@5 breaking ties) chooses 0.15",
     )
+    scope_reserved_passages: int = Field(
+        1,
+        ge=0,
+        description="At least this many of the passages returned are from the documents a "
+        "question names by identity, when the search finds that many in them: a boost "
+        "alone left 'How many bugs did grep 3.8 fix?' with the other grep releases' bug "
+        "fixes, which say 'bug' and 'fix' more often. Tuning parts, fact recall shipped / "
+        "Debian / Python / release notes / licences: 0 and 1 -> .885 / .851 / .609 / .871 / "
+        ".875 (every answer the same, test parts too); 2 -> release notes .843, Python hit@5 "
+        ".741; 3 -> the same. Every fold ties 0 and 1; 1 is kept for the questions that name "
+        "one release among many alike (2026-12-08, evals/README.md)",
+    )
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
     dense_feedback_weight: float = Field(
         0.5,

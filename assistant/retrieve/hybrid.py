@@ -120,7 +120,8 @@ class HybridRetriever(BaseRetriever):
                 key: score + (boost if found[key][2].get("source") in named else 0.0)
                 for key, score in fused.items()
             }
-        ranked = self._without_copies(fused, found, named)[:k]
+        ranked = self._without_copies(fused, found, named)
+        ranked = self._with_named(ranked, named, found, k, self.settings.scope_reserved_passages)
         if named and asks_for_identity(query):
             ranked = self._with_openings(ranked, sorted(named), found, fused, k)
         elif (
@@ -179,6 +180,30 @@ class HybridRetriever(BaseRetriever):
                 fused.setdefault(key, min((fused[r] for r in ranked), default=0.0))
                 openings.append(key)
         return ranked[: max(0, k - len(openings))] + openings[:k]
+
+    @staticmethod
+    def _with_named(
+        ranked: list[str],
+        named: set[str],
+        found: dict[str, tuple[str, str, dict[str, Any]]],
+        k: int,
+        reserved: int,
+    ) -> list[str]:
+        """The first `k` of the ranking, with at least `reserved` of them from the named
+        documents when it has that many: their best passages take the places of the lowest
+        others, and the ranking's order is kept."""
+        top = ranked[:k]
+        reserved = min(reserved, k)
+        if not named or not reserved:
+            return top
+        of_named = [key for key in ranked if found[key][2].get("source") in named][:reserved]
+        missing = [key for key in of_named if key not in top]
+        if not missing:
+            return top
+        others = [key for key in top if found[key][2].get("source") not in named]
+        dropped = set(others[len(others) - len(missing) :])
+        kept = set(top) - dropped | set(missing)
+        return [key for key in ranked if key in kept]
 
     @staticmethod
     def _without_copies(

@@ -194,3 +194,21 @@ def test_each_part_of_a_compound_question_names_its_own_documents() -> None:
     assert both == {"2013-Smith-1.txt", "2014-Smith-1.txt"}
     alone = named_by_parts([first, "what is its short form?"], LETTERS, MAX_ZIPF)
     assert alone == {"2013-Smith-1.txt"}
+
+
+def test_a_named_documents_best_passage_takes_the_lowest_others_place() -> None:
+    """Releases that say "bug" and "fix" more often outrank the one the question names; its
+    best passage takes the last place, the order is kept, and without a named document or a
+    reserved place nothing moves."""
+    from assistant.retrieve.hybrid import HybridRetriever
+
+    found = {
+        key: ("c", "text", {"source": source})
+        for key, source in [("a", "3.7"), ("b", "3.6"), ("c", "3.4"), ("d", "3.8"), ("e", "3.8")]
+    }
+    ranked = ["a", "b", "c", "d", "e"]
+    assert HybridRetriever._with_named(ranked, {"3.8"}, found, 3, 1) == ["a", "b", "d"]
+    assert HybridRetriever._with_named(ranked, {"3.8"}, found, 3, 2) == ["a", "d", "e"]
+    assert HybridRetriever._with_named(ranked, {"3.8"}, found, 3, 0) == ["a", "b", "c"]
+    assert HybridRetriever._with_named(ranked, set(), found, 3, 1) == ["a", "b", "c"]
+    assert HybridRetriever._with_named(["d", "a", "b"], {"3.8"}, found, 3, 1) == ["d", "a", "b"]
