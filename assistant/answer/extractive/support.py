@@ -271,7 +271,8 @@ def unstated_answer(lexical: LexicalIndex, question: str, chosen: list[Candidate
         return None
     kind = asked_kind_of_name(question)
     if kind:
-        named = any(_brings_name(lexical, c, question) for c in chosen)
+        brings = _brings_maker if kind == "person" else _brings_name
+        named = any(brings(lexical, c, question) for c in chosen)
         return None if named else f"name the {kind}"
     if asks_when(question):
         # "When was the MPL 2.0 published?" is not answered by a sentence on who may publish
@@ -296,6 +297,24 @@ def _brings_name(lexical: LexicalIndex, quoted: Candidate, question: str) -> boo
         for phrase in names(quoted.quote)
         for word in phrase.split()
         if word.lower() not in asked and not set(tokenize(word)) <= own
+    )
+
+
+# A word of a person's or a body's name as written: "Vinay", "Meyering", "J." or "D.".
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z][\w’'-]*|[A-Z]\.)$")
+
+
+def _brings_maker(lexical: LexicalIndex, quoted: Candidate, question: str) -> bool:
+    """Whether a quote names who wrote, maintains or publishes something: a name of two
+    words or more written as a person's or a body's ("Vinay Sajip", "Jim Meyering",
+    "Debian QA Group"), not a product's or a system's ("GNU", "Solaris", "XPG4")."""
+    if not _brings_name(lexical, quoted, question):
+        return False
+    asked = {word.lower() for phrase in names(question) for word in phrase.split()}
+    return any(
+        sum(bool(_NAME_WORD.match(word)) and word.lower() not in asked for word in phrase.split())
+        >= 2
+        for phrase in names(quoted.quote)
     )
 
 

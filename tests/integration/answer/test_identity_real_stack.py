@@ -404,6 +404,26 @@ def test_who_maintains_a_program_whose_notes_name_no_one_is_not_answered(tmp_pat
     assert result.answer.startswith("The documents don't name the person"), result.answer
 
 
+def test_a_product_or_system_named_is_not_who_maintains_a_program(tmp_path) -> None:
+    """ "GNU", "Solaris" and "XPG4" are capitalised names, but no one who maintains frob; a
+    person named as a contributor does answer who contributed."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "frob/2020-01-02_v3.4.txt": "** Bug fixes\n\nOn Solaris /usr/bin/frob is broken, "
+            "but you can install GNU or XPG4 frob from the standard Solaris distribution "
+            "before building GNU Frob yourself. The build procedure no longer relies on any "
+            "already-built src/frob.",
+            "frob/2022-09-02_v3.8.txt": "** Changes in behavior\n\nThe -P option is now based "
+            "on PCRE2 instead of the older PCRE, thanks to code contributed by Carlo Arenas.",
+        },
+    )
+    maintains = assistant.ask("Who maintains frob?")
+    assert maintains.answer.startswith("The documents don't name the person"), maintains.answer
+    contributed = assistant.ask("Who contributed the PCRE2 code in frob 3.8?")
+    assert not contributed.abstained and "Carlo Arenas" in contributed.answer, contributed.answer
+
+
 def test_a_code_name_is_not_who_maintains_a_package(tmp_path) -> None:
     """A camel-case function is code, not a person: "Who maintains the logging package?"
     over a page naming only logging.getLogger() and the standard library is not answered
