@@ -23,7 +23,7 @@ _OVERVIEW = re.compile(
     r"|\bwhat\s+(?:do|does)\s+(?:the\s+)?[\w' -]{0,60}?\b(?:cover|discuss)\b"
     # "... say about why Python uses indentation?" asks one thing of the document: a fact.
     # (Said, written or reported alike: "What did the Global Times report on Dalian?")
-    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w' -]{0,40}?\b"
+    r"|\bwhat\s+(?:do|does|did)\s+(?:the\s+)?[\w.'’ -]{0,40}?\b"
     r"(?:say|write|report|tell\s+(?:us|me))\s+(?:about|on|regarding|concerning)\b"
     r"(?!\s+(?:why|how|whether|what|which|when|where|who)\b)"
     # "What changed in nano 7.0?": all a release changed; not "What changed in nano 7.0

@@ -26,6 +26,7 @@ from assistant.text.terms import tokenize
         ("What did the Global Times report about Sanya?", "overview"),
         ("What does the handbook write on backups?", "overview"),
         ("What do the documents tell us about hukou?", "overview"),
+        ("What does the MPL 2.0 say about Larger Works?", "overview"),  # a version's dot
         ("What does the Design and History FAQ say about why Python uses indentation?", "fact"),
         ("Which cities set targets above 6 percent?", "list"),
         ("List every release that fixed a crash", "list"),
