@@ -307,9 +307,9 @@ _NAME_WORD = re.compile(r"^(?:[A-Z][a-z][\w’'-]*|[A-Z]\.)$")
 def _brings_maker(lexical: LexicalIndex, quoted: Candidate, question: str) -> bool:
     """Whether a quote names who wrote, maintains or publishes something: a name of two
     words or more written as a person's or a body's ("Vinay Sajip", "Jim Meyering",
-    "Debian QA Group"), not a product's or a system's ("GNU", "Solaris", "XPG4")."""
-    if not _brings_name(lexical, quoted, question):
-        return False
+    "Debian QA Group"), not a product's or a system's ("GNU", "Solaris", "XPG4"). The
+    document's own author or publisher is such a name ("Author: Andrew Dalke and Raymond
+    Hettinger")."""
     asked = {word.lower() for phrase in names(question) for word in phrase.split()}
     return any(
         sum(bool(_NAME_WORD.match(word)) and word.lower() not in asked for word in phrase.split())
