@@ -94,6 +94,18 @@ def _compares_on_a_subject(sides: Sequence[str], compared: str) -> bool:
     return any(term not in own for term in topic_terms(compared))
 
 
+def _said_in_named_documents(subject: set[str], candidates: list[Candidate]) -> bool:
+    """Whether a sentence of a document the question names says every term of the subject
+    asked about: an overview then has something to gather, however far the question's
+    wording is from the passages ("What did Raymond Hettinger write about key functions?",
+    whose words are mostly his name)."""
+    return any(
+        subject <= (c.terms | set(tokenize(c.quote)))
+        for c in candidates
+        if c.passage.metadata.get(NAMED_SCOPE_KEY) is True
+    )
+
+
 def _named_sources(passages: list[Document]) -> set[str]:
     """The documents the question names, as retrieval flagged their passages."""
     return {p.metadata["source"] for p in passages if p.metadata.get(NAMED_SCOPE_KEY) is True}
@@ -421,12 +433,18 @@ class ExtractiveAnswerer:
         )
         if unknown:
             return self.refusal(question, passages, unknown_phrases(question, unknown) or unknown)
-        if (
-            gated
-            and any(term not in named for term in topic_terms(question))
-            and not answers(self.answerability, self.assess(question, passages).features)
-        ):
-            return None
+        subject = {term for term in topic_terms(question) if term not in named}
+        if gated and subject:
+            assessment = self.assess(question, passages)
+            # What a named document says in so many words is there to gather, unless the
+            # question names what the documents lack ("the GPL version 4").
+            said = (
+                overview
+                and not assessment.missing.terms
+                and _said_in_named_documents(subject, candidates)
+            )
+            if not said and not answers(self.answerability, assessment.features):
+                return None
         if shape.kind in ("overview", "list"):
             naming = self.scorer.weights.naming_word_max_zipf
             items = (

@@ -326,6 +326,28 @@ def test_each_part_of_a_compound_question_names_its_own_documents(tmp_path) -> N
     assert "Nineteen of 31" in result.answer and "moved consumption down" in result.answer
 
 
+def test_what_an_author_wrote_about_a_subject_his_document_says_is_quoted(tmp_path) -> None:
+    """The question's words are mostly the author's name, so it is far in meaning from any
+    passage; his HOWTO says "key functions" in so many words, and that is quoted."""
+    assistant = _assistant(
+        tmp_path,
+        {
+            "howto/sorting.txt": "Sorting HOWTO\n\nAuthor: Andrew Dalke and Raymond Hettinger"
+            "\n\nBoth list.sort() and sorted() have a key parameter to specify a function to "
+            "be called on each list element prior to making comparisons. Key functions need "
+            "not depend directly on the objects being sorted.",
+            "howto/logging.txt": "Logging HOWTO\n\nAuthor: Vinay Sajip\n\nLogging is a "
+            "means of tracking events that happen when some software runs.",
+            "library/functools.txt": "functools\n\nThe functools module is for higher-order "
+            "functions: functions that act on or return other functions.",
+        },
+    )
+    result = assistant.ask("What did Raymond Hettinger write about key functions?")
+    assert not result.abstained, result.answer
+    assert {c.source for c in result.citations} == {"howto/sorting.txt"}, result.answer
+    assert "Key functions need not depend" in result.answer
+
+
 def test_an_overview_of_a_whole_manual_reads_its_introduction(tmp_path: Path) -> None:
     """ "Give me an overview of the Gutenprint 5.2 User's Manual": no word of the request is
     the introduction's, and the option pages repeat the manual's name, so the overview also
