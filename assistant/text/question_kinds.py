@@ -225,7 +225,7 @@ def comparison_sides(question: str) -> tuple[str, ...]:
 
 # Words that ask for a kind of answer or point at the collection, not at a subject.
 _REQUEST_WORDS = """
-summarise summarize summary overview outline sum main key major central theme themes point
+summarise summarize summary overview outline sum theme themes point
 points topic topics takeaway takeaways message messages idea ideas document documents
 collection text texts article articles report reports note notes analysis analyses paper
 papers page pages piece pieces letter letters chapter chapters section sections cover covers
@@ -236,6 +236,12 @@ compare comparison versus change changed evolve evolved develop developed over y
 timeline evolution since between difference differences differ differs differed please me
 """
 _REQUEST = frozenset(tokenize(_REQUEST_WORDS))
+# "the main themes", "the key points": a request; "key functions", "major cities": a subject.
+_RANKED_REQUEST = re.compile(
+    r"\b(main|key|major|central)\s+(?=(?:themes?|points?|topics?|takeaways?|messages?|"
+    r"ideas?)\b)",
+    re.IGNORECASE,
+)
 
 
 def topic_terms(question: str) -> list[str]:
@@ -249,9 +255,10 @@ def topic_terms(question: str) -> list[str]:
     kinds |= {t for match in _KIND_AFTER_NAME.finditer(question) for t in tokenize(match[1])}
     change = _asked_change(question)
     request = _REQUEST | set(tokenize(change[0]) if change else ())
+    asked = _RANKED_REQUEST.sub(" ", question)
     return [
         t
-        for t in tokenize(question)
+        for t in tokenize(asked)
         if t not in request and t not in named and t not in figures and t not in kinds
     ]
 

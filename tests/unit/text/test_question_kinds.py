@@ -246,3 +246,20 @@ def test_what_a_document_is_asked_to_have_said_about(question: str, subject: set
 )
 def test_a_question_asks_when(question: str, when: bool) -> None:
     assert asks_when(question) is when
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("Summarise the main themes", []),
+        ("What are the key points of the 2024 article?", []),
+        ("What do the docs say about key functions?", ["key", "function"]),
+        ("Which major cities set targets?", ["major", "citi", "set", "target"]),
+        ("What were the central messages on consumption?", ["consumpt"]),
+    ],
+)
+def test_a_ranking_word_is_a_request_only_before_what_is_requested(
+    question: str, terms: list[str]
+) -> None:
+    """ "the key points" asks for a summary; "key functions" is the subject."""
+    assert topic_terms(question) == terms
