@@ -426,44 +426,52 @@ def test_who_maintains_a_program_whose_notes_name_no_one_is_not_answered(tmp_pat
     assert result.answer.startswith("The documents don't name the person"), result.answer
 
 
-def test_a_product_or_system_named_is_not_who_maintains_a_program(tmp_path) -> None:
-    """ "GNU", "Solaris" and "XPG4" are capitalised names, but no one who maintains frob; a
-    person named as a contributor does answer who contributed."""
-    assistant = _assistant(
-        tmp_path,
-        {
-            "frob/2020-01-02_v3.4.txt": "** Bug fixes\n\nOn Solaris /usr/bin/frob is broken, "
-            "but you can install GNU or XPG4 frob from the standard Solaris distribution "
-            "before building GNU Frob yourself. The build procedure no longer relies on any "
-            "already-built src/frob.",
-            "frob/2022-09-02_v3.8.txt": "** Changes in behavior\n\nThe -P option is now based "
-            "on PCRE2 instead of the older PCRE, thanks to code contributed by Carlo Arenas.",
-        },
-    )
-    maintains = assistant.ask("Who maintains frob?")
-    assert maintains.answer.startswith("The documents don't name the person"), maintains.answer
-    contributed = assistant.ask("Who contributed the PCRE2 code in frob 3.8?")
-    assert not contributed.abstained and "Carlo Arenas" in contributed.answer, contributed.answer
-
-
-def test_a_code_name_is_not_who_maintains_a_package(tmp_path) -> None:
-    """A camel-case function is code, not a person: "Who maintains the logging package?"
-    over a page naming only logging.getLogger() and the standard library is not answered
-    as if getLogger were who."""
-    assistant = _assistant(
-        tmp_path,
-        {
-            "logging.txt": "The logging package\n\nLoggers are never instantiated "
-            "directly, but always through the module-level function logging.getLogger(name). "
-            "The logging package is part of the standard library, and its loggers are shared.",
-            "sorting.txt": "Sorting HOWTO\n\nAuthor: Andrew Dalke and Raymond Hettinger\n\n"
-            "Python lists have a built-in list.sort() method that modifies the list in-place.",
-        },
-    )
-    maintains = assistant.ask("Who maintains the logging package?")
-    assert maintains.answer.startswith("The documents don't name the person"), maintains.answer
-    edited = assistant.ask("Who is the editor of the Sorting HOWTO?")
-    assert "Andrew Dalke" in edited.answer, edited.answer
+@pytest.mark.parametrize(
+    ("files", "unnamed", "named", "name"),
+    [
+        (
+            # A camel-case function is code, not a person.
+            {
+                "logging.txt": "The logging package\n\nLoggers are never instantiated "
+                "directly, but always through the module-level function "
+                "logging.getLogger(name). The logging package is part of the standard "
+                "library, and its loggers are shared.",
+                "sorting.txt": "Sorting HOWTO\n\nAuthor: Andrew Dalke and Raymond Hettinger"
+                "\n\nPython lists have a built-in list.sort() method that modifies the list "
+                "in-place.",
+            },
+            "Who maintains the logging package?",
+            "Who is the editor of the Sorting HOWTO?",
+            "Andrew Dalke",
+        ),
+        (
+            # "GNU", "Solaris" and "XPG4" are capitalised names, but of no one.
+            {
+                "frob/2020-01-02_v3.4.txt": "** Bug fixes\n\nOn Solaris /usr/bin/frob is "
+                "broken, but you can install GNU or XPG4 frob from the standard Solaris "
+                "distribution before building GNU Frob yourself. The build procedure no "
+                "longer relies on any already-built src/frob.",
+                "frob/2022-09-02_v3.8.txt": "** Changes in behavior\n\nThe -P option is now "
+                "based on PCRE2 instead of the older PCRE, thanks to code contributed by "
+                "Carlo Arenas.",
+            },
+            "Who maintains frob?",
+            "Who contributed the PCRE2 code in frob 3.8?",
+            "Carlo Arenas",
+        ),
+    ],
+)
+def test_who_is_answered_by_a_persons_name_not_by_code_or_a_product(
+    tmp_path, files: dict[str, str], unnamed: str, named: str, name: str
+) -> None:
+    """ "Who maintains ...?" over pages naming only code, products and systems is not
+    answered as if they were who; a person the documents name (their own author, or a
+    contributor) is."""
+    assistant = _assistant(tmp_path, files)
+    refused = assistant.ask(unnamed)
+    assert refused.answer.startswith("The documents don't name the person"), refused.answer
+    answered = assistant.ask(named)
+    assert not answered.abstained and name in answered.answer, answered.answer
 
 
 def test_a_question_in_british_spelling_is_answered_from_american_text(tmp_path) -> None:

@@ -267,6 +267,14 @@ def test_a_sentence_has_the_kind_of_its_own_block_in_a_mixed_chunk() -> None:
     assert kinds == {prose: 0.0, code: 1.0}
 
 
+def _blocks(lines: list[str], block_kinds: str):
+    """A passage of one block per line, of the kinds given."""
+    text = "\n\n".join(lines)
+    starts = [text.index(line) for line in lines]
+    spans = ",".join(f"{start}-{start + len(line)}" for start, line in zip(starts, lines))
+    return _passage(text, paragraphs=spans, block_kinds=block_kinds)
+
+
 def test_a_call_signature_or_interpreter_line_is_code_in_any_block() -> None:
     """API entries and PDFs print code as ordinary paragraphs."""
     lines = [
@@ -274,10 +282,7 @@ def test_a_call_signature_or_interpreter_line_is_code_in_any_block() -> None:
         ">>> ningbo.target('Ningbo', year = 2024, rate = 5.5)",
         "The Ningbo target function returns the growth target of a city.",
     ]
-    text = "\n\n".join(lines)
-    starts = [text.index(line) for line in lines]
-    spans = ",".join(f"{start}-{start + len(line)}" for start, line in zip(starts, lines))
-    passage = _passage(text, paragraphs=spans, block_kinds="prose,prose,prose")
+    passage = _blocks(lines, "prose,prose,prose")
     kinds = {c.text: c.features["code"] for c in _candidates(passage)}
     assert kinds == {lines[0]: 1.0, lines[1]: 1.0, lines[2]: 0.0}
 
@@ -292,11 +297,7 @@ def test_the_rest_of_a_sentence_a_code_block_interrupts_is_never_quoted_alone() 
         "targets.sort()",
         "targets.sort() orders the Ningbo targets in place, lowest first.",
     ]
-    text = "\n\n".join(lines)
-    starts = [text.index(line) for line in lines]
-    spans = ",".join(f"{start}-{start + len(line)}" for start, line in zip(starts, lines))
-    passage = _passage(text, paragraphs=spans, block_kinds="prose,code,prose,code,prose")
-    quoted = {c.text for c in _candidates(passage)}
+    quoted = {c.text for c in _candidates(_blocks(lines, "prose,code,prose,code,prose"))}
     assert lines[2] not in quoted
     assert lines[4] in quoted
 

@@ -63,6 +63,14 @@ class Collection:
         return frozenset()
 
 
+def _candidate(text: str, source: str, **metadata: object):
+    """A whole text as one scored sentence of its document."""
+    from assistant.answer.extractive.scoring import Candidate
+
+    meta = {"source": source, "start": 0, "end": len(text), **metadata}
+    return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
+
+
 def _passage(text: str, source: str, named: bool | None = None, **metadata: str) -> Document:
     meta = {"source": source, "start": 0, "end": len(text), "chunk_id": source, **metadata}
     if named is not None:
@@ -274,17 +282,12 @@ def test_a_label_gives_the_date_once() -> None:
 def test_an_overview_of_a_subject_of_several_words_quotes_sentences_saying_them_all() -> None:
     """ "The global interpreter lock" is not the subject of a sentence on the global
     namespace; words the question writes apart ("talent and hukou") are each a subject."""
-    from assistant.answer.extractive.scoring import Candidate
     from assistant.answer.extractive.support import on_subject, topic_phrases
 
-    def candidate(text: str, source: str) -> Candidate:
-        meta = {"source": source, "title": source, "start": 0, "end": len(text)}
-        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
-
-    lock = candidate("The global interpreter lock lets one thread run at a time.", "faq")
-    namespace = candidate("The global namespace lasts until the interpreter quits.", "classes")
-    talent = candidate("Cities compete for talent with housing subsidies.", "a")
-    hukou = candidate("Several provinces relax hukou rules for graduates.", "b")
+    lock = _candidate("The global interpreter lock lets one thread run at a time.", "faq")
+    namespace = _candidate("The global namespace lasts until the interpreter quits.", "classes")
+    talent = _candidate("Cities compete for talent with housing subsidies.", "a")
+    hukou = _candidate("Several provinces relax hukou rules for graduates.", "b")
     texts = {c.passage.metadata["source"]: c.quote for c in (lock, namespace, talent, hukou)}
     collection = Collection(texts, {})
     question = "What do the documents say about the global interpreter lock?"
@@ -300,17 +303,12 @@ def test_what_a_speaker_said_about_a_subject_is_the_subject_his_sentences_first(
     """ "What did Li Qiang say about the defense budget?": the sentences on the budget, his
     first, not his sentences on anything else; none when no sentence is on the subject; and
     an answer from passages that never name him says so."""
-    from assistant.answer.extractive.scoring import Candidate
     from assistant.answer.extractive.support import on_subject, unattributed
 
-    def candidate(text: str, source: str) -> Candidate:
-        meta = {"source": source, "title": source, "start": 0, "end": len(text)}
-        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
-
-    his_budget = candidate("Li Qiang announced a 7.2 percent rise in the defense budget.", "a")
-    his_policy = candidate("Li Qiang backed the foreign policy goals.", "a")
-    budget = candidate("Analysts expected the defense budget to rise.", "b")
-    chips = candidate("Funding goes to artificial intelligence and chips.", "c")
+    his_budget = _candidate("Li Qiang announced a 7.2 percent rise in the defense budget.", "a")
+    his_policy = _candidate("Li Qiang backed the foreign policy goals.", "a")
+    budget = _candidate("Analysts expected the defense budget to rise.", "b")
+    chips = _candidate("Funding goes to artificial intelligence and chips.", "c")
     texts = {"a": his_budget.quote + " " + his_policy.quote, "b": budget.quote, "c": chips.quote}
     collection = Collection(texts, {})
     every = [his_policy, budget, his_budget, chips]
@@ -329,19 +327,14 @@ def test_what_a_speaker_said_about_a_subject_is_the_subject_his_sentences_first(
 
 def test_a_subject_no_sentence_says_whole_is_read_by_its_rarest_word() -> None:
     """No sentence says "hukou reform": the one on hukou is on it, not those on reform."""
-    from assistant.answer.extractive.scoring import Candidate
     from assistant.answer.extractive.support import on_subject
 
     class Rarity(Collection):
         def idf(self, token: str) -> float:
             return 5.0 if token == "hukou" else 1.0
 
-    def candidate(text: str, source: str) -> Candidate:
-        meta = {"source": source, "title": source, "start": 0, "end": len(text)}
-        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
-
-    plenum = candidate("The Third Plenum approved economic reform.", "a")
-    hukou = candidate("Cities relax hukou restrictions for graduates.", "b")
+    plenum = _candidate("The Third Plenum approved economic reform.", "a")
+    hukou = _candidate("Cities relax hukou restrictions for graduates.", "b")
     collection = Rarity({"a": plenum.quote, "b": hukou.quote}, {})
     question = "What do the documents say about hukou reform?"
     assert on_subject(collection, question, [plenum, hukou], 3.0) == [hukou]  # type: ignore[arg-type]
@@ -351,17 +344,18 @@ def test_an_overview_of_a_named_document_is_focused_on_what_another_title_names(
     """ "What did the January 2026 note say about consumption?": another article's title
     carries "consumption", but the note's does not, so its sentences on consumption are
     quoted, not all it says."""
-    from assistant.answer.extractive.scoring import Candidate
     from assistant.answer.extractive.support import on_subject
     from assistant.retrieve.scope import NAMED_SCOPE_KEY
 
-    def candidate(text: str, source: str, named: bool) -> Candidate:
-        meta = {"source": source, "start": 0, "end": len(text), NAMED_SCOPE_KEY: named}
-        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
-
-    science = candidate("Core regions build science and technology centres.", "note", True)
-    demand = candidate("Promoting consumption is a priority but not urgent.", "note", True)
-    other = candidate("Localities focus on boosting consumption.", "article", False)
+    science = _candidate(
+        "Core regions build science and technology centres.", "note", **{NAMED_SCOPE_KEY: True}
+    )
+    demand = _candidate(
+        "Promoting consumption is a priority but not urgent.", "note", **{NAMED_SCOPE_KEY: True}
+    )
+    other = _candidate(
+        "Localities focus on boosting consumption.", "article", **{NAMED_SCOPE_KEY: False}
+    )
     texts = {"note": f"{science.quote} {demand.quote}", "article": other.quote}
     identities = {
         "note": "Local Two Sessions Conclude 2026-01 January",
@@ -376,16 +370,14 @@ def test_what_a_named_document_is_asked_to_have_said_about_is_its_subject() -> N
     """ "What does the Global Times article say about innovation?": the article's own title
     carries "innovation", but what it is asked to have said about is still the subject, so
     its sentences on innovation are quoted, not all it says."""
-    from assistant.answer.extractive.scoring import Candidate
     from assistant.answer.extractive.support import on_subject
     from assistant.retrieve.scope import NAMED_SCOPE_KEY
 
-    def candidate(text: str) -> Candidate:
-        meta = {"source": "article", "start": 0, "end": len(text), NAMED_SCOPE_KEY: True}
-        return Candidate(Document(text, metadata=meta), 0, 0, len(text), text, 1.0, frozenset(), 0)
-
-    target = candidate("Ningbo set a target for GDP growth of 5.5 percent.")
-    capability = candidate("Regions should enhance their innovation capabilities.")
+    named = {NAMED_SCOPE_KEY: True}
+    target = _candidate("Ningbo set a target for GDP growth of 5.5 percent.", "article", **named)
+    capability = _candidate(
+        "Regions should enhance their innovation capabilities.", "article", **named
+    )
     collection = Collection(
         {"article": f"{target.quote} {capability.quote}"},
         {"article": "Localities unveil targets, focus on consumption and innovation Global Times"},
