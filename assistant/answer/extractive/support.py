@@ -271,8 +271,10 @@ def unstated_answer(lexical: LexicalIndex, question: str, chosen: list[Candidate
         return None
     kind = asked_kind_of_name(question)
     if kind:
-        brings = _brings_maker if kind == "person" else _brings_name
-        named = any(brings(lexical, c, question) for c in chosen)
+        if kind == "person":
+            named = any(_brings_maker(c, question) for c in chosen)
+        else:
+            named = any(_brings_name(lexical, c, question) for c in chosen)
         return None if named else f"name the {kind}"
     if asks_when(question):
         # "When was the MPL 2.0 published?" is not answered by a sentence on who may publish
@@ -304,7 +306,7 @@ def _brings_name(lexical: LexicalIndex, quoted: Candidate, question: str) -> boo
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z][\w’'-]*|[A-Z]\.)$")
 
 
-def _brings_maker(lexical: LexicalIndex, quoted: Candidate, question: str) -> bool:
+def _brings_maker(quoted: Candidate, question: str) -> bool:
     """Whether a quote names who wrote, maintains or publishes something: a name of two
     words or more written as a person's or a body's ("Vinay Sajip", "Jim Meyering",
     "Debian QA Group"), not a product's or a system's ("GNU", "Solaris", "XPG4"). The
