@@ -257,13 +257,13 @@ def month_names(text: str) -> list[str]:
     return [word for word in re.findall(r"[a-z]+", text.lower()) if word in _MONTHS]
 
 
+# The small words a name's initials skip ("Tony Blair Institute for Global Change": TBIGC).
+_SMALL = ("of", "for", "and", "the", "on", "in", "at", "de", "du", "la", "le")
 # A run of capitalised words, small words between them allowed: "Tony Blair Institute for
 # Global Change", "GNU General Public License".
 _CAPITALISED_RUN = re.compile(
-    r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|the|on|in|at|de|du|la|le)\s+)*"
-    r"[A-Z][\w’'-]*)+"
+    rf"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:{'|'.join(_SMALL)})\s+)*[A-Z][\w’'-]*)+"
 )
-_SMALL = {"of", "for", "and", "the", "on", "in", "at", "de", "du", "la", "le"}
 _ACRONYM_MIN_LETTERS = 3  # fewer letters spell too many other things ("IT", "AS")
 # Initials that spell a common English word ("BIG" of "Blair Institute for Global") are read
 # as that word: on wordfreq's Zipf scale "big" is 5.7, "man" 5.8; acronyms in use are rarer
